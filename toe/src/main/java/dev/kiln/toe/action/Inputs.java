@@ -20,6 +20,34 @@ public final class Inputs {
         this.where = where;
     }
 
+    /** The inputs of a map-shaped module: one mapping, or none. */
+    @SuppressWarnings("unchecked")
+    public static Inputs single(Object raw) throws StepFailedException {
+        if (raw == null) {
+            return new Inputs(Map.of(), "inputs");
+        }
+        if (!(raw instanceof Map<?, ?> m)) {
+            throw new StepFailedException("inputs must be a mapping");
+        }
+        return new Inputs((Map<String, Object>) m, "inputs");
+    }
+
+    /** The inputs of a list-shaped module: one mapping per operation. */
+    @SuppressWarnings("unchecked")
+    public static List<Inputs> list(Object raw) throws StepFailedException {
+        if (!(raw instanceof List<?> l)) {
+            throw new StepFailedException("inputs must be a list of mappings");
+        }
+        List<Inputs> out = new ArrayList<>(l.size());
+        for (int i = 0; i < l.size(); i++) {
+            if (!(l.get(i) instanceof Map<?, ?> m)) {
+                throw new StepFailedException("inputs[" + i + "] must be a mapping");
+            }
+            out.add(new Inputs((Map<String, Object>) m, "inputs[" + i + "]"));
+        }
+        return out;
+    }
+
     public Map<String, Object> asMap() {
         return java.util.Collections.unmodifiableMap(values);
     }
