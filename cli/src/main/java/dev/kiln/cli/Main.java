@@ -17,7 +17,22 @@ public final class Main implements Runnable {
     }
 
     static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof UserError u) {
+                commandLine.getErr().println("kiln: " + u.getMessage());
+                return u.exitCode();
+            }
+            boolean trace = java.util.Arrays.asList(parseResult.originalArgs()).contains("--trace")
+                    || java.util.Arrays.asList(parseResult.originalArgs()).contains("-t");
+            if (trace) {
+                e.printStackTrace(commandLine.getErr());
+            } else {
+                commandLine.getErr().println("kiln: internal error: " + e + " (run with --trace for details)");
+            }
+            return 70;
+        });
+        return cl.execute(args);
     }
 
     @Override

@@ -45,7 +45,11 @@ public interface ActionContext {
                 throws StepFailedException, InterruptedException;
     }
 
-    /** A nested run's outcome: whether it succeeded, and its summary JSON. */
-    record NestedResult(boolean succeeded, String summaryJson, String detailedOutputJson, String failureMessage) {
+    /**
+     * A nested run's outcome: whether it succeeded, its summary (the JSON ExecuteDocument outputs), its
+     * detailed output, and whether it stopped because one of its steps asked for a reboot.
+     */
+    record NestedResult(boolean succeeded, boolean rebootRequested, Map<String, Object> summary,
+                        Object detailedOutput, String failureMessage) {
     }
 }

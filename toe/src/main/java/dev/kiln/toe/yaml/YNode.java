@@ -119,6 +119,26 @@ public sealed interface YNode permits YNode.YMap, YNode.YList, YNode.YScalar {
         }
     }
 
+    /** Converts plain Java values (maps, lists, scalars, null) back to nodes, without positions. */
+    static YNode fromPlain(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            List<Entry> entries = new ArrayList<>(m.size());
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                entries.add(new Entry(new YScalar(Mark.UNKNOWN, String.valueOf(e.getKey()), true),
+                        fromPlain(e.getValue())));
+            }
+            return new YMap(Mark.UNKNOWN, entries);
+        }
+        if (value instanceof List<?> l) {
+            List<YNode> items = new ArrayList<>(l.size());
+            for (Object o : l) {
+                items.add(fromPlain(o));
+            }
+            return new YList(Mark.UNKNOWN, items);
+        }
+        return value == null ? new YScalar(Mark.UNKNOWN, "", true) : new YScalar(Mark.UNKNOWN, value.toString(), false);
+    }
+
     /** Converts to plain Java values: maps, lists, strings (scalars' text) and null. */
     static Object toPlain(YNode node) {
         if (node instanceof YScalar s) {

@@ -1,0 +1,91 @@
+package dev.kiln.toe.action;
+
+import dev.kiln.toe.target.ExecRequest;
+import dev.kiln.toe.target.ExecResult;
+import dev.kiln.toe.target.OutputListener;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/** Running a program for ExecuteBash and ExecuteBinary: output, exit codes, reboots, diagnostics. */
+final class Programs {
+    /** The exit code by which a program asks AWSTOE to reboot and run the step again. */
+    static final int REBOOT_EXIT_CODE = 194;
+    private static final int STDERR_LINES_KEPT = 10;
+
+    private Programs() {
+    }
+
+    static ActionResult run(String module, List<String> command, ActionContext context)
+            throws StepFailedException, InterruptedException {
+        StringBuilder stdout = new StringBuilder();
+        Deque<String> lastErrors = new ArrayDeque<>();
+        OutputListener out = context.output();
+        ExecResult result;
+        try {
+            result = context.target().exec(new ExecRequest(command, Map.of(), null, context.remaining()),
+                    new OutputListener() {
+                        @Override
+                        public void stdout(String line) {
+                            synchronized (stdout) {
+                                stdout.append(line).append('\n');
+                            }
+                            out.stdout(line);
+                        }
+
+                        @Override
+                        public void stderr(String line) {
+                            synchronized (lastErrors) {
+                                lastErrors.addLast(line);
+                                if (lastErrors.size() > STDERR_LINES_KEPT) {
+                                    lastErrors.removeFirst();
+                                }
+                            }
+                            out.stderr(line);
+                        }
+                    });
+        } catch (IOException e) {
+            throw new StepFailedException(module + ": cannot run " + command.get(0) + " on "
+                    + context.target().description() + ": " + e.getMessage());
+        }
+        if (result.timedOut()) {
+            throw new StepFailedException(module + ": timed out; the process tree was killed" + tail(lastErrors));
+        }
+        context.log("ExitCode " + result.exitCode());
+        if (result.exitCode() == REBOOT_EXIT_CODE) {
+            return new ActionResult(Map.of(), ActionResult.Reboot.THEN_RERUN_STEP);
+        }
+        if (result.exitCode() != 0) {
+            throw new StepFailedException(module + ": exit code " + result.exitCode() + tail(lastErrors));
+        }
+        String text = stdout.toString();
+        return ActionResult.of(Map.of("stdout", text.endsWith("\n") ? text.substring(0, text.length() - 1) : text));
+    }
+
+    private static String tail(Deque<String> lines) {
+        synchronized (lines) {
+            return lines.isEmpty() ? "" : "; last lines of stderr:\n" + String.join("\n", lines);
+        }
+    }
+
+    static String workFolder(ActionContext context) throws StepFailedException {
+        try {
+            String folder = context.target().workFolder();
+            context.target().createFolders(folder);
+            return folder;
+        } catch (IOException e) {
+            throw new StepFailedException("cannot create the work folder on " + context.target().description()
+                    + ": " + e.getMessage());
+        }
+    }
+
+    static void deleteQuietly(ActionContext context, String path) {
+        try {
+            context.target().delete(path, false);
+        } catch (IOException e) {
+            context.log("Could not delete " + path + ": " + e.getMessage());
+        }
+    }
+}
