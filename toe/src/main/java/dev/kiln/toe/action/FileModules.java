@@ -39,10 +39,10 @@ final class FileModules {
                         optional("force", InputType.BOOLEAN))),
                 new ModuleSpec("ListFiles", ALL, InputShape.LIST, List.of(required("path", InputType.STRING),
                         optional("fileNamePattern", InputType.STRING), optional("recursive", InputType.BOOLEAN)),
-                        List.of("files"), FileActions.unimplemented("ListFiles")),
+                        List.of("files"), FileActions.forModule("ListFiles")),
                 new ModuleSpec("ReadFile", ALL, InputShape.LIST, List.of(required("path", InputType.STRING),
                         optional("encoding", InputType.ENCODING), optional("printFileContent", InputType.BOOLEAN)),
-                        List.of("content"), FileActions.unimplemented("ReadFile")),
+                        List.of("content"), FileActions.forModule("ReadFile")),
                 spec("SetFileEncoding", ALL, List.of(required("path", InputType.STRING),
                         optional("encoding", InputType.ENCODING))),
                 spec("SetFileOwner", UNIX, List.of(required("path", InputType.STRING),
@@ -57,6 +57,6 @@ final class FileModules {
     }
 
     private static ModuleSpec spec(String name, Set<Platform> platforms, List<InputField> fields) {
-        return new ModuleSpec(name, platforms, InputShape.LIST, fields, List.of(), FileActions.unimplemented(name));
+        return new ModuleSpec(name, platforms, InputShape.LIST, fields, List.of(), FileActions.forModule(name));
     }
 }
