@@ -3,7 +3,6 @@ package dev.kiln.toe.run;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,11 +30,6 @@ final class DetailedOutput {
         public String endTime;
         public String failureMessage = "";
         public List<PhaseRecord> phases = new ArrayList<>();
-        /** Chaining values: "phase.step" to the step's outputs and resolved inputs. */
-        @JsonInclude(JsonInclude.Include.NON_EMPTY)
-        public Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
-        @JsonInclude(JsonInclude.Include.NON_EMPTY)
-        public Map<String, Object> inputs = new LinkedHashMap<>();
     }
 
     @JsonPropertyOrder({"name", "status", "startTime", "endTime", "failureMessage", "steps"})

@@ -58,6 +58,7 @@ final class DocumentRun {
     private final ComponentDocument document;
     private final Map<String, String> variables;
     private final DetailedOutput.DocumentRecord record;
+    private final Chaining chaining;
     private final int depth;
     private final List<String> ancestry;
     private final Counters counters;
@@ -66,11 +67,13 @@ final class DocumentRun {
      * @param ancestry the documents that led to this one through ExecuteDocument, outermost first
      */
     DocumentRun(Engine engine, ComponentDocument document, Map<String, String> variables,
-                DetailedOutput.DocumentRecord record, int depth, List<String> ancestry, Counters counters) {
+                DetailedOutput.DocumentRecord record, Chaining chaining, int depth, List<String> ancestry,
+                Counters counters) {
         this.engine = engine;
         this.document = document;
         this.variables = variables;
         this.record = record;
+        this.chaining = chaining;
         this.depth = depth;
         this.ancestry = List.copyOf(ancestry);
         this.counters = counters;
@@ -200,7 +203,7 @@ final class DocumentRun {
             sr.startTime = Clock.now();
         }
         Map<String, String> chainingLog = engine.chaining();
-        Scope scope = new Scope(variables, record, chainingLog);
+        Scope scope = new Scope(variables, chaining, chainingLog);
         engine.listener().stepStarted(phase.name(), step.name(), step.action(), 1, depth);
 
         StepCondition.Branch branch;
@@ -241,7 +244,7 @@ final class DocumentRun {
                     return result.reboot() == ActionResult.Reboot.THEN_RERUN_STEP
                             ? StepEnd.REBOOT_RERUN : StepEnd.REBOOT_NEXT;
                 }
-                record.outputs.put(phase.name() + "." + step.name(), result.outputs());
+                chaining.outputs.put(phase.name() + "." + step.name(), result.outputs());
                 sr.outputs = json(List.of(result.outputs()));
                 sr.status = SUCCESS;
                 sr.failureMessage = "";
@@ -283,7 +286,7 @@ final class DocumentRun {
             } catch (UnresolvedReferenceException e) {
                 throw new StepFailedException(e.getMessage());
             }
-            record.inputs.put(phase.name() + "." + step.name(), inputs);
+            chaining.inputs.put(phase.name() + "." + step.name(), inputs);
             ActionContext ctx = new StepContext(engine.target(), inputs, engine.listener(), depth, deadline,
                     engine.environment(), this::nested);
             ActionResult result;

@@ -89,7 +89,7 @@ final class Engine {
         record.filePath = resolvedPath;
         record.description = doc.description();
         Counters counters = new Counters();
-        DocumentRun.Outcome outcome = new DocumentRun(this, doc, variables, record, depth, chain, counters)
+        DocumentRun.Outcome outcome = new DocumentRun(this, doc, variables, record, new Chaining(), depth, chain, counters)
                 .run(phases, 0, 0, false);
         boolean ok = outcome.status() != null && !DocumentRun.FAILED.equals(outcome.status());
         Map<String, Object> summary = new LinkedHashMap<>();

@@ -34,6 +34,7 @@ final class RunState {
         public String path;
         public String text;
         public Map<String, String> parameters = new LinkedHashMap<>();
+        public Chaining chaining = new Chaining();
     }
 
     static final class Cursor {

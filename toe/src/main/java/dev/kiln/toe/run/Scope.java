@@ -18,18 +18,18 @@ import java.util.Map;
  */
 final class Scope implements Templates.Resolver {
     private final Map<String, String> variables;
-    private final DetailedOutput.DocumentRecord chaining;
+    private final Chaining chaining;
     private final String loopName;
     private final String loopIndex;
     private final String loopValue;
     /** Every chaining expression resolved, for chaining.json. */
     private final Map<String, String> resolved;
 
-    Scope(Map<String, String> variables, DetailedOutput.DocumentRecord chaining, Map<String, String> resolved) {
+    Scope(Map<String, String> variables, Chaining chaining, Map<String, String> resolved) {
         this(variables, chaining, resolved, null, null, null);
     }
 
-    private Scope(Map<String, String> variables, DetailedOutput.DocumentRecord chaining, Map<String, String> resolved,
+    private Scope(Map<String, String> variables, Chaining chaining, Map<String, String> resolved,
                   String loopName, String loopIndex, String loopValue) {
         this.variables = variables;
         this.chaining = chaining;

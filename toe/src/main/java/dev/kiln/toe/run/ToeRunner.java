@@ -78,7 +78,8 @@ public final class ToeRunner {
             ComponentDocument doc = documents.get(d);
             RunState.SavedDocument saved = state.documents.get(d);
             DetailedOutput.DocumentRecord record = state.detailed.documents.get(d);
-            DocumentRun run = new DocumentRun(engine, doc, saved.parameters, record, 0, List.of(), counters);
+            DocumentRun run = new DocumentRun(engine, doc, saved.parameters, record, saved.chaining, 0, List.of(),
+                    counters);
             int phase = 0;
             int step = 0;
             boolean skipFirst = false;
