@@ -20,14 +20,14 @@ final class NetworkModules {
                         required("destination", InputType.STRING), optional("overwrite", InputType.BOOLEAN),
                         optional("checksum", InputType.STRING), optional("algorithm", InputType.HASH_ALGORITHM),
                         optional("ignoreCertificateErrors", InputType.BOOLEAN)),
-                        List.of("destination"), FileActions.unimplemented("WebDownload")),
+                        List.of("destination"), new WebDownload()),
                 new ModuleSpec("S3Download", ALL, InputShape.LIST, List.of(required("source", InputType.STRING),
                         required("destination", InputType.STRING), optional("expectedBucketOwner", InputType.STRING),
                         optional("overwrite", InputType.BOOLEAN)),
-                        List.of(), FileActions.unimplemented("S3Download")),
+                        List.of(), new S3Download()),
                 new ModuleSpec("S3Upload", ALL, InputShape.LIST, List.of(required("source", InputType.STRING),
                         required("destination", InputType.STRING), optional("recurse", InputType.BOOLEAN),
                         optional("expectedBucketOwner", InputType.STRING)),
-                        List.of(), FileActions.unimplemented("S3Upload")));
+                        List.of(), new S3Upload()));
     }
 }

@@ -14,6 +14,6 @@ final class SystemModules {
     static List<ModuleSpec> specs() {
         return List.of(new ModuleSpec("UpdateOS", Set.of(Platform.LINUX, Platform.WINDOWS), InputShape.OPTIONAL_MAP,
                 List.of(optional("include", InputType.STRING_LIST), optional("exclude", InputType.STRING_LIST)),
-                List.of(), FileActions.unimplemented("UpdateOS")));
+                List.of(), new UpdateOS()));
     }
 }
