@@ -2,29 +2,40 @@ package dev.kiln.toe.action;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.toe.action.s3.S3Client;
 import dev.kiln.toe.action.s3.S3Config;
 import dev.kiln.toe.action.s3.S3Location;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * S3Upload and S3Download against a real S3-compatible server that checks SigV4 signatures itself
- * (S3Proxy from Maven Central in CI). Runs when KILN_IT_S3_ENDPOINT (e.g. http://127.0.0.1:4569),
- * KILN_IT_S3_ACCESS_KEY_ID and KILN_IT_S3_SECRET_ACCESS_KEY are set; each test makes its own bucket.
+ * S3Upload and S3Download against a real S3-compatible server that checks SigV4 signatures itself:
+ * S3Proxy, started in this JVM on 127.0.0.1 and a free port, over its in-memory ("transient") blob
+ * store. The modules get its endpoint and credentials through the step's environment, as in a build;
+ * each test makes its own bucket. S3Proxy answers x-amz-expected-bucket-owner with 501, so that
+ * header stays covered by the unit tests with the fake server.
  */
 class S3ModulesIT {
+    private static final String ACCESS_KEY_ID = "kiln-it-access-key";
+    private static final String SECRET_ACCESS_KEY = "kiln-it-secret-" + UUID.randomUUID();
+
+    private static S3Proxy s3Proxy;
     private static Map<String, String> environment;
 
     @TempDir
@@ -32,14 +43,30 @@ class S3ModulesIT {
     private String bucket;
 
     @BeforeAll
-    static void endpoint() {
-        String endpoint = System.getenv("KILN_IT_S3_ENDPOINT");
-        String keyId = System.getenv("KILN_IT_S3_ACCESS_KEY_ID");
-        String secret = System.getenv("KILN_IT_S3_SECRET_ACCESS_KEY");
-        assumeTrue(endpoint != null && keyId != null && secret != null,
-                "set KILN_IT_S3_ENDPOINT, KILN_IT_S3_ACCESS_KEY_ID and KILN_IT_S3_SECRET_ACCESS_KEY to run");
-        environment = Map.of("AWS_ENDPOINT_URL_S3", endpoint, "AWS_ACCESS_KEY_ID", keyId,
-                "AWS_SECRET_ACCESS_KEY", secret, "AWS_REGION", "us-east-1");
+    static void startS3Proxy() throws Exception {
+        s3Proxy = S3Proxy.builder()
+                .blobStore(BlobStores.create("transient", new Properties()))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY_ID, SECRET_ACCESS_KEY)
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .build();
+        s3Proxy.start();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!s3Proxy.getState().equals("STARTED")) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("S3Proxy did not start: " + s3Proxy.getState());
+            }
+            Thread.sleep(10);
+        }
+        environment = Map.of("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3Proxy.getPort(),
+                "AWS_ACCESS_KEY_ID", ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY,
+                "AWS_REGION", "us-east-1");
+    }
+
+    @AfterAll
+    static void stopS3Proxy() throws Exception {
+        if (s3Proxy != null) {
+            s3Proxy.stop();
+        }
     }
 
     @BeforeEach
@@ -96,6 +123,41 @@ class S3ModulesIT {
                 "source", "s3://" + bucket + "/missing.txt", "destination", dir.resolve("m").toString()))))
                 .hasMessage("S3Download inputs[0]: cannot download s3://" + bucket + "/missing.txt: NoSuchKey:"
                         + " The specified key does not exist. (HTTP 404)");
+    }
+
+    @Test
+    void uploadsTheFilesAWildcardMatchesUnderAPrefix() throws Exception {
+        Path from = Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(from.resolve("one.log"), "1");
+        Files.writeString(from.resolve("two.log"), "2");
+        Files.writeString(from.resolve("notes.txt"), "not a log");
+
+        new S3Upload().run(context(environment, Map.of("source", from.resolve("*.log").toString(),
+                "destination", "s3://" + bucket + "/logs/")));
+
+        S3Client s3 = client(environment);
+        assertThat(s3.list(bucket, "", 1000, null).objects())
+                .extracting(o -> o.key()).containsExactly("logs/one.log", "logs/two.log");
+        try (var in = s3.get(new S3Location(bucket, "logs/two.log"), null)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void keepsAnExistingFileWhenOverwriteIsFalse() throws Exception {
+        client(environment).put(new S3Location(bucket, "conf.ini"), "new".getBytes(StandardCharsets.UTF_8), null);
+        Path dest = dir.resolve("conf.ini");
+        Files.writeString(dest, "old");
+
+        assertThatThrownBy(() -> new S3Download().run(context(environment, Map.of(
+                "source", "s3://" + bucket + "/conf.ini", "destination", dest.toString(), "overwrite", "false"))))
+                .hasMessageContaining("File already exists and \"overwrite\" property for \"destination\" file"
+                        + " is set to false.");
+        assertThat(dest).hasContent("old");
+
+        new S3Download().run(context(environment, Map.of("source", "s3://" + bucket + "/conf.ini",
+                "destination", dest.toString())));
+        assertThat(dest).hasContent("new");
     }
 
     @Test
