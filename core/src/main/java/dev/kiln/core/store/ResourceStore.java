@@ -1,0 +1,35 @@
+package dev.kiln.core.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Image Builder resources, persistent. Every method is one transaction. */
+public interface ResourceStore {
+
+    /**
+     * Stores a new resource.
+     *
+     * @throws dev.kiln.core.error.ApiException ResourceAlreadyExistsException when its ARN exists
+     *         (two concurrent creates of the same ARN: exactly one wins)
+     */
+    void insert(StoredResource resource);
+
+    /**
+     * Stores a new build version of a versioned resource with the next free build number for its
+     * name and version (1 for the first), and answers it as stored. Safe under concurrent calls.
+     *
+     * @param withoutBuild the resource; its {@code arn} ends with the version and its build is null.
+     *                     The store appends "/build" to the ARN and sets "arn" in the body.
+     */
+    StoredResource insertNextBuild(StoredResource withoutBuild);
+
+    Optional<StoredResource> get(String arn);
+
+    List<StoredResource> list(ResourceQuery query);
+
+    /** Replaces a resource's body (and createdAt stays). @return false when it does not exist */
+    boolean update(StoredResource resource);
+
+    /** @return false when it did not exist */
+    boolean delete(String arn);
+}
