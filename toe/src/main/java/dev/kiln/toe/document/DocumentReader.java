@@ -147,6 +147,17 @@ public final class DocumentReader {
                         + Suggestions.didYouMean(type, PARAMETER_TYPES));
             }
             String def = scalarOrNull(body, "default", field + ".default");
+            String expected = def == null || type == null || Templates.mayContain(def) ? null
+                    : switch (type.toLowerCase(Locale.ROOT)) {
+                        case "integer" -> def.trim().matches("[-+]?[0-9]+") ? null : "an integer";
+                        case "boolean" -> def.equalsIgnoreCase("true") || def.equalsIgnoreCase("false")
+                                ? null : "true or false";
+                        default -> null;
+                    };
+            if (expected != null) {
+                problems.error(body.get("default").orElseThrow(), field + ".default", "the default of " + type
+                        + " parameter '" + n.name() + "' must be " + expected + ", not '" + def + "'");
+            }
             List<String> allowed = scalarList(body, "allowedValues", field + ".allowedValues");
             if (def != null && !allowed.isEmpty() && !allowed.contains(def)) {
                 problems.error(body.get("default").orElseThrow(), field + ".default", "default '" + def
@@ -266,6 +277,7 @@ public final class DocumentReader {
         }
         earlierSteps.putIfAbsent(phase, new LinkedHashMap<>());
         earlierInputs.putIfAbsent(phase, new HashMap<>());
+        Set<String> stepNames = new HashSet<>();
         Set<String> loopNames = new HashSet<>();
         List<Step> out = new ArrayList<>();
         for (YNode item : list.items()) {
@@ -273,7 +285,7 @@ public final class DocumentReader {
                 problems.error(item, "steps", "a step is a mapping with name, action and inputs, not " + item.kind());
                 continue;
             }
-            Step step = step(phase, m, loopNames);
+            Step step = step(phase, m, stepNames, loopNames);
             if (step != null) {
                 out.add(step);
             }
@@ -281,7 +293,7 @@ public final class DocumentReader {
         return out;
     }
 
-    private Step step(String phase, YMap m, Set<String> loopNames) {
+    private Step step(String phase, YMap m, Set<String> stepNames, Set<String> loopNames) {
         String name = requiredScalar(m, "name", "name");
         if (name == null) {
             return null;
@@ -293,7 +305,7 @@ public final class DocumentReader {
             if (!STEP_NAME.matcher(name).matches()) {
                 problems.error(nameNode, "name", "step names are letters, digits, '_' and '-'");
             }
-            if (earlierSteps.get(phase).containsKey(name)) {
+            if (!stepNames.add(name)) {
                 problems.error(nameNode, "name", "step '" + name + "' appears twice in phase '" + phase + "'");
             }
             String action = requiredScalar(m, "action", "action");
@@ -344,7 +356,9 @@ public final class DocumentReader {
             }
             for (YNode n : new YNode[] {inputs, condition, m.get("loop").orElse(null)}) {
                 if (n != null) {
-                    references(phase, n, loopScope, n == inputs ? "inputs" : n == condition ? "if" : "loop");
+                    // The if and the loop itself are read once, before any iteration: no loop variables there.
+                    references(phase, n, n == inputs ? loopScope : Set.of(),
+                            n == inputs ? "inputs" : n == condition ? "if" : "loop");
                 }
             }
             earlierSteps.get(phase).put(name, spec);
@@ -625,7 +639,10 @@ public final class DocumentReader {
                         + Suggestions.didYouMean(v.name(), variables));
             }
         } else if (r instanceof Reference.LoopVariable lv) {
-            if (!loopScope.contains(lv.loop())) {
+            if (!field.equals("inputs")) {
+                problems.error(at, field, raw + ": loop variables are usable only in the inputs of the step"
+                        + " that has the loop");
+            } else if (!loopScope.contains(lv.loop())) {
                 problems.error(at, field, raw + ": " + (lv.loop().equals("loop") ? "this step has no loop"
                         : "no loop named '" + lv.loop() + "' on this step")
                         + "; loop variables are usable only inside their own step");

@@ -46,7 +46,8 @@ public final class Conditions {
             "fileSHA256Equals", "SHA-256", "fileSHA512Equals", "SHA-512");
     private static final Set<String> LOGICAL = Set.of("and", "or", "not");
     private static final Set<String> BRANCH_KEYS = Set.of("then", "else");
-    private static final Pattern NUMBER = Pattern.compile("[-+]?([0-9]+[.])?[0-9]+([eE][-+]?[0-9]+)?");
+    /** A decimal; the exponent is bounded so that no number is too large for BigDecimal to read quickly. */
+    private static final Pattern NUMBER = Pattern.compile("[-+]?([0-9]+[.])?[0-9]+([eE][-+]?[0-9]{1,4})?");
 
     private Conditions() {
     }
@@ -119,6 +120,18 @@ public final class Conditions {
             if (!key.equals("value") && !key.equals("path") && !extraKeys.contains(key)) {
                 operators.add(key);
             }
+        }
+        if (operators.size() > 1 && !operators().containsAll(operators)) {
+            List<String> fields = new ArrayList<>(operators());
+            fields.add("value");
+            fields.add("path");
+            for (String key : operators) {
+                if (!operators().contains(key)) {
+                    problems.error(map.entry(key).orElseThrow().key(), field, "unknown operator or field '" + key + "'"
+                            + Suggestions.didYouMean(key, fields));
+                }
+            }
+            return Optional.empty();
         }
         if (operators.size() != 1) {
             problems.error(map, field, operators.isEmpty()

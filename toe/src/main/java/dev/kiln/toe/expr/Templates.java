@@ -16,7 +16,7 @@ public final class Templates {
     private static final Pattern REFERENCE_LIKE = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.\\[\\]-]*");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern INPUT = Pattern.compile(
-            "([A-Za-z0-9_-]+)\\.([A-Za-z0-9_-]+)\\.inputs(?:\\[(\\d+)])?\\.([A-Za-z0-9_-]+)");
+            "([A-Za-z0-9_-]+)\\.([A-Za-z0-9_-]+)\\.inputs(?:\\[(\\d{1,9})])?\\.([A-Za-z0-9_-]+)");
     private static final Pattern OUTPUT = Pattern.compile(
             "([A-Za-z0-9_-]+)\\.([A-Za-z0-9_-]+)\\.outputs\\.([A-Za-z0-9_-]+)");
     private static final Pattern LOOP = Pattern.compile("([A-Za-z0-9_-]+)\\.(index|value)");

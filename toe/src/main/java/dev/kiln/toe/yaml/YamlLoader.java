@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -22,6 +23,7 @@ import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.events.NodeEvent;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
@@ -36,13 +38,14 @@ public final class YamlLoader {
     public static final int MAX_DEPTH = 64;
     /** Nodes an alias may expand to, in total: stops "billion laughs". */
     private static final int MAX_ALIAS_NODES = 100_000;
+    private static final String QUOTE_HINT = " (a {{ }} reference that starts a value must be quoted)";
 
     private YamlLoader() {
     }
 
     public static YNode load(String file, String text) throws YamlException {
         if (text.length() > MAX_DOCUMENT_CHARS) {
-            throw new YamlException(new Mark(file, 0, 0), String.format(
+            throw new YamlException(new Mark(file, 0, 0), String.format(Locale.ROOT,
                     "document is %,d characters; the limit is %,d", text.length(), MAX_DOCUMENT_CHARS));
         }
         if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
@@ -57,10 +60,37 @@ public final class YamlLoader {
         } catch (MarkedYamlEngineException e) {
             Mark mark = e.getProblemMark().map(m -> new Mark(file, m.getLine() + 1, m.getColumn() + 1))
                     .orElse(new Mark(file, 0, 0));
-            throw new YamlException(mark, "not valid YAML: " + e.getProblem());
+            boolean reference = mark.line() > 0 && lineOf(text, mark.line()).contains("{{");
+            throw new YamlException(mark, "not valid YAML: " + e.getProblem() + (reference ? QUOTE_HINT : ""));
+        } catch (ReaderException e) {
+            throw new YamlException(markAt(file, text, e.getPosition()), String.format(
+                    "not valid YAML: special character U+%04X is not allowed", e.getCodePoint()));
         } catch (YamlEngineException e) {
             throw new YamlException(new Mark(file, 0, 0), "not valid YAML: " + firstLine(e.getMessage()));
         }
+    }
+
+    private static String lineOf(String text, int line) {
+        String[] lines = text.split("\n", -1);
+        return line <= lines.length ? lines[line - 1] : "";
+    }
+
+    /** The line and column of a code point, counted from the start of the text. */
+    private static Mark markAt(String file, String text, int codePoints) {
+        int line = 1;
+        int column = 1;
+        int i = 0;
+        for (int n = 0; n < codePoints && i < text.length(); n++) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            if (c == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return new Mark(file, line, column);
     }
 
     private static String firstLine(String s) {
@@ -170,7 +200,7 @@ public final class YamlLoader {
                 YNode key = f.items.get(i);
                 if (!(key instanceof YScalar k)) {
                     throw new YamlException(key.mark(), "a mapping key must be a plain name, not " + key.kind()
-                            + " (a {{ }} reference that starts a value must be quoted)");
+                            + QUOTE_HINT);
                 }
                 if (!seen.add(k.text())) {
                     throw new YamlException(k.mark(), "duplicate key '" + k.text() + "'");
