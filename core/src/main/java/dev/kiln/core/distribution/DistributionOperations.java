@@ -1,0 +1,215 @@
+package dev.kiln.core.distribution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.CallContext;
+import dev.kiln.core.ImageBuilderService;
+import dev.kiln.core.arn.Arn;
+import dev.kiln.core.error.ApiException;
+import dev.kiln.core.error.ErrorType;
+import dev.kiln.core.resource.Filters;
+import dev.kiln.core.resource.Json;
+import dev.kiln.core.resource.Page;
+import dev.kiln.core.resource.PlainArns;
+import dev.kiln.core.resource.References;
+import dev.kiln.core.store.ResourceQuery;
+import dev.kiln.core.store.ResourceStore;
+import dev.kiln.core.store.StoredResource;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Distribution configurations: where a built image goes. CreateDistributionConfiguration,
+ * GetDistributionConfiguration, ListDistributionConfigurations, UpdateDistributionConfiguration (a full
+ * replacement of description and distributions, keeping name, ARN, creation date, timeout and tags) and
+ * DeleteDistributionConfiguration (refused while a pipeline uses it).
+ *
+ * <p>Each distribution's region must be one this server serves, at most once per configuration, and
+ * must ask for at least one output, as AWS checks. Everything else in a distribution (AMI name with
+ * {@code {{ imagebuilder:buildDate }}} placeholders, launch permissions, container targets, launch
+ * templates, exports) is kept as given; distributing acts on it.
+ */
+public final class DistributionOperations {
+    public static final String TYPE = "distribution-configuration";
+    /** The distribution timeout the API answers when none is set; AWS answers 360 (observed). */
+    public static final int DEFAULT_TIMEOUT_MINUTES = 360;
+    private static final String ARN_MEMBER = "distributionConfigurationArn";
+    private static final String WHAT = "distribution configuration";
+
+    private final ResourceStore store;
+    private final References references;
+    private final Clock clock;
+    private final Set<String> regions;
+
+    /**
+     * @param regions the regions this server serves; distributions may only name these
+     */
+    public DistributionOperations(ResourceStore store, References references, Clock clock, Set<String> regions) {
+        if (regions.isEmpty()) {
+            throw new IllegalArgumentException("a server serves at least one region");
+        }
+        this.store = store;
+        this.references = references;
+        this.clock = clock;
+        this.regions = Set.copyOf(regions);
+    }
+
+    public void registerWith(ImageBuilderService service) {
+        service.register("CreateDistributionConfiguration", this::create)
+                .register("GetDistributionConfiguration", this::get)
+                .register("ListDistributionConfigurations", this::list)
+                .register("UpdateDistributionConfiguration", this::update)
+                .register("DeleteDistributionConfiguration", this::delete);
+    }
+
+    ObjectNode create(CallContext ctx, ObjectNode in) {
+        String name = in.path("name").asText();
+        validate(in.path("distributions"));
+        Arn arn = Arn.of(ctx.region(), ctx.accountId(), TYPE, name);
+        if (store.get(arn.toString()).isPresent()) {
+            throw new ApiException(ErrorType.ResourceAlreadyExistsException, "A " + WHAT + " named '" + name
+                    + "' already exists: " + arn);
+        }
+        Instant now = clock.instant();
+        ObjectNode body = Json.object();
+        body.put("arn", arn.toString());
+        body.put("name", name);
+        Json.copy(in, body, "description", "distributions");
+        body.put("timeoutMinutes", DEFAULT_TIMEOUT_MINUTES);
+        body.put("dateCreated", Json.date(now));
+        body.set("tags", in.hasNonNull("tags") ? in.get("tags").deepCopy() : Json.object());
+        // A concurrent create of the same name loses here with ResourceAlreadyExistsException.
+        store.insert(new StoredResource(arn.toString(), ctx.accountId(), ctx.region(), TYPE, name, null, null, now,
+                body));
+        ObjectNode out = Json.object();
+        out.put(ARN_MEMBER, arn.toString());
+        return out;
+    }
+
+    ObjectNode get(CallContext ctx, ObjectNode in) {
+        ObjectNode body = find(ctx, in.path(ARN_MEMBER).asText()).body().deepCopy();
+        if (!body.hasNonNull("timeoutMinutes")) {
+            body.put("timeoutMinutes", DEFAULT_TIMEOUT_MINUTES);
+        }
+        ObjectNode out = Json.object();
+        out.set("distributionConfiguration", body);
+        return out;
+    }
+
+    ObjectNode list(CallContext ctx, ObjectNode in) {
+        Map<String, Function<StoredResource, String>> filters = Map.of("name", StoredResource::name);
+        List<StoredResource> matching = new ArrayList<>(store.list(ResourceQuery.all(ctx.region(), ctx.accountId(),
+                TYPE)).stream().filter(Filters.from(in, filters)).toList());
+        matching.sort(Comparator.comparing(StoredResource::name).thenComparing(StoredResource::arn));
+        ObjectNode out = Json.object();
+        Page.of(matching, in, "ListDistributionConfigurations").writeTo(out, "distributionConfigurationSummaryList",
+                DistributionOperations::summary);
+        return out;
+    }
+
+    private static JsonNode summary(StoredResource r) {
+        ObjectNode s = Json.object();
+        Json.copy(r.body(), s, "arn", "name", "description", "dateCreated", "dateUpdated", "tags");
+        ArrayNode regions = s.putArray("regions");
+        r.body().path("distributions").forEach(d -> regions.add(d.path("region").asText()));
+        return s;
+    }
+
+    /**
+     * Replaces description and distributions with the request's (a description left out is removed);
+     * name, ARN, creation date, timeout and tags stay.
+     */
+    ObjectNode update(CallContext ctx, ObjectNode in) {
+        String arnText = in.path(ARN_MEMBER).asText();
+        validate(in.path("distributions"));
+        StoredResource current = find(ctx, arnText);
+        ObjectNode was = current.body();
+        ObjectNode body = Json.object();
+        body.put("arn", current.arn());
+        body.put("name", current.name());
+        Json.copy(in, body, "description", "distributions");
+        body.put("timeoutMinutes", was.path("timeoutMinutes").asInt(DEFAULT_TIMEOUT_MINUTES));
+        body.put("dateCreated", was.path("dateCreated").asText());
+        body.put("dateUpdated", Json.date(clock.instant()));
+        body.set("tags", was.hasNonNull("tags") ? was.get("tags").deepCopy() : Json.object());
+        boolean updated = store.update(new StoredResource(current.arn(), current.accountId(), current.region(),
+                current.type(), current.name(), current.version(), current.build(), current.createdAt(), body));
+        if (!updated) {
+            throw ApiException.notFound("The " + WHAT + " " + arnText + " does not exist");
+        }
+        ObjectNode out = Json.object();
+        out.put(ARN_MEMBER, current.arn());
+        return out;
+    }
+
+    ObjectNode delete(CallContext ctx, ObjectNode in) {
+        StoredResource found = find(ctx, in.path(ARN_MEMBER).asText());
+        references.checkUnused(ctx, found);
+        store.delete(found.arn());
+        ObjectNode out = Json.object();
+        out.put(ARN_MEMBER, found.arn());
+        return out;
+    }
+
+    private StoredResource find(CallContext ctx, String arnText) {
+        return PlainArns.find(store, ctx, arnText, TYPE, ARN_MEMBER, WHAT);
+    }
+
+    /**
+     * Every problem with the distributions at once: at least one; each region served here and named
+     * once; each distribution asking for at least one output.
+     */
+    void validate(JsonNode distributions) {
+        if (!distributions.isArray() || distributions.isEmpty()) {
+            throw ApiException.invalid("distributions: give at least one distribution, one per target region");
+        }
+        List<String> problems = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < distributions.size(); i++) {
+            JsonNode d = distributions.get(i);
+            String region = d.path("region").asText();
+            if (!regions.contains(region)) {
+                problems.add("The value supplied for parameter 'distributions[" + i + "].region' is not valid: '"
+                        + region + "' is not a region this server serves (" + String.join(", ", new TreeSet<>(regions))
+                        + ")");
+            } else if (seen.containsKey(region)) {
+                problems.add("The value supplied for parameter 'distributions[" + i + "].region' is not valid: '"
+                        + region + "' is already given in distributions[" + seen.get(region) + "]; name each region"
+                        + " once");
+            } else {
+                seen.put(region, i);
+            }
+            if (outputs(d).isEmpty()) {
+                problems.add("The value supplied for parameter 'distributions[" + i + "]' is not valid. One or more"
+                        + " outputs should be provided for each region in a distribution configuration.");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw ApiException.invalid(String.join("; ", problems));
+        }
+    }
+
+    /** The members of a distribution other than its region: what it asks to be done there. */
+    private static Set<String> outputs(JsonNode distribution) {
+        Set<String> outputs = new LinkedHashSet<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = distribution.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> member = it.next();
+            JsonNode v = member.getValue();
+            if (!member.getKey().equals("region") && !v.isNull() && !(v.isContainerNode() && v.isEmpty())) {
+                outputs.add(member.getKey());
+            }
+        }
+        return outputs;
+    }
+}

@@ -1,0 +1,187 @@
+package dev.kiln.core.infrastructure;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.CallContext;
+import dev.kiln.core.ImageBuilderService;
+import dev.kiln.core.arn.Arn;
+import dev.kiln.core.error.ApiException;
+import dev.kiln.core.error.ErrorType;
+import dev.kiln.core.resource.Filters;
+import dev.kiln.core.resource.Json;
+import dev.kiln.core.resource.Page;
+import dev.kiln.core.resource.PlainArns;
+import dev.kiln.core.resource.References;
+import dev.kiln.core.store.ResourceQuery;
+import dev.kiln.core.store.ResourceStore;
+import dev.kiln.core.store.StoredResource;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Infrastructure configurations: where and on what a build runs. CreateInfrastructureConfiguration,
+ * GetInfrastructureConfiguration, ListInfrastructureConfigurations, UpdateInfrastructureConfiguration
+ * (a full replacement of the settings, keeping name, ARN, creation date and tags) and
+ * DeleteInfrastructureConfiguration (refused while a pipeline uses it).
+ *
+ * <p>The stored body is the model's InfrastructureConfiguration shape. Kiln keeps the EC2 settings it
+ * has no use for yet (subnet, security groups, instance profile, key pair, placement) as given, so that
+ * clients read back what they wrote.
+ */
+public final class InfrastructureOperations {
+    public static final String TYPE = "infrastructure-configuration";
+    private static final String ARN_MEMBER = "infrastructureConfigurationArn";
+    private static final String WHAT = "infrastructure configuration";
+
+    /** The members that Create and Update both set, in the order of the model's shape. */
+    private static final String[] BEFORE_DATES = {"description", "instanceTypes", "instanceProfileName",
+        "securityGroupIds", "subnetId", "logging", "keyPair"};
+
+    private final ResourceStore store;
+    private final References references;
+    private final Clock clock;
+
+    public InfrastructureOperations(ResourceStore store, References references, Clock clock) {
+        this.store = store;
+        this.references = references;
+        this.clock = clock;
+    }
+
+    public void registerWith(ImageBuilderService service) {
+        service.register("CreateInfrastructureConfiguration", this::create)
+                .register("GetInfrastructureConfiguration", this::get)
+                .register("ListInfrastructureConfigurations", this::list)
+                .register("UpdateInfrastructureConfiguration", this::update)
+                .register("DeleteInfrastructureConfiguration", this::delete);
+    }
+
+    ObjectNode create(CallContext ctx, ObjectNode in) {
+        String name = in.path("name").asText();
+        validate(in);
+        Arn arn = Arn.of(ctx.region(), ctx.accountId(), TYPE, name);
+        if (store.get(arn.toString()).isPresent()) {
+            throw new ApiException(ErrorType.ResourceAlreadyExistsException, "An " + WHAT + " named '" + name
+                    + "' already exists: " + arn);
+        }
+        Instant now = clock.instant();
+        JsonNode tags = in.has("tags") && !in.get("tags").isNull() ? in.get("tags").deepCopy() : Json.object();
+        ObjectNode body = body(arn.toString(), name, in, Json.date(now), null, tags);
+        // A concurrent create of the same name loses here with ResourceAlreadyExistsException.
+        store.insert(new StoredResource(arn.toString(), ctx.accountId(), ctx.region(), TYPE, name, null, null, now,
+                body));
+        ObjectNode out = Json.object();
+        out.put(ARN_MEMBER, arn.toString());
+        return out;
+    }
+
+    ObjectNode get(CallContext ctx, ObjectNode in) {
+        StoredResource found = find(ctx, in.path(ARN_MEMBER).asText());
+        ObjectNode out = Json.object();
+        out.set("infrastructureConfiguration", found.body().deepCopy());
+        return out;
+    }
+
+    ObjectNode list(CallContext ctx, ObjectNode in) {
+        Map<String, Function<StoredResource, String>> filters = Map.of("name", StoredResource::name);
+        List<StoredResource> matching = new ArrayList<>(store.list(ResourceQuery.all(ctx.region(), ctx.accountId(),
+                TYPE)).stream().filter(Filters.from(in, filters)).toList());
+        matching.sort(Comparator.comparing(StoredResource::name).thenComparing(StoredResource::arn));
+        ObjectNode out = Json.object();
+        Page.of(matching, in, "ListInfrastructureConfigurations").writeTo(out,
+                "infrastructureConfigurationSummaryList", InfrastructureOperations::summary);
+        return out;
+    }
+
+    private static JsonNode summary(StoredResource r) {
+        ObjectNode s = Json.object();
+        Json.copy(r.body(), s, "arn", "name", "description", "dateCreated", "dateUpdated", "resourceTags", "tags",
+                "instanceTypes", "instanceProfileName", "placement");
+        return s;
+    }
+
+    /**
+     * Replaces every setting with the request's: a member left out of the request is removed (and
+     * terminateInstanceOnFailure goes back to true), as the model's "update" of a whole configuration.
+     */
+    ObjectNode update(CallContext ctx, ObjectNode in) {
+        String arnText = in.path(ARN_MEMBER).asText();
+        validate(in);
+        StoredResource current = find(ctx, arnText);
+        JsonNode tags = current.body().has("tags") ? current.body().get("tags").deepCopy() : Json.object();
+        ObjectNode body = body(current.arn(), current.name(), in, current.body().path("dateCreated").asText(),
+                Json.date(clock.instant()), tags);
+        boolean updated = store.update(new StoredResource(current.arn(), current.accountId(), current.region(),
+                current.type(), current.name(), current.version(), current.build(), current.createdAt(), body));
+        if (!updated) {
+            throw ApiException.notFound("The " + WHAT + " " + arnText + " does not exist");
+        }
+        ObjectNode out = Json.object();
+        out.put(ARN_MEMBER, current.arn());
+        return out;
+    }
+
+    ObjectNode delete(CallContext ctx, ObjectNode in) {
+        StoredResource found = find(ctx, in.path(ARN_MEMBER).asText());
+        references.checkUnused(ctx, found);
+        store.delete(found.arn());
+        ObjectNode out = Json.object();
+        out.put(ARN_MEMBER, found.arn());
+        return out;
+    }
+
+    private StoredResource find(CallContext ctx, String arnText) {
+        return PlainArns.find(store, ctx, arnText, TYPE, ARN_MEMBER, WHAT);
+    }
+
+    /** The InfrastructureConfiguration shape, its members in the model's order. */
+    private static ObjectNode body(String arn, String name, JsonNode settings, String dateCreated,
+                                   String dateUpdated, JsonNode tags) {
+        ObjectNode b = Json.object();
+        b.put("arn", arn);
+        b.put("name", name);
+        Json.copy(settings, b, BEFORE_DATES);
+        JsonNode terminate = settings.get("terminateInstanceOnFailure");
+        b.put("terminateInstanceOnFailure", terminate == null || !terminate.isBoolean() || terminate.asBoolean());
+        Json.copy(settings, b, "snsTopicArn");
+        b.put("dateCreated", dateCreated);
+        if (dateUpdated != null) {
+            b.put("dateUpdated", dateUpdated);
+        }
+        Json.copy(settings, b, "resourceTags", "instanceMetadataOptions");
+        b.set("tags", tags);
+        Json.copy(settings, b, "placement");
+        return b;
+    }
+
+    /** What the model cannot say: well-formed instance types and a consistent placement. */
+    static void validate(JsonNode in) {
+        List<String> problems = new ArrayList<>();
+        JsonNode types = in.path("instanceTypes");
+        for (int i = 0; i < types.size(); i++) {
+            String type = types.get(i).asText();
+            if (!InstanceTypes.isWellFormed(type)) {
+                problems.add("instanceTypes[" + i + "] '" + type + "' is not an instance type: give a family and"
+                        + " a size such as m5.large, or " + InstanceTypes.SANDBOX);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw ApiException.invalid(String.join("; ", problems));
+        }
+        JsonNode placement = in.path("placement");
+        boolean hostId = placement.hasNonNull("hostId");
+        boolean hostGroup = placement.hasNonNull("hostResourceGroupArn");
+        if (hostId && hostGroup) {
+            throw new ApiException(ErrorType.InvalidParameterCombinationException,
+                    "placement: give at most one of hostId and hostResourceGroupArn");
+        }
+        if ((hostId || hostGroup) && !"host".equals(placement.path("tenancy").asText(null))) {
+            throw new ApiException(ErrorType.InvalidParameterCombinationException, "placement."
+                    + (hostId ? "hostId" : "hostResourceGroupArn") + " applies only when placement.tenancy is host");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.kiln.core.resource;
+
+import dev.kiln.core.CallContext;
+import dev.kiln.core.arn.Arn;
+import dev.kiln.core.error.ApiException;
+import dev.kiln.core.error.ErrorType;
+import dev.kiln.core.store.ResourceStore;
+import dev.kiln.core.store.StoredResource;
+import java.util.Optional;
+
+/**
+ * Resources named by a plain ARN without a version ({@code .../infrastructure-configuration/<name>},
+ * {@code .../distribution-configuration/<name>}, {@code .../image-pipeline/<name>}): parsing the ARN a
+ * caller gives, and finding the caller's own resource by it.
+ */
+public final class PlainArns {
+    private PlainArns() {
+    }
+
+    /** Parses a plain ARN of the given type, or answers InvalidParameterValue naming the member. */
+    public static Arn parse(String text, String type, String member) {
+        Optional<Arn> arn = Arn.parse(text);
+        if (arn.isEmpty() || !arn.get().type().equals(type) || arn.get().version() != null) {
+            throw new ApiException(ErrorType.InvalidParameterValueException, member + " '" + text + "' is not a "
+                    + type + " ARN such as arn:aws:imagebuilder:us-east-1:123456789012:" + type + "/my-name");
+        }
+        return arn.get();
+    }
+
+    /**
+     * The caller's resource that the ARN names, or ResourceNotFound. Resources of other accounts and
+     * other regions are never found, whatever their ARN.
+     *
+     * @param what how to name the resource in the message, e.g. "infrastructure configuration"
+     */
+    public static StoredResource find(ResourceStore store, CallContext ctx, String text, String type, String member,
+                                      String what) {
+        Arn arn = parse(text, type, member);
+        Optional<StoredResource> found = Optional.empty();
+        if (arn.region().equals(ctx.region()) && arn.owner().equals(ctx.accountId())) {
+            found = store.get(arn.toString())
+                    .filter(r -> r.type().equals(type) && r.accountId().equals(ctx.accountId())
+                            && r.region().equals(ctx.region()));
+        }
+        return found.orElseThrow(() -> ApiException.notFound("The " + what + " " + text + " does not exist"));
+    }
+}
