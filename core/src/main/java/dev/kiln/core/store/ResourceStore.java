@@ -3,7 +3,12 @@ package dev.kiln.core.store;
 import java.util.List;
 import java.util.Optional;
 
-/** Image Builder resources, persistent. Every method is one transaction. */
+/**
+ * Image Builder resources, persistent. Every method is one transaction. Times are kept to the
+ * microsecond (what both databases store). A version that is not "major.minor.patch" (each node
+ * 0..2^31-1) is an ApiException InvalidVersionNumberException; a value longer than its column (e.g. a
+ * name over 256 characters) is InvalidParameterValueException.
+ */
 public interface ResourceStore {
 
     /**
@@ -19,7 +24,9 @@ public interface ResourceStore {
      * name and version (1 for the first), and answers it as stored. Safe under concurrent calls.
      *
      * @param withoutBuild the resource; its {@code arn} ends with the version and its build is null.
-     *                     The store appends "/build" to the ARN and sets "arn" in the body.
+     *                     The store appends "/build" to the ARN and sets "arn" in (a copy of) the body.
+     *                     Builds are counted per version ARN; a build version stored with
+     *                     {@link #insert} counts too. The number of a deleted newest build is reused.
      */
     StoredResource insertNextBuild(StoredResource withoutBuild);
 

@@ -1,0 +1,132 @@
+package dev.kiln.core.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Kiln's database: a connection pool on H2 (embedded, one file in the data dir) or PostgreSQL, brought
+ * to the newest schema by the Flyway migrations in {@code db/migration} when opened, and the three
+ * stores on it. Thread-safe; close it once, at shut-down.
+ */
+public final class Database implements AutoCloseable {
+    /** Connections per pool: enough for the HTTP edge and the build workers of one server. */
+    public static final int DEFAULT_POOL_SIZE = 10;
+
+    private final HikariDataSource dataSource;
+    private final ResourceStore resources;
+    private final IdempotencyStore idempotency;
+    private final AccountStore accounts;
+
+    private Database(HikariDataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        Jdbi jdbi = Jdbi.create(dataSource);
+        this.resources = new JdbiResourceStore(jdbi);
+        this.idempotency = new JdbiIdempotencyStore(jdbi, clock);
+        this.accounts = new JdbiAccountStore(jdbi, clock);
+    }
+
+    /**
+     * Opens a database, creating or migrating its schema.
+     *
+     * @param jdbcUrl e.g. {@code jdbc:h2:file:/var/lib/kiln/kiln} (see {@link #h2FileUrl}) or
+     *                {@code jdbc:postgresql://host:5432/kiln?user=kiln&password=...}
+     * @throws IllegalStateException when the database cannot be reached or migrated (the message
+     *                               names the URL, without its password)
+     */
+    public static Database open(String jdbcUrl) {
+        return open(jdbcUrl, null, null);
+    }
+
+    /** Opens a database with a user name and password given apart from the URL (either may be null). */
+    public static Database open(String jdbcUrl, String user, String password) {
+        return open(jdbcUrl, user, password, DEFAULT_POOL_SIZE);
+    }
+
+    /** Opens a database with a pool of at most {@code poolSize} connections. */
+    public static Database open(String jdbcUrl, String user, String password, int poolSize) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("poolSize must be at least 1: " + poolSize);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("kiln-store");
+        config.setJdbcUrl(jdbcUrl);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(2, poolSize));
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw cannotOpen(jdbcUrl, e);
+        }
+        try {
+            Flyway.configure(Database.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+            return new Database(dataSource, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw cannotOpen(jdbcUrl, e);
+        }
+    }
+
+    /** The URL of the embedded database in a data dir: the file {@code <dataDir>/kiln.mv.db}. */
+    public static String h2FileUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("kiln");
+    }
+
+    public ResourceStore resources() {
+        return resources;
+    }
+
+    public IdempotencyStore idempotency() {
+        return idempotency;
+    }
+
+    public AccountStore accounts() {
+        return accounts;
+    }
+
+    /** Closes the pool; for H2 the last connection closing also closes the database file. */
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    private static IllegalStateException cannotOpen(String jdbcUrl, RuntimeException e) {
+        return new IllegalStateException("Cannot open the database " + redact(jdbcUrl) + ": " + message(e), e);
+    }
+
+    /** The URL without the value of a password parameter. */
+    static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private static String message(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && !m.isBlank() && out.indexOf(m) < 0) {
+                if (!out.isEmpty()) {
+                    out.append(": ");
+                }
+                out.append(m);
+            }
+        }
+        return out.isEmpty() ? e.toString() : out.toString();
+    }
+}
