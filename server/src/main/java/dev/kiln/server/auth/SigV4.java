@@ -1,0 +1,75 @@
+package dev.kiln.server.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** The cryptographic steps of AWS Signature Version 4: hashes, the string to sign, the signing key. */
+final class SigV4 {
+    static final String ALGORITHM = "AWS4-HMAC-SHA256";
+    static final String TERMINATOR = "aws4_request";
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private SigV4() {
+    }
+
+    /** Lower-case hex SHA-256 of the bytes. */
+    static String sha256Hex(byte[] bytes) {
+        try {
+            return hex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /**
+     * The string to sign: algorithm, request timestamp (ISO-8601 basic), credential scope, and the hex
+     * SHA-256 of the canonical request, one per line.
+     */
+    static String stringToSign(String amzDate, String scope, String canonicalRequest) {
+        return ALGORITHM + "\n" + amzDate + "\n" + scope + "\n"
+                + sha256Hex(canonicalRequest.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). */
+    static byte[] signingKey(String secretAccessKey, String date, String region, String service) {
+        byte[] key = hmac(("AWS4" + secretAccessKey).getBytes(StandardCharsets.UTF_8), date);
+        key = hmac(key, region);
+        key = hmac(key, service);
+        return hmac(key, TERMINATOR);
+    }
+
+    /** Lower-case hex HMAC-SHA256 of the string to sign under the signing key. */
+    static String signature(byte[] signingKey, String stringToSign) {
+        return hex(hmac(signingKey, stringToSign));
+    }
+
+    /** Compares two signatures in time independent of where they differ. */
+    static boolean sameSignature(String expected, String provided) {
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                provided.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static byte[] hmac(byte[] key, String data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
+    }
+
+    static String hex(byte[] bytes) {
+        char[] out = new char[bytes.length * 2];
+        for (int i = 0; i < bytes.length; i++) {
+            out[2 * i] = HEX[(bytes[i] >> 4) & 0xF];
+            out[2 * i + 1] = HEX[bytes[i] & 0xF];
+        }
+        return new String(out);
+    }
+}
