@@ -1,0 +1,246 @@
+package dev.kiln.core.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.CallContext;
+import dev.kiln.core.arn.Arn;
+import dev.kiln.core.arn.VersionPattern;
+import dev.kiln.core.error.ApiException;
+import dev.kiln.core.error.ErrorType;
+import dev.kiln.core.resource.Json;
+import dev.kiln.core.resource.Versions;
+import dev.kiln.core.store.ResourceQuery;
+import dev.kiln.core.store.ResourceStore;
+import dev.kiln.core.store.StoredResource;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Image build versions as records: what an image is built from (a recipe, an infrastructure
+ * configuration and optionally a distribution configuration, each checked to exist for the caller),
+ * and starting one: a new build number of {@code image/<recipe name>/<recipe version>}, PENDING, with
+ * copies of everything it is built from. CreateImage, StartImagePipelineExecution and (later) the
+ * scheduler all start images here, so the rule that a pipeline runs at most one execution at a time
+ * lives here too.
+ */
+public final class ImageBuilds {
+    public static final String TYPE = "image";
+    public static final String IMAGE_RECIPE = "image-recipe";
+    public static final String CONTAINER_RECIPE = "container-recipe";
+    public static final String INFRASTRUCTURE = "infrastructure-configuration";
+    public static final String DISTRIBUTION = "distribution-configuration";
+    /** Statuses of an image whose creation has not finished; the rest are terminal. */
+    public static final Set<String> IN_PROGRESS = Set.of("PENDING", "CREATING", "BUILDING", "TESTING",
+            "DISTRIBUTING", "INTEGRATING");
+    public static final String USER_INITIATED = "USER_INITIATED";
+    public static final String SCHEDULED = "SCHEDULED";
+
+    /** Oldest first, by when each image was started. */
+    private static final Comparator<StoredResource> STARTED_FIRST = Comparator
+            .comparing(StoredResource::createdAt).thenComparing(StoredResource::arn);
+
+    private final ResourceStore store;
+    private final Clock clock;
+    private final Object[] pipelineLocks = new Object[64];
+
+    /** What an image is built from, as stored now. */
+    public record Inputs(StoredResource recipe, boolean container, StoredResource infrastructure,
+                        StoredResource distribution) {
+        public Optional<StoredResource> distributionConfiguration() {
+            return Optional.ofNullable(distribution);
+        }
+    }
+
+    public ImageBuilds(ResourceStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        for (int i = 0; i < pipelineLocks.length; i++) {
+            pipelineLocks[i] = new Object();
+        }
+    }
+
+    /**
+     * Checks a request's recipe and configuration ARNs ({@code imageRecipeArn} or
+     * {@code containerRecipeArn}, exactly one; {@code infrastructureConfigurationArn};
+     * {@code distributionConfigurationArn} if any) and finds what they name. A wildcard recipe version
+     * ({@code 1.x.x}) names the newest matching recipe.
+     */
+    public Inputs inputs(CallContext ctx, JsonNode in) {
+        boolean image = in.hasNonNull("imageRecipeArn");
+        boolean container = in.hasNonNull("containerRecipeArn");
+        if (image && container) {
+            throw new ApiException(ErrorType.InvalidParameterCombinationException,
+                    "give exactly one of imageRecipeArn and containerRecipeArn, not both");
+        }
+        if (!image && !container) {
+            throw new ApiException(ErrorType.InvalidRequestException,
+                    "give exactly one of imageRecipeArn (for an AMI) and containerRecipeArn (for a container image)");
+        }
+        StoredResource recipe = image
+                ? recipe(ctx, in.get("imageRecipeArn").asText(), IMAGE_RECIPE, "imageRecipeArn", "image recipe")
+                : recipe(ctx, in.get("containerRecipeArn").asText(), CONTAINER_RECIPE, "containerRecipeArn",
+                        "container recipe");
+        StoredResource infrastructure = plain(ctx, in.path("infrastructureConfigurationArn").asText(),
+                INFRASTRUCTURE, "infrastructureConfigurationArn", "infrastructure configuration");
+        StoredResource distribution = in.hasNonNull("distributionConfigurationArn")
+                ? plain(ctx, in.get("distributionConfigurationArn").asText(), DISTRIBUTION,
+                        "distributionConfigurationArn", "distribution configuration")
+                : null;
+        return new Inputs(recipe, container, infrastructure, distribution);
+    }
+
+    /** The newest recipe a (possibly wildcard) recipe ARN names, or ResourceNotFound. */
+    private StoredResource recipe(CallContext ctx, String text, String type, String member, String what) {
+        Arn arn = Versions.parseArn(text, type, member);
+        if (arn.version() == null) {
+            throw ApiException.invalid(member + " '" + text + "' must end with a version, e.g. /1.0.0 or /x.x.x");
+        }
+        return Versions.matching(store, ctx, arn).stream().findFirst()
+                .orElseThrow(() -> ApiException.notFound("The " + what + " " + text + " does not exist"));
+    }
+
+    /** The caller's resource named by an unversioned ARN, or ResourceNotFound. */
+    private StoredResource plain(CallContext ctx, String text, String type, String member, String what) {
+        Optional<Arn> arn = Arn.parse(text);
+        if (arn.isEmpty() || !arn.get().type().equals(type) || arn.get().version() != null) {
+            throw ApiException.invalid(member + " '" + text + "' is not a " + type + " ARN such as"
+                    + " arn:aws:imagebuilder:us-east-1:123456789012:" + type + "/my-name");
+        }
+        return store.get(text)
+                .filter(r -> r.type().equals(type) && r.accountId().equals(ctx.accountId())
+                        && r.region().equals(ctx.region()))
+                .orElseThrow(() -> ApiException.notFound("The " + what + " " + text + " does not exist"));
+    }
+
+    /**
+     * Records a new PENDING image build version.
+     *
+     * @param settings  members copied into the image as they are: imageTestsConfiguration,
+     *                  enhancedImageMetadataEnabled, imageScanningConfiguration, workflows,
+     *                  executionRole, loggingConfiguration (defaults are filled in here)
+     * @param tags      the image's tags
+     * @param pipeline  the pipeline it runs for, or null (CreateImage)
+     * @param buildType USER_INITIATED or SCHEDULED
+     * @throws ApiException ResourceInUseException when the pipeline has an image still in progress
+     */
+    public StoredResource start(CallContext ctx, Inputs inputs, JsonNode settings, JsonNode tags,
+                                StoredResource pipeline, String buildType) {
+        if (pipeline == null) {
+            return insert(ctx, inputs, settings, tags, null, buildType);
+        }
+        synchronized (pipelineLocks[Math.floorMod(pipeline.arn().hashCode(), pipelineLocks.length)]) {
+            refuseIfRunning(ctx, pipeline.arn(), null);
+            StoredResource image = insert(ctx, inputs, settings, tags, pipeline, buildType);
+            // Another server sharing the database may have started one at the same moment. The store
+            // has no conditional write, so whoever sees the other's image withdraws its own: never two
+            // executions, at worst (both at once) neither and both callers are told to retry.
+            try {
+                refuseIfRunning(ctx, pipeline.arn(), image);
+            } catch (ApiException e) {
+                store.delete(image.arn());
+                throw e;
+            }
+            return image;
+        }
+    }
+
+    private void refuseIfRunning(CallContext ctx, String pipelineArn, StoredResource mine) {
+        for (StoredResource other : ofPipeline(ctx, pipelineArn)) {
+            if (inProgress(other) && (mine == null || !other.arn().equals(mine.arn()))) {
+                throw new ApiException(ErrorType.ResourceInUseException, "The image pipeline " + pipelineArn
+                        + " is already running: image " + other.arn() + " is " + status(other)
+                        + "; a pipeline runs one execution at a time (cancel it with CancelImageCreation or"
+                        + " wait for it to finish)");
+            }
+        }
+    }
+
+    private StoredResource insert(CallContext ctx, Inputs inputs, JsonNode settings, JsonNode tags,
+                                  StoredResource pipeline, String buildType) {
+        StoredResource recipe = inputs.recipe();
+        Arn versionArn = Arn.of(ctx.region(), ctx.accountId(), TYPE, recipe.name()).withVersion(recipe.version());
+        ObjectNode body = Json.object();
+        body.put("arn", versionArn.toString());
+        body.put("type", inputs.container() ? "DOCKER" : "AMI");
+        body.put("name", recipe.name());
+        body.put("version", recipe.version());
+        Json.copy(recipe.body(), body, "platform");
+        body.put("enhancedImageMetadataEnabled", settings.path("enhancedImageMetadataEnabled").asBoolean(true));
+        parentOsVersion(ctx, recipe).ifPresent(os -> body.put("osVersion", os));
+        body.putObject("state").put("status", "PENDING");
+        body.set(inputs.container() ? "containerRecipe" : "imageRecipe", recipe.body().deepCopy());
+        if (pipeline != null) {
+            body.put("sourcePipelineName", pipeline.name());
+            body.put("sourcePipelineArn", pipeline.arn());
+        }
+        body.set("infrastructureConfiguration", inputs.infrastructure().body().deepCopy());
+        inputs.distributionConfiguration().ifPresent(d -> body.set("distributionConfiguration", d.body().deepCopy()));
+        body.set("imageTestsConfiguration", testsConfiguration(settings.get("imageTestsConfiguration")));
+        body.put("dateCreated", Json.date(clock.instant()));
+        body.putObject("outputResources").putArray(inputs.container() ? "containers" : "amis");
+        body.set("tags", tags == null || tags.isNull() ? Json.object() : tags.deepCopy());
+        body.put("buildType", buildType);
+        body.put("imageSource", "CUSTOM");
+        Json.copy(settings, body, "imageScanningConfiguration", "executionRole", "workflows", "loggingConfiguration");
+        StoredResource stored = store.insertNextBuild(new StoredResource(versionArn.toString(), ctx.accountId(),
+                ctx.region(), TYPE, recipe.name(), recipe.version(), null, clock.instant(), body));
+        // The image's version names its build, as AWS answers it: "1.0.0/3".
+        ObjectNode withBuild = stored.body().deepCopy();
+        withBuild.put("version", stored.version() + "/" + stored.build());
+        StoredResource image = new StoredResource(stored.arn(), stored.accountId(), stored.region(), stored.type(),
+                stored.name(), stored.version(), stored.build(), stored.createdAt(), withBuild);
+        store.update(image);
+        return image;
+    }
+
+    /** ImageTestsConfiguration with AWS's defaults: tests enabled, 720 minutes. */
+    public static ObjectNode testsConfiguration(JsonNode given) {
+        ObjectNode tests = Json.object();
+        tests.put("imageTestsEnabled", given == null ? true : given.path("imageTestsEnabled").asBoolean(true));
+        tests.put("timeoutMinutes", given == null ? 720 : given.path("timeoutMinutes").asInt(720));
+        return tests;
+    }
+
+    /** The OS version of the recipe's parent image, when it is an Image Builder image Kiln knows. */
+    private Optional<String> parentOsVersion(CallContext ctx, StoredResource recipe) {
+        return Arn.parse(recipe.body().path("parentImage").asText(null))
+                .filter(a -> a.type().equals(TYPE) && a.version() != null
+                        && VersionPattern.parse(a.version()).isPresent())
+                .flatMap(a -> Versions.matching(store, ctx, a).stream().findFirst())
+                .map(parent -> Json.text(parent.body(), "osVersion"));
+    }
+
+    /** The images a pipeline started, newest first. */
+    public List<StoredResource> ofPipeline(CallContext ctx, String pipelineArn) {
+        return store.list(ResourceQuery.all(ctx.region(), ctx.accountId(), TYPE)).stream()
+                .filter(r -> pipelineArn.equals(Json.text(r.body(), "sourcePipelineArn")))
+                .sorted(STARTED_FIRST.reversed())
+                .toList();
+    }
+
+    public static String status(StoredResource image) {
+        return image.body().path("state").path("status").asText("PENDING");
+    }
+
+    public static boolean inProgress(StoredResource image) {
+        return IN_PROGRESS.contains(status(image));
+    }
+
+    /** The owner as List* answers it: the account, or "Amazon" for Kiln-managed images. */
+    public static String owner(StoredResource image) {
+        return image.accountId().equals(Arn.AWS_OWNER) ? "Amazon" : image.accountId();
+    }
+
+    /** An ImageSummary (ListImageBuildVersions, ListImagePipelineImages). */
+    public static ObjectNode summary(StoredResource r) {
+        ObjectNode s = Json.object();
+        Json.copy(r.body(), s, "arn", "name", "type", "version", "platform", "osVersion", "state");
+        s.put("owner", owner(r));
+        Json.copy(r.body(), s, "dateCreated", "outputResources", "tags", "buildType", "imageSource",
+                "deprecationTime", "lifecycleExecutionId", "loggingConfiguration");
+        return s;
+    }
+}
