@@ -3,6 +3,7 @@ package dev.kiln.core.resource;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.core.CallContext;
 import dev.kiln.core.arn.Arn;
+import dev.kiln.core.arn.VersionPattern;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.store.ResourceQuery;
@@ -10,6 +11,7 @@ import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -45,13 +47,28 @@ public final class References {
         for (Referrer referrer : REFERRERS.getOrDefault(target.type(), List.of())) {
             for (StoredResource r : store.list(ResourceQuery.all(ctx.region(), ctx.accountId(), referrer.type()))) {
                 for (String ref : referrer.arns().apply(r.body())) {
-                    if (ref.equals(target.arn()) || ref.equals(versionArn)) {
+                    if (ref.equals(target.arn()) || ref.equals(versionArn) || selectedByWildcard(ctx, ref, target)) {
                         throw new ApiException(ErrorType.ResourceDependencyException, target.arn()
                                 + " is still used by " + r.arn());
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Whether a wildcard reference ({@code .../image-recipe/name/1.x.x}) selects the target now, i.e. the
+     * target is the newest resource it matches: deleting that one would change what the referrer uses,
+     * while older matches may go.
+     */
+    private boolean selectedByWildcard(CallContext ctx, String ref, StoredResource target) {
+        Optional<Arn> arn = Arn.parse(ref);
+        if (arn.isEmpty() || !arn.get().hasWildcard() || !arn.get().type().equals(target.type())
+                || VersionPattern.parse(arn.get().version()).isEmpty()) {
+            return false;
+        }
+        return Versions.matching(store, ctx, arn.get()).stream().findFirst()
+                .map(selected -> selected.arn().equals(target.arn())).orElse(false);
     }
 
     private static List<String> componentArns(JsonNode recipe) {

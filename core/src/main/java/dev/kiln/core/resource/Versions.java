@@ -78,7 +78,7 @@ public final class Versions {
         refs.put("latestVersionArn", versionArn.withVersion("x.x.x").toString());
         refs.put("latestMajorVersionArn", versionArn.withVersion(v.major() + ".x.x").toString());
         refs.put("latestMinorVersionArn", versionArn.withVersion(v.major() + "." + v.minor() + ".x").toString());
-        refs.put("latestPatchVersionArn", versionArn.withVersion(v.toString()).toString());
+        refs.put("latestPatchVersionArn", versionArn.versionArn().toString());
         return refs;
     }
 }
