@@ -1,0 +1,64 @@
+package dev.kiln.cli;
+
+import dev.kiln.server.KilnServer;
+import dev.kiln.server.ServerConfig;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code kiln server}: serve the Image Builder API. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Serve the EC2 Image Builder API, for the AWS CLI and SDKs (--endpoint-url).")
+final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "8080", description = "TCP port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
+    String host;
+
+    @Option(names = "--regions", defaultValue = "us-east-1", split = ",", paramLabel = "us-east-1,us-west-2",
+            description = "Regions this server serves (default: ${DEFAULT-VALUE}).")
+    List<String> regions;
+
+    @Mixin
+    DataOptions data;
+
+    @Override
+    public Integer call() throws Exception {
+        for (String r : regions) {
+            if (!r.matches("[a-z]{2,}(-[a-z]+)+-[0-9]+")) {
+                throw new UserError("--regions: '" + r + "' is not a region name like us-east-1");
+            }
+        }
+        ServerConfig config = new ServerConfig(host, port, data.dataDir.toAbsolutePath(), regions, data.dbUrl,
+                data.dbUser, data.password(), Clock.systemUTC());
+        KilnServer server;
+        try {
+            server = KilnServer.start(config);
+        } catch (IllegalStateException e) {
+            throw new UserError(e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }));
+        System.err.println("Kiln serves the Image Builder API at " + server.endpoint() + " for regions "
+                + String.join(", ", regions));
+        if (server.firstStart().created()) {
+            System.err.println("First start: created account " + server.firstStart().account().id()
+                    + " and its access key, in " + server.credentialsFile() + " (mode 0600).");
+        }
+        System.err.println("Point the AWS CLI at it:\n"
+                + "  export AWS_SHARED_CREDENTIALS_FILE=" + server.credentialsFile() + " AWS_DEFAULT_REGION="
+                + regions.get(0) + "\n"
+                + "  aws imagebuilder list-components --endpoint-url " + server.endpoint());
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}

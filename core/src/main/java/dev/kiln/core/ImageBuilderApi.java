@@ -1,0 +1,38 @@
+package dev.kiln.core;
+
+import dev.kiln.core.component.ComponentOperations;
+import dev.kiln.core.distribution.DistributionOperations;
+import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageOperations;
+import dev.kiln.core.infrastructure.InfrastructureOperations;
+import dev.kiln.core.pipeline.PipelineOperations;
+import dev.kiln.core.recipe.ContainerRecipeOperations;
+import dev.kiln.core.recipe.ImageRecipeOperations;
+import dev.kiln.core.resource.References;
+import dev.kiln.core.store.IdempotencyStore;
+import dev.kiln.core.store.ResourceStore;
+import dev.kiln.core.tag.TagOperations;
+import java.time.Clock;
+import java.util.Set;
+
+/** Wires every operation Kiln implements into one service. */
+public final class ImageBuilderApi {
+    private ImageBuilderApi() {
+    }
+
+    public static ImageBuilderService create(ResourceStore store, IdempotencyStore idempotency, Clock clock,
+                                             Set<String> regions) {
+        ImageBuilderService service = new ImageBuilderService(idempotency);
+        References references = new References(store);
+        ImageBuilds builds = new ImageBuilds(store, clock);
+        new ComponentOperations(store, references, clock).registerWith(service);
+        new ImageRecipeOperations(store, references, clock).registerWith(service);
+        new ContainerRecipeOperations(store, references, clock).registerWith(service);
+        new InfrastructureOperations(store, references, clock).registerWith(service);
+        new DistributionOperations(store, references, clock, regions).registerWith(service);
+        new PipelineOperations(store, builds, clock).registerWith(service);
+        new ImageOperations(store, builds, clock).registerWith(service);
+        new TagOperations(store).registerWith(service);
+        return service;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.kiln.server;
+
+import dev.kiln.core.ImageBuilderApi;
+import dev.kiln.core.ImageBuilderService;
+import dev.kiln.core.api.RequestBinder;
+import dev.kiln.core.api.ServiceModel;
+import dev.kiln.core.image.BaseImages;
+import dev.kiln.core.store.Database;
+import dev.kiln.server.auth.SigV4Verifier;
+import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.eclipse.jetty.http.UriCompliance;
+
+/**
+ * Kiln's API server: opens the database (creating the first account and its key on first start),
+ * seeds the Kiln-managed base images, and serves the Image Builder API over HTTP.
+ */
+public final class KilnServer implements AutoCloseable {
+    private final Database database;
+    private final Javalin app;
+    private final ServerConfig config;
+    private final FirstStart.Result firstStart;
+
+    private KilnServer(Database database, Javalin app, ServerConfig config, FirstStart.Result firstStart) {
+        this.database = database;
+        this.app = app;
+        this.config = config;
+        this.firstStart = firstStart;
+    }
+
+    public static KilnServer start(ServerConfig config) throws IOException {
+        Files.createDirectories(config.dataDir());
+        Database database = openDatabase(config);
+        try {
+            FirstStart.Result first = FirstStart.ensureAccount(database.accounts(), config.dataDir());
+            Set<String> regions = new LinkedHashSet<>(config.regions());
+            new BaseImages(database.resources(), config.clock()).seed(regions);
+            ImageBuilderService service = ImageBuilderApi.create(database.resources(), database.idempotency(),
+                    config.clock(), regions);
+            SigV4Verifier verifier = new SigV4Verifier(database.accounts()::key, config.clock(), regions);
+            ApiHandler api = new ApiHandler(ServiceModel.imageBuilder(), verifier, service,
+                    RequestBinder.DEFAULT_MAX_BODY_BYTES);
+            Javalin app = Javalin.create(c -> {
+                c.showJavalinBanner = false;
+                c.startupWatcherEnabled = false;
+                c.http.maxRequestSize = RequestBinder.DEFAULT_MAX_BODY_BYTES + 1L;
+                // SDKs percent-encode the ARN in /tags/{resourceArn}, '/' included.
+                c.jetty.modifyHttpConfiguration(h -> h.setUriCompliance(UriCompliance.LEGACY));
+            });
+            for (HandlerType method : new HandlerType[] {HandlerType.GET, HandlerType.PUT, HandlerType.POST,
+                    HandlerType.DELETE, HandlerType.PATCH, HandlerType.HEAD}) {
+                app.addHttpHandler(method, "/*", api);
+            }
+            app.addHttpHandler(HandlerType.GET, "/", api);
+            app.start(config.host(), config.port());
+            return new KilnServer(database, app, config, first);
+        } catch (RuntimeException | IOException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    static Database openDatabase(ServerConfig config) {
+        if (config.dbUrl() == null) {
+            return Database.open(Database.h2FileUrl(config.dataDir()));
+        }
+        return Database.open(config.dbUrl(), config.dbUser(), config.dbPassword());
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String endpoint() {
+        return "http://" + config.host() + ":" + port();
+    }
+
+    /** Set when this start created the first account; what to tell the person who started it. */
+    public FirstStart.Result firstStart() {
+        return firstStart;
+    }
+
+    public Path credentialsFile() {
+        return config.dataDir().resolve(FirstStart.CREDENTIALS_FILE);
+    }
+
+    @Override
+    public void close() {
+        try {
+            app.stop();
+        } finally {
+            database.close();
+        }
+    }
+}
