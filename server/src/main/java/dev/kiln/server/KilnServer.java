@@ -10,8 +10,10 @@ import dev.kiln.server.auth.SigV4Verifier;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.eclipse.jetty.http.UriCompliance;
@@ -34,7 +36,7 @@ public final class KilnServer implements AutoCloseable {
     }
 
     public static KilnServer start(ServerConfig config) throws IOException {
-        Files.createDirectories(config.dataDir());
+        createDataDir(config.dataDir());
         Database database = openDatabase(config);
         try {
             FirstStart.Result first = FirstStart.ensureAccount(database.accounts(), config.dataDir());
@@ -62,6 +64,30 @@ public final class KilnServer implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             database.close();
             throw e;
+        }
+    }
+
+    /**
+     * Creates the data folder, when it does not exist yet, readable by its owner only: it holds the
+     * database with every account's secret keys (and H2's lock file with the key to its TCP port).
+     */
+    static void createDataDir(Path dataDir) throws IOException {
+        if (Files.isDirectory(dataDir)) {
+            return;
+        }
+        Path parent = dataDir.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dataDir, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectory(dataDir); // not a POSIX file system
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dataDir)) {
+                throw e;
+            }
         }
     }
 

@@ -84,9 +84,15 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** The URL of the embedded database in a data dir: the file {@code <dataDir>/kiln.mv.db}. */
+    /**
+     * The URL of the embedded database in a data dir: the file {@code <dataDir>/kiln.mv.db}. In H2's
+     * automatic mixed mode ({@code AUTO_SERVER=TRUE}), so that {@code kiln accounts} and {@code kiln keys}
+     * can open it while {@code kiln server} has it open: the first process opens the file itself, and a
+     * later one connects to it through a TCP port that the first opens, with a random key that only the
+     * lock file {@code <dataDir>/kiln.lock.db} tells.
+     */
     public static String h2FileUrl(Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("kiln");
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("kiln") + ";AUTO_SERVER=TRUE";
     }
 
     public ResourceStore resources() {

@@ -20,7 +20,7 @@ class H2DatabaseTest extends DatabaseContract {
 
     @Test
     void embeddedDatabaseIsTheFileKilnMvDbInTheDataDir() {
-        assertThat(Database.h2FileUrl(dataDir)).isEqualTo("jdbc:h2:file:" + dataDir.toAbsolutePath() + "/kiln");
+        assertThat(Database.h2FileUrl(dataDir)).isEqualTo("jdbc:h2:file:" + dataDir.toAbsolutePath() + "/kiln;AUTO_SERVER=TRUE");
         assertThat(Files.isRegularFile(dataDir.resolve("kiln.mv.db"))).isTrue();
     }
 

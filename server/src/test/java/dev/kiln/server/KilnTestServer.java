@@ -1,0 +1,48 @@
+package dev.kiln.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.profiles.Profile;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.profiles.ProfileProperty;
+
+/**
+ * Test helpers around a {@link KilnServer} started in-process on a free port: the regions the
+ * integration tests use, and the access key the first start wrote to the credentials file (read with
+ * the AWS SDK's own credentials-file parser).
+ */
+final class KilnTestServer {
+    static final String EAST = "us-east-1";
+    static final String WEST = "us-west-2";
+    static final List<String> REGIONS = List.of(EAST, WEST);
+
+    private KilnTestServer() {
+    }
+
+    static KilnServer start(Path dataDir) throws IOException {
+        return KilnServer.start(ServerConfig.local(dataDir, 0, REGIONS));
+    }
+
+    /** The {@code default} profile of an AWS credentials file. */
+    static AwsBasicCredentials defaultProfile(Path credentialsFile) {
+        Profile profile = ProfileFile.builder().content(credentialsFile).type(ProfileFile.Type.CREDENTIALS).build()
+                .profile("default")
+                .orElseThrow(() -> new IllegalStateException("no [default] profile in " + credentialsFile));
+        return AwsBasicCredentials.create(profile.property(ProfileProperty.AWS_ACCESS_KEY_ID).orElseThrow(),
+                profile.property(ProfileProperty.AWS_SECRET_ACCESS_KEY).orElseThrow());
+    }
+
+    /** Writes a credentials file with one {@code default} profile, readable by its owner only. */
+    static Path writeCredentials(Path file, String accessKeyId, String secretAccessKey) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, "[default]\naws_access_key_id = " + accessKeyId + "\naws_secret_access_key = "
+                + secretAccessKey + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+        return file;
+    }
+}
