@@ -24,7 +24,7 @@ final class AccountsCommand implements Runnable {
 
     static Database open(DataOptions data) {
         try {
-            java.nio.file.Files.createDirectories(data.dataDir);
+            dev.kiln.server.KilnServer.createDataDir(data.dataDir);
             return data.dbUrl == null ? Database.open(Database.h2FileUrl(data.dataDir.toAbsolutePath()))
                     : Database.open(data.dbUrl, data.dbUser, data.password());
         } catch (java.io.IOException | IllegalStateException e) {

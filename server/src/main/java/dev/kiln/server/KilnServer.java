@@ -71,7 +71,7 @@ public final class KilnServer implements AutoCloseable {
      * Creates the data folder, when it does not exist yet, readable by its owner only: it holds the
      * database with every account's secret keys (and H2's lock file with the key to its TCP port).
      */
-    static void createDataDir(Path dataDir) throws IOException {
+    public static void createDataDir(Path dataDir) throws IOException {
         if (Files.isDirectory(dataDir)) {
             return;
         }

@@ -580,12 +580,7 @@ class AwsCliIT {
      */
     static final Map<String, UnaryOperator<String>> EXPECTED_ARN = Map.of(
             "create-component.rst", a -> a.replace("component/examplecomponent/", "component/myexamplecomponent/"),
-            // KNOWN KILN BUG (reported, not fixed here): an image of a recipe whose version is written with a
-            // leading zero (2019.12.03, as in these examples) gets the version 2019.12.3 in its ARN, where AWS
-            // keeps the recipe's 2019.12.03. ImageBuilds takes the version from the stored recipe's numeric
-            // columns instead of from its ARN. When that is fixed, drop the .replace("/2019.12.03/", ...) here.
-            "create-image.rst", a -> a.replace("/2019.12.03/", "/2019.12.3/"),
-            "start-image-pipeline-execution.rst", a -> a.replace("/2019.12.03/1", "/2019.12.3/2"));
+            "start-image-pipeline-execution.rst", a -> a.replace("/2019.12.03/1", "/2019.12.03/2"));
 
     /** Members that answers have gained since the examples were written, and that newer CLIs print. */
     static final Set<String> NEWER_MEMBERS = Set.of("latestVersionReferences");

@@ -161,12 +161,14 @@ public final class ImageBuilds {
     private StoredResource insert(CallContext ctx, Inputs inputs, JsonNode settings, JsonNode tags,
                                   StoredResource pipeline, String buildType) {
         StoredResource recipe = inputs.recipe();
-        Arn versionArn = Arn.of(ctx.region(), ctx.accountId(), TYPE, recipe.name()).withVersion(recipe.version());
+        // The version as the recipe's ARN writes it: "2019.12.03" keeps its leading zero, as in AWS.
+        String version = Arn.parse(recipe.arn()).map(Arn::version).orElse(recipe.version());
+        Arn versionArn = Arn.of(ctx.region(), ctx.accountId(), TYPE, recipe.name()).withVersion(version);
         ObjectNode body = Json.object();
         body.put("arn", versionArn.toString());
         body.put("type", inputs.container() ? "DOCKER" : "AMI");
         body.put("name", recipe.name());
-        body.put("version", recipe.version());
+        body.put("version", version);
         Json.copy(recipe.body(), body, "platform");
         body.put("enhancedImageMetadataEnabled", settings.path("enhancedImageMetadataEnabled").asBoolean(true));
         parentOsVersion(ctx, recipe).ifPresent(os -> body.put("osVersion", os));
@@ -189,7 +191,7 @@ public final class ImageBuilds {
                 ctx.region(), TYPE, recipe.name(), recipe.version(), null, clock.instant(), body));
         // The image's version names its build, as AWS answers it: "1.0.0/3".
         ObjectNode withBuild = stored.body().deepCopy();
-        withBuild.put("version", stored.version() + "/" + stored.build());
+        withBuild.put("version", version + "/" + stored.build());
         StoredResource image = new StoredResource(stored.arn(), stored.accountId(), stored.region(), stored.type(),
                 stored.name(), stored.version(), stored.build(), stored.createdAt(), withBuild);
         store.update(image);
