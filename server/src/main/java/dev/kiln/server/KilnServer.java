@@ -52,7 +52,12 @@ public final class KilnServer implements AutoCloseable {
                 c.startupWatcherEnabled = false;
                 c.http.maxRequestSize = RequestBinder.DEFAULT_MAX_BODY_BYTES + 1L;
                 // SDKs percent-encode the ARN in /tags/{resourceArn}, '/' included.
-                c.jetty.modifyHttpConfiguration(h -> h.setUriCompliance(UriCompliance.LEGACY));
+                c.jetty.modifyHttpConfiguration(h -> {
+                    h.setUriCompliance(UriCompliance.LEGACY);
+                    // Answer a too-large declared body with 413 at once, without waiting for it.
+                    h.setDelayDispatchUntilContent(false);
+                });
+                c.jetty.modifyServer(s -> s.setErrorHandler(new AwsErrorPages()));
             });
             for (HandlerType method : new HandlerType[] {HandlerType.GET, HandlerType.PUT, HandlerType.POST,
                     HandlerType.DELETE, HandlerType.PATCH, HandlerType.HEAD}) {
