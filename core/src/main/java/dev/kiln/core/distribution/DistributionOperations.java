@@ -143,8 +143,7 @@ public final class DistributionOperations {
         body.put("dateCreated", was.path("dateCreated").asText());
         body.put("dateUpdated", Json.date(clock.instant()));
         body.set("tags", was.hasNonNull("tags") ? was.get("tags").deepCopy() : Json.object());
-        boolean updated = store.update(new StoredResource(current.arn(), current.accountId(), current.region(),
-                current.type(), current.name(), current.version(), current.build(), current.createdAt(), body));
+        boolean updated = store.update(current.withBody(body));
         if (!updated) {
             throw ApiException.notFound("The " + WHAT + " " + arnText + " does not exist");
         }

@@ -192,8 +192,7 @@ public final class ImageBuilds {
         // The image's version names its build, as AWS answers it: "1.0.0/3".
         ObjectNode withBuild = stored.body().deepCopy();
         withBuild.put("version", version + "/" + stored.build());
-        StoredResource image = new StoredResource(stored.arn(), stored.accountId(), stored.region(), stored.type(),
-                stored.name(), stored.version(), stored.build(), stored.createdAt(), withBuild);
+        StoredResource image = stored.withBody(withBuild);
         store.update(image);
         return image;
     }

@@ -182,8 +182,7 @@ public final class ImageOperations {
         }
         ObjectNode body = image.body().deepCopy();
         body.putObject("state").put("status", "CANCELLED").put("reason", "Image creation cancelled by request.");
-        store.update(new StoredResource(image.arn(), image.accountId(), image.region(), image.type(), image.name(),
-                image.version(), image.build(), image.createdAt(), body));
+        store.update(image.withBody(body));
         ObjectNode out = Json.object();
         out.put("imageBuildVersionArn", image.arn());
         return out;

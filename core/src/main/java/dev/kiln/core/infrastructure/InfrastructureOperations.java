@@ -115,8 +115,7 @@ public final class InfrastructureOperations {
         JsonNode tags = current.body().has("tags") ? current.body().get("tags").deepCopy() : Json.object();
         ObjectNode body = body(current.arn(), current.name(), in, current.body().path("dateCreated").asText(),
                 Json.date(clock.instant()), tags);
-        boolean updated = store.update(new StoredResource(current.arn(), current.accountId(), current.region(),
-                current.type(), current.name(), current.version(), current.build(), current.createdAt(), body));
+        boolean updated = store.update(current.withBody(body));
         if (!updated) {
             throw ApiException.notFound("The " + WHAT + " " + arnText + " does not exist");
         }

@@ -188,8 +188,7 @@ public final class PipelineOperations {
         if (!body.has("tags")) {
             body.set("tags", Json.object());
         }
-        store.update(new StoredResource(pipeline.arn(), pipeline.accountId(), pipeline.region(), TYPE,
-                pipeline.name(), null, null, pipeline.createdAt(), body));
+        store.update(pipeline.withBody(body));
         ObjectNode out = Json.object();
         out.put("imagePipelineArn", pipeline.arn());
         return out;
@@ -238,8 +237,7 @@ public final class PipelineOperations {
             ObjectNode body = current.body().deepCopy();
             body.put("dateLastRun", image.body().path("dateCreated").asText());
             body.put("lastRunStatus", ImageBuilds.status(image));
-            store.update(new StoredResource(current.arn(), current.accountId(), current.region(), current.type(),
-                    current.name(), null, null, current.createdAt(), body));
+            store.update(current.withBody(body));
         });
         return image;
     }

@@ -16,4 +16,9 @@ import java.time.Instant;
  */
 public record StoredResource(String arn, String accountId, String region, String type, String name,
                              String version, Integer build, Instant createdAt, ObjectNode body) {
+
+    /** The same resource with another body, for updates. */
+    public StoredResource withBody(ObjectNode newBody) {
+        return new StoredResource(arn, accountId, region, type, name, version, build, createdAt, newBody);
+    }
 }

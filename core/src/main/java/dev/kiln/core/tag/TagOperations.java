@@ -148,9 +148,7 @@ public final class TagOperations {
     private void save(StoredResource resource, ObjectNode tags) {
         ObjectNode body = resource.body().deepCopy();
         body.set("tags", tags);
-        if (!store.update(new StoredResource(resource.arn(), resource.accountId(), resource.region(),
-                resource.type(), resource.name(), resource.version(), resource.build(), resource.createdAt(),
-                body))) {
+        if (!store.update(resource.withBody(body))) {
             throw ApiException.notFound("The resource " + resource.arn() + " does not exist");
         }
     }
