@@ -8,18 +8,15 @@ import dev.kiln.core.ImageBuilderService;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
-import dev.kiln.core.resource.Filters;
 import dev.kiln.core.resource.Json;
-import dev.kiln.core.resource.Page;
 import dev.kiln.core.resource.PlainArns;
+import dev.kiln.core.resource.PlainResources;
 import dev.kiln.core.resource.References;
-import dev.kiln.core.store.ResourceQuery;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -27,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * Distribution configurations: where a built image goes. CreateDistributionConfiguration,
@@ -48,7 +44,7 @@ public final class DistributionOperations {
     private static final String WHAT = "distribution configuration";
 
     private final ResourceStore store;
-    private final References references;
+    private final PlainResources resources;
     private final Clock clock;
     private final Set<String> regions;
 
@@ -60,7 +56,7 @@ public final class DistributionOperations {
             throw new IllegalArgumentException("a server serves at least one region");
         }
         this.store = store;
-        this.references = references;
+        this.resources = new PlainResources(store, references, TYPE, ARN_MEMBER, WHAT);
         this.clock = clock;
         this.regions = Set.copyOf(regions);
     }
@@ -108,14 +104,8 @@ public final class DistributionOperations {
     }
 
     ObjectNode list(CallContext ctx, ObjectNode in) {
-        Map<String, Function<StoredResource, String>> filters = Map.of("name", StoredResource::name);
-        List<StoredResource> matching = new ArrayList<>(store.list(ResourceQuery.all(ctx.region(), ctx.accountId(),
-                TYPE)).stream().filter(Filters.from(in, filters)).toList());
-        matching.sort(Comparator.comparing(StoredResource::name).thenComparing(StoredResource::arn));
-        ObjectNode out = Json.object();
-        Page.of(matching, in, "ListDistributionConfigurations").writeTo(out, "distributionConfigurationSummaryList",
-                DistributionOperations::summary);
-        return out;
+        return resources.list(ctx, in, "ListDistributionConfigurations",
+                "distributionConfigurationSummaryList", DistributionOperations::summary);
     }
 
     private static JsonNode summary(StoredResource r) {
@@ -143,22 +133,11 @@ public final class DistributionOperations {
         body.put("dateCreated", was.path("dateCreated").asText());
         body.put("dateUpdated", Json.date(clock.instant()));
         body.set("tags", was.hasNonNull("tags") ? was.get("tags").deepCopy() : Json.object());
-        boolean updated = store.update(current.withBody(body));
-        if (!updated) {
-            throw ApiException.notFound("The " + WHAT + " " + arnText + " does not exist");
-        }
-        ObjectNode out = Json.object();
-        out.put(ARN_MEMBER, current.arn());
-        return out;
+        return resources.replace(current, body);
     }
 
     ObjectNode delete(CallContext ctx, ObjectNode in) {
-        StoredResource found = find(ctx, in.path(ARN_MEMBER).asText());
-        references.checkUnused(ctx, found);
-        store.delete(found.arn());
-        ObjectNode out = Json.object();
-        out.put(ARN_MEMBER, found.arn());
-        return out;
+        return resources.delete(ctx, in);
     }
 
     private StoredResource find(CallContext ctx, String arnText) {

@@ -7,21 +7,16 @@ import dev.kiln.core.ImageBuilderService;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
-import dev.kiln.core.resource.Filters;
 import dev.kiln.core.resource.Json;
-import dev.kiln.core.resource.Page;
 import dev.kiln.core.resource.PlainArns;
+import dev.kiln.core.resource.PlainResources;
 import dev.kiln.core.resource.References;
-import dev.kiln.core.store.ResourceQuery;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Infrastructure configurations: where and on what a build runs. CreateInfrastructureConfiguration,
@@ -43,12 +38,12 @@ public final class InfrastructureOperations {
         "securityGroupIds", "subnetId", "logging", "keyPair"};
 
     private final ResourceStore store;
-    private final References references;
+    private final PlainResources resources;
     private final Clock clock;
 
     public InfrastructureOperations(ResourceStore store, References references, Clock clock) {
         this.store = store;
-        this.references = references;
+        this.resources = new PlainResources(store, references, TYPE, ARN_MEMBER, WHAT);
         this.clock = clock;
     }
 
@@ -87,14 +82,8 @@ public final class InfrastructureOperations {
     }
 
     ObjectNode list(CallContext ctx, ObjectNode in) {
-        Map<String, Function<StoredResource, String>> filters = Map.of("name", StoredResource::name);
-        List<StoredResource> matching = new ArrayList<>(store.list(ResourceQuery.all(ctx.region(), ctx.accountId(),
-                TYPE)).stream().filter(Filters.from(in, filters)).toList());
-        matching.sort(Comparator.comparing(StoredResource::name).thenComparing(StoredResource::arn));
-        ObjectNode out = Json.object();
-        Page.of(matching, in, "ListInfrastructureConfigurations").writeTo(out,
+        return resources.list(ctx, in, "ListInfrastructureConfigurations",
                 "infrastructureConfigurationSummaryList", InfrastructureOperations::summary);
-        return out;
     }
 
     private static JsonNode summary(StoredResource r) {
@@ -115,22 +104,11 @@ public final class InfrastructureOperations {
         JsonNode tags = current.body().has("tags") ? current.body().get("tags").deepCopy() : Json.object();
         ObjectNode body = body(current.arn(), current.name(), in, current.body().path("dateCreated").asText(),
                 Json.date(clock.instant()), tags);
-        boolean updated = store.update(current.withBody(body));
-        if (!updated) {
-            throw ApiException.notFound("The " + WHAT + " " + arnText + " does not exist");
-        }
-        ObjectNode out = Json.object();
-        out.put(ARN_MEMBER, current.arn());
-        return out;
+        return resources.replace(current, body);
     }
 
     ObjectNode delete(CallContext ctx, ObjectNode in) {
-        StoredResource found = find(ctx, in.path(ARN_MEMBER).asText());
-        references.checkUnused(ctx, found);
-        store.delete(found.arn());
-        ObjectNode out = Json.object();
-        out.put(ARN_MEMBER, found.arn());
-        return out;
+        return resources.delete(ctx, in);
     }
 
     private StoredResource find(CallContext ctx, String arnText) {

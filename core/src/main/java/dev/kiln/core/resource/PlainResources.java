@@ -1,0 +1,64 @@
+package dev.kiln.core.resource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.CallContext;
+import dev.kiln.core.error.ApiException;
+import dev.kiln.core.store.ResourceQuery;
+import dev.kiln.core.store.ResourceStore;
+import dev.kiln.core.store.StoredResource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What Get, List, Update and Delete share for one type of resource named by a plain ARN (no version):
+ * infrastructure and distribution configurations.
+ *
+ * @param arnMember the input and output member holding the ARN, e.g. "infrastructureConfigurationArn"
+ * @param what how messages name the resource, e.g. "infrastructure configuration"
+ */
+public record PlainResources(ResourceStore store, References references, String type, String arnMember,
+                             String what) {
+
+    /** The caller's resource the input's ARN member names, or ResourceNotFound. */
+    public StoredResource find(CallContext ctx, ObjectNode in) {
+        return PlainArns.find(store, ctx, in.path(arnMember).asText(), type, arnMember, what);
+    }
+
+    /** A List operation: the caller's resources, filtered by name, by name then ARN, one page. */
+    public ObjectNode list(CallContext ctx, ObjectNode in, String operation, String listMember,
+                           Function<StoredResource, JsonNode> summary) {
+        Map<String, Function<StoredResource, String>> filters = Map.of("name", StoredResource::name);
+        List<StoredResource> matching = new ArrayList<>(store.list(ResourceQuery.all(ctx.region(), ctx.accountId(),
+                type)).stream().filter(Filters.from(in, filters)).toList());
+        matching.sort(Comparator.comparing(StoredResource::name).thenComparing(StoredResource::arn));
+        ObjectNode out = Json.object();
+        Page.of(matching, in, operation).writeTo(out, listMember, summary);
+        return out;
+    }
+
+    /** Stores a new body for a resource read just before; answers the Update operation's output. */
+    public ObjectNode replace(StoredResource current, ObjectNode body) {
+        if (!store.update(current.withBody(body))) {
+            throw ApiException.notFound("The " + what + " " + current.arn() + " does not exist");
+        }
+        return answer(current.arn());
+    }
+
+    /** A Delete operation: refused while another resource uses it. */
+    public ObjectNode delete(CallContext ctx, ObjectNode in) {
+        StoredResource found = find(ctx, in);
+        references.checkUnused(ctx, found);
+        store.delete(found.arn());
+        return answer(found.arn());
+    }
+
+    private ObjectNode answer(String arn) {
+        ObjectNode out = Json.object();
+        out.put(arnMember, arn);
+        return out;
+    }
+}
