@@ -72,9 +72,7 @@ final class Programs {
 
     static String workFolder(ActionContext context) throws StepFailedException {
         try {
-            String folder = context.target().workFolder();
-            context.target().createFolders(folder);
-            return folder;
+            return context.target().workFolder();
         } catch (IOException e) {
             throw new StepFailedException("cannot create the work folder on " + context.target().description()
                     + ": " + e.getMessage());

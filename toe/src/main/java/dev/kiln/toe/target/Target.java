@@ -48,7 +48,10 @@ public interface Target {
 
     void createSymlink(String path, String target, boolean force) throws IOException;
 
-    /** A folder on the target for the engine's own files (scripts it writes, downloads in progress). */
+    /**
+     * A folder on the target for the engine's own files (scripts it writes, downloads in progress);
+     * it exists when this returns.
+     */
     String workFolder() throws IOException;
 
     /**
