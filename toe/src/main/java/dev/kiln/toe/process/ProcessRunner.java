@@ -32,6 +32,15 @@ public final class ProcessRunner {
     }
 
     public static ExecResult run(ExecRequest request, OutputListener output) throws IOException, InterruptedException {
+        return run(request, output, null);
+    }
+
+    /**
+     * Runs a program with its standard input fed from a stream (copied on a thread of its own and then
+     * closed), or from /dev/null when {@code stdin} is null.
+     */
+    public static ExecResult run(ExecRequest request, OutputListener output, InputStream stdin)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(request.command().size() + 1);
         if (SETSID != null) {
             command.add(SETSID);
@@ -42,8 +51,13 @@ public final class ProcessRunner {
         if (request.workingFolder() != null) {
             pb.directory(new File(request.workingFolder()));
         }
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        if (stdin == null) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        }
         Process process = pb.start();
+        if (stdin != null) {
+            feed(process, stdin);
+        }
         Thread out = pump(process.getInputStream(), output::stdout, "stdout");
         Thread err = pump(process.getErrorStream(), output::stderr, "stderr");
         boolean timedOut = false;
@@ -95,6 +109,18 @@ public final class ProcessRunner {
             out.join(DRAIN_MILLIS);
             err.join(DRAIN_MILLIS);
         }
+    }
+
+    private static void feed(Process process, InputStream stdin) {
+        Thread t = new Thread(() -> {
+            try (var in = stdin; var to = process.getOutputStream()) {
+                in.transferTo(to);
+            } catch (IOException e) {
+                // The program closed its input early (or died); its exit status tells the caller.
+            }
+        }, "process-stdin");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static Thread pump(InputStream in, Consumer<String> sink, String name) {

@@ -42,6 +42,15 @@ class ProcessRunnerTest {
     }
 
     @Test
+    void feedsStandardInputFromAStreamAndClosesIt() throws Exception {
+        var stdin = new java.io.ByteArrayInputStream("first\nsecond\n".getBytes());
+        ExecResult r = ProcessRunner.run(ExecRequest.of(List.of("bash", "-c", "wc -l; cat"), Duration.ofSeconds(10)),
+                listener, stdin);
+        assertThat(r.exitCode()).isZero();
+        assertThat(out).containsExactly("2");
+    }
+
+    @Test
     void passesEnvironmentAndWorkingFolder(@TempDir Path dir) throws Exception {
         ExecResult r = ProcessRunner.run(new ExecRequest(List.of("bash", "-c", "echo $GREETING; pwd"),
                 Map.of("GREETING", "hi"), dir.toString(), Duration.ofSeconds(10)), listener);

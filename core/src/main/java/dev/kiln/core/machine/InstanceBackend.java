@@ -1,0 +1,23 @@
+package dev.kiln.core.machine;
+
+import dev.kiln.core.build.BuildLog;
+import java.io.IOException;
+
+/** Launches instances of one kind (QEMU VMs, namespace sandboxes). */
+public interface InstanceBackend {
+
+    /** Whether this backend serves an instance type. */
+    boolean serves(String instanceType);
+
+    /**
+     * Launches an instance and waits until its target answers. On failure everything the launch
+     * created is removed before the exception leaves.
+     *
+     * @throws InstanceException when it cannot start or never becomes reachable (with the console's
+     *                           last lines in the message)
+     */
+    Instance launch(InstanceRequest request, BuildLog log) throws IOException, InterruptedException;
+
+    /** Removes what a crashed Kiln left behind: processes, overlays, mounts under the builds folder. */
+    void sweepOrphans(BuildLog log);
+}
