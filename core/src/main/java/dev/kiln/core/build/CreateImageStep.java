@@ -37,6 +37,8 @@ final class CreateImageStep {
                 plan.accountId(), plan.parent().architecture(), null, "available", disk.sizeGiB(),
                 Map.of("Ec2ImageBuilderArn", plan.imageArn()), null, null, disk.boot(), Set.of(), false);
         MachineImage image = env.images().register(template, disk.disk());
+        env.backends().stream().filter(b -> b.serves(plan.instanceType())).findFirst()
+                .ifPresent(b -> b.imageRegistered(instance, image));
         log.info("registered " + image.imageId() + " (" + image.name() + ") in " + image.region()
                 + ", sha256 " + image.diskSha256());
         return image;
