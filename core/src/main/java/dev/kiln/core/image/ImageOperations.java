@@ -182,7 +182,9 @@ public final class ImageOperations {
         }
         ObjectNode body = image.body().deepCopy();
         body.putObject("state").put("status", "CANCELLED").put("reason", "Image creation cancelled by request.");
-        store.update(image.withBody(body));
+        StoredResource cancelled = image.withBody(body);
+        store.update(cancelled);
+        builds.cancelled(cancelled);
         ObjectNode out = Json.object();
         out.put("imageBuildVersionArn", image.arn());
         return out;
