@@ -28,7 +28,7 @@ public final class Vmlinux {
      */
     public static boolean extract(Path bzImage, Path target) throws IOException {
         byte[] image = Files.readAllBytes(bzImage);
-        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        Path partial = target.resolveSibling(target.getFileName() + ".partial-" + java.util.UUID.randomUUID());
         for (int at = indexOf(image, XZ_MAGIC, 0); at >= 0; at = indexOf(image, XZ_MAGIC, at + 1)) {
             try (InputStream in = new XZCompressorInputStream(
                     new ByteArrayInputStream(image, at, image.length - at), false);
