@@ -28,14 +28,19 @@ public final class Machines {
     private final FileImageStore images;
     private final List<InstanceBackend> backends = new ArrayList<>();
 
-    private Machines(Path dataDir, Clock clock) {
+    private final Path baseImagesFolder;
+
+    private Machines(Path dataDir, Clock clock, Path baseImagesFolder) {
         this.dataDir = dataDir.toAbsolutePath();
         this.clock = clock;
         this.images = new FileImageStore(this.dataDir.resolve("regions"), clock);
+        this.baseImagesFolder = baseImagesFolder != null ? baseImagesFolder.toAbsolutePath()
+                : this.dataDir.resolve("base-images");
     }
 
-    public static Machines in(Path dataDir, Clock clock) {
-        return new Machines(dataDir, clock);
+    /** @param baseImagesFolder where base images are cached, or null for {@code <data>/base-images} */
+    public static Machines in(Path dataDir, Clock clock, Path baseImagesFolder) {
+        return new Machines(dataDir, clock, baseImagesFolder);
     }
 
     public FileImageStore images() {

@@ -50,7 +50,7 @@ public final class KilnServer implements AutoCloseable {
             Set<String> regions = new LinkedHashSet<>(config.regions());
             new BaseImages(database.resources(), config.clock()).seed(regions);
             if (config.maxConcurrentBuilds() > 0) {
-                Machines machines = Machines.in(config.dataDir(), config.clock());
+                Machines machines = Machines.in(config.dataDir(), config.clock(), config.baseImagesFolder());
                 for (String region : regions) {
                     machines.images().sweep(region);
                 }
