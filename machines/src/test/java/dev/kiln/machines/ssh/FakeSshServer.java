@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
@@ -58,6 +59,7 @@ final class FakeSshServer implements AutoCloseable {
         s.setHost("127.0.0.1");
         s.setPort(port);
         s.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        CoreModuleProperties.TCP_NODELAY.set(s, true);
         s.setPasswordAuthenticator(null);
         s.setKeyboardInteractiveAuthenticator(null);
         s.setPublickeyAuthenticator((user, key, session) -> "root".equals(user)
