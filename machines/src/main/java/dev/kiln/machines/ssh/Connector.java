@@ -5,7 +5,10 @@ import java.io.InterruptedIOException;
 import java.net.SocketAddress;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
@@ -13,9 +16,13 @@ import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.future.CancelOption;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.signature.BuiltinSignatures;
+import org.apache.sshd.common.signature.Signature;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /**
@@ -57,6 +64,12 @@ final class Connector implements AutoCloseable {
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         client.setServerKeyVerifier(pinned);
+        // A Debian sshd has RSA, ECDSA and ed25519 host keys and shows the one the client asks for
+        // first: ask only for the pinned key's type (and the client key's, for authentication).
+        List<NamedFactory<Signature>> signatures = signaturesFor(endpoint.hostKey(), endpoint.clientKey().getPublic());
+        if (!signatures.isEmpty()) {
+            client.setSignatureFactories(signatures);
+        }
         // Each command is a few small request/reply round trips: Nagle's algorithm would add 40 ms to each.
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, timing.heartbeat());
@@ -164,6 +177,26 @@ final class Connector implements AutoCloseable {
         client.stop();
     }
 
+    private static List<NamedFactory<Signature>> signaturesFor(PublicKey... keys) {
+        Set<NamedFactory<Signature>> out = new LinkedHashSet<>();
+        for (PublicKey key : keys) {
+            List<BuiltinSignatures> forKey = switch (String.valueOf(KeyUtils.getKeyType(key))) {
+                case KeyPairProvider.SSH_ED25519 -> List.of(BuiltinSignatures.ed25519);
+                case KeyPairProvider.SSH_RSA -> List.of(BuiltinSignatures.rsaSHA512, BuiltinSignatures.rsaSHA256,
+                        BuiltinSignatures.rsa);
+                case "ecdsa-sha2-nistp256" -> List.of(BuiltinSignatures.nistp256);
+                case "ecdsa-sha2-nistp384" -> List.of(BuiltinSignatures.nistp384);
+                case "ecdsa-sha2-nistp521" -> List.of(BuiltinSignatures.nistp521);
+                default -> List.of();
+            };
+            if (forKey.isEmpty()) {
+                return List.of(); // an unusual key type: leave MINA's defaults
+            }
+            out.addAll(forKey);
+        }
+        return new ArrayList<>(out);
+    }
+
     static String describe(Throwable e) {
         StringBuilder out = new StringBuilder();
         for (Throwable t = e; t != null && out.length() < 500; t = t.getCause()) {
@@ -223,9 +256,9 @@ final class Connector implements AutoCloseable {
     /** The server presented another host key than the pinned one. */
     static final class HostKeyMismatchException extends IOException {
         HostKeyMismatchException(SshEndpoint endpoint, PublicKey presented) {
-            super("refusing to connect to " + endpoint + ": it presented host key "
-                    + KeyUtils.getFingerPrint(presented) + ", not the pinned "
-                    + KeyUtils.getFingerPrint(endpoint.hostKey())
+            super("refusing to connect to " + endpoint + ": it presented host key " + KeyUtils.getKeyType(presented)
+                    + " " + KeyUtils.getFingerPrint(presented) + ", not the pinned "
+                    + KeyUtils.getKeyType(endpoint.hostKey()) + " " + KeyUtils.getFingerPrint(endpoint.hostKey())
                     + " (another machine answers on that port, or its host key was replaced)");
         }
     }

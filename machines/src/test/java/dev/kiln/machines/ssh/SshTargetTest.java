@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +94,17 @@ class SshTargetTest {
                 .hasMessageContaining(SshKeys.fingerprint(HOST_KEY.getPublic()))
                 .hasMessageContaining(SshKeys.fingerprint(other.getPublic()));
         assertThat(server.commands).isEmpty();
+    }
+
+    @Test
+    void asksForTheHostKeyTypeItPinnedWhenTheServerHasSeveral() throws Exception {
+        server.otherHostKeys.add(KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256));
+        server.otherHostKeys.add(KeyUtils.generateKeyPair(KeyPairProvider.SSH_RSA, 2048));
+        server.down();
+        server.up();
+        try (SshTarget target = SshTarget.connect(server.endpoint(CLIENT_KEY), TIMEOUT)) {
+            assertThat(target.exec(ExecRequest.of(List.of("true"), TIMEOUT), OutputListener.NONE).exitCode()).isZero();
+        }
     }
 
     @Test
