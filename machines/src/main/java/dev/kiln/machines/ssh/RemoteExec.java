@@ -7,15 +7,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.client.channel.ChannelExec;
-import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,6 +94,21 @@ final class RemoteExec {
         ChannelExec channel = session.createExecChannel(commandLine(argv));
         channel.setOut(stdout);
         channel.setErr(ids);
+        // MINA's own waitFor swallows interrupts; this wait can be interrupted.
+        Semaphore signals = new Semaphore(0);
+        AtomicBoolean closed = new AtomicBoolean();
+        channel.addChannelListener(new ChannelListener() {
+            @Override
+            public void channelStateChanged(Channel c, String hint) {
+                signals.release();
+            }
+
+            @Override
+            public void channelClosed(Channel c, Throwable reason) {
+                closed.set(true);
+                signals.release();
+            }
+        });
         try {
             try {
                 channel.open().verify(OPEN_TIMEOUT);
@@ -105,13 +121,7 @@ final class RemoteExec {
             }
             feed(channel.getInvertedIn(), stdin);
             long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
-            Set<ClientChannelEvent> ending = EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS,
-                    ClientChannelEvent.EXIT_SIGNAL);
-            while (true) {
-                if (Thread.interrupted()) {
-                    kill(session, endpoint, ids, argv);
-                    throw new InterruptedException("interrupted while " + argv.get(0) + " ran on " + endpoint);
-                }
+            while (!ended(channel)) {
                 long wait = POLL_MILLIS;
                 if (timeout != null) {
                     long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
@@ -121,12 +131,21 @@ final class RemoteExec {
                     }
                     wait = Math.min(wait, left);
                 }
-                Set<ClientChannelEvent> events = channel.waitFor(ending, wait);
-                if (events.stream().anyMatch(ending::contains)) {
-                    break;
+                try {
+                    signals.tryAcquire(wait, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    kill(session, endpoint, ids, argv);
+                    InterruptedException ie = new InterruptedException("interrupted while " + argv.get(0)
+                            + " ran on " + endpoint + "; it was killed");
+                    ie.initCause(e);
+                    throw ie;
                 }
             }
-            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), DRAIN);
+            // Output may still be in flight after the exit status, unless a background child holds the pipes.
+            long drainEnd = System.nanoTime() + DRAIN.toNanos();
+            while (!closed.get() && !channel.isClosed() && System.nanoTime() - drainEnd < 0) {
+                signals.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            }
             Integer status = channel.getExitStatus();
             if (status != null) {
                 return new ExecResult(status, false);
@@ -142,6 +161,11 @@ final class RemoteExec {
         } finally {
             channel.close(true);
         }
+    }
+
+    private static boolean ended(ChannelExec channel) {
+        return channel.getExitStatus() != null || channel.getExitSignal() != null || channel.isClosed()
+                || channel.isClosing();
     }
 
     /** The single string SSH carries: each argument single-quoted, the wrapper exec'd so it keeps the session's pid. */

@@ -8,9 +8,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.sshd.client.session.ClientSession;
 import org.slf4j.Logger;
@@ -36,11 +37,13 @@ public final class SshTarget extends ShellTarget implements AutoCloseable {
             fi
             """;
     private static final Duration SHORT_COMMAND = Duration.ofSeconds(60);
+    private static final Duration RECONNECT = Duration.ofSeconds(30);
 
     private final Connector connector;
     private final SshEndpoint endpoint;
     private volatile ClientSession session;
     private volatile Duration rebootTimeout = DEFAULT_REBOOT_TIMEOUT;
+    private volatile boolean closed;
 
     private SshTarget(Connector connector, ClientSession session) {
         super(connector.endpoint().toString(), Platform.LINUX);
@@ -51,7 +54,11 @@ public final class SshTarget extends ShellTarget implements AutoCloseable {
 
     /** One attempt to connect and authenticate. */
     public static SshTarget connect(SshEndpoint endpoint, Duration timeout) throws IOException {
-        Connector connector = new Connector(endpoint);
+        return connect(endpoint, timeout, Connector.Timing.DEFAULT);
+    }
+
+    static SshTarget connect(SshEndpoint endpoint, Duration timeout, Connector.Timing timing) throws IOException {
+        Connector connector = new Connector(endpoint, timing);
         try {
             return new SshTarget(connector, connector.open(timeout));
         } catch (IOException | RuntimeException e) {
@@ -66,7 +73,12 @@ public final class SshTarget extends ShellTarget implements AutoCloseable {
      */
     public static SshTarget awaitReachable(SshEndpoint endpoint, Duration timeout, BooleanSupplier stillRunning)
             throws IOException, InterruptedException {
-        Connector connector = new Connector(endpoint);
+        return awaitReachable(endpoint, timeout, stillRunning, Connector.Timing.DEFAULT);
+    }
+
+    static SshTarget awaitReachable(SshEndpoint endpoint, Duration timeout, BooleanSupplier stillRunning,
+                                    Connector.Timing timing) throws IOException, InterruptedException {
+        Connector connector = new Connector(endpoint, timing);
         try {
             long deadline = System.nanoTime() + timeout.toNanos();
             return new SshTarget(connector, connector.await(deadline, stillRunning, "the first connection"));
@@ -89,7 +101,36 @@ public final class SshTarget extends ShellTarget implements AutoCloseable {
     @Override
     protected ExecResult execRaw(List<String> argv, InputStream stdin, OutputStream stdout, OutputStream stderr,
                                  Duration timeout) throws IOException, InterruptedException {
-        return RemoteExec.run(session, endpoint, argv, stdin, stdout, stderr, timeout);
+        return RemoteExec.run(liveSession(), endpoint, argv, stdin, stdout, stderr, timeout);
+    }
+
+    /**
+     * The session, or a new one when the last was lost (the command running then failed with that
+     * news): later commands, such as collecting logs after a failed step, still reach the machine.
+     */
+    private ClientSession liveSession() throws IOException {
+        ClientSession s = session;
+        if (s.isOpen() && !s.isClosing()) {
+            return s;
+        }
+        synchronized (this) {
+            s = session;
+            if (s.isOpen() && !s.isClosing()) {
+                return s;
+            }
+            if (closed) {
+                throw new IOException("the connection to " + endpoint + " was closed");
+            }
+            LOG.info("The connection to {} was lost; connecting again", endpoint);
+            try {
+                session = connector.open(RECONNECT);
+            } catch (IOException e) {
+                throw new IOException("the connection to " + endpoint + " was lost and connecting again failed: "
+                        + e.getMessage(), e);
+            }
+            workFolderMayHaveVanished();
+            return session;
+        }
     }
 
     /**
@@ -150,6 +191,7 @@ public final class SshTarget extends ShellTarget implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         try {
             session.close(true);
         } finally {
@@ -167,16 +209,12 @@ public final class SshTarget extends ShellTarget implements AutoCloseable {
     }
 
     private void waitUntilClosed(ClientSession s, long deadline) throws IOException, InterruptedException {
-        while (!s.isClosed()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new IOException(endpoint + " did not go down for its reboot within " + rebootTimeout.toSeconds()
-                        + " s");
-            }
-            if (Thread.interrupted()) {
-                throw new InterruptedException("interrupted while waiting for " + endpoint + " to reboot");
-            }
-            s.waitFor(EnumSet.of(ClientSession.ClientSessionEvent.CLOSED), Math.min(500, left / 1_000_000 + 1));
+        CountDownLatch closed = new CountDownLatch(1);
+        s.addCloseFutureListener(f -> closed.countDown());
+        long left = deadline - System.nanoTime();
+        if (!closed.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+            throw new IOException(endpoint + " did not go down for its reboot within " + rebootTimeout.toSeconds()
+                    + " s");
         }
     }
 }

@@ -6,11 +6,13 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
@@ -27,6 +29,8 @@ final class FakeSshServer implements AutoCloseable {
     static final String BOOT_ID = "/proc/sys/kernel/random/boot_id";
 
     final KeyPair hostKey;
+    /** More host keys of other types, as a Debian sshd has (RSA, ECDSA and ed25519). */
+    final List<KeyPair> otherHostKeys = new CopyOnWriteArrayList<>();
     final PublicKey authorizedKey;
     final int port;
     final List<String> commands = new CopyOnWriteArrayList<>();
@@ -57,7 +61,10 @@ final class FakeSshServer implements AutoCloseable {
         SshServer s = SshServer.setUpDefaultServer();
         s.setHost("127.0.0.1");
         s.setPort(port);
-        s.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        List<KeyPair> keys = new ArrayList<>(otherHostKeys);
+        keys.add(hostKey);
+        s.setKeyPairProvider(KeyPairProvider.wrap(keys));
+        CoreModuleProperties.TCP_NODELAY.set(s, true);
         s.setPasswordAuthenticator(null);
         s.setKeyboardInteractiveAuthenticator(null);
         s.setPublickeyAuthenticator((user, key, session) -> "root".equals(user)

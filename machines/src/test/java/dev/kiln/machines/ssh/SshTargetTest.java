@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,8 @@ class SshTargetTest {
     static final KeyPair HOST_KEY = SshKeys.generateEd25519();
     static final KeyPair CLIENT_KEY = SshKeys.generateEd25519();
     static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** Short attempts and heartbeats, so that waits on silent connections fit in a unit test. */
+    static final Connector.Timing FAST = new Connector.Timing(Duration.ofSeconds(2), Duration.ofMillis(500), 3);
 
     @TempDir
     Path dir;
@@ -75,7 +79,8 @@ class SshTargetTest {
                 assertThat(target.exec(ExecRequest.of(List.of("true"), TIMEOUT), OutputListener.NONE).exitCode())
                         .isZero();
             }
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            // No handshake per command, no Nagle delays: tens of milliseconds each here.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         }
     }
 
@@ -89,6 +94,17 @@ class SshTargetTest {
                 .hasMessageContaining(SshKeys.fingerprint(HOST_KEY.getPublic()))
                 .hasMessageContaining(SshKeys.fingerprint(other.getPublic()));
         assertThat(server.commands).isEmpty();
+    }
+
+    @Test
+    void asksForTheHostKeyTypeItPinnedWhenTheServerHasSeveral() throws Exception {
+        server.otherHostKeys.add(KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256));
+        server.otherHostKeys.add(KeyUtils.generateKeyPair(KeyPairProvider.SSH_RSA, 2048));
+        server.down();
+        server.up();
+        try (SshTarget target = SshTarget.connect(server.endpoint(CLIENT_KEY), TIMEOUT)) {
+            assertThat(target.exec(ExecRequest.of(List.of("true"), TIMEOUT), OutputListener.NONE).exitCode()).isZero();
+        }
     }
 
     @Test
@@ -131,7 +147,31 @@ class SshTargetTest {
                     .hasMessageContaining("sleep");
             stop.get(10, TimeUnit.SECONDS);
             assertThatThrownBy(() -> target.read("/etc/hostname")).isInstanceOf(IOException.class)
-                    .hasMessageContaining("closed");
+                    .hasMessageContaining("was lost and connecting again failed");
+            server.up();
+            assertThat(target.exec(ExecRequest.of(List.of("true"), TIMEOUT), OutputListener.NONE).exitCode()).isZero();
+        }
+    }
+
+    @Test
+    void interruptionKillsTheRemoteProcess() throws Exception {
+        String token = "1000." + Math.abs(UUID.randomUUID().getLeastSignificantBits() % 100_000);
+        try (SshTarget target = SshTarget.connect(server.endpoint(CLIENT_KEY), TIMEOUT)) {
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            Thread runner = new Thread(() -> {
+                try {
+                    target.exec(ExecRequest.of(List.of("sleep", token), null), OutputListener.NONE);
+                    outcome.complete(null);
+                } catch (Exception e) {
+                    outcome.complete(e);
+                }
+            });
+            runner.start();
+            assertThat(waitUntilPresent(token, Duration.ofSeconds(10))).isTrue();
+            runner.interrupt();
+            assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class)
+                    .hasMessageContaining("sleep");
+            assertThat(waitUntilGone(token, Duration.ofSeconds(3))).as("processes left running").isEmpty();
         }
     }
 
@@ -153,6 +193,34 @@ class SshTargetTest {
             assertThat(target.exec(ExecRequest.of(List.of("true"), TIMEOUT), OutputListener.NONE).exitCode()).isZero();
         }
         late.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aMachineThatStopsAnsweringFailsTheRunningCommand() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(server.port, false);
+             SshTarget target = SshTarget.connect(viaProxy(proxy), TIMEOUT, FAST)) {
+            assertThat(target.exec(ExecRequest.of(List.of("true"), TIMEOUT), OutputListener.NONE).exitCode()).isZero();
+            CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(proxy::blackhole);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> target.exec(ExecRequest.of(List.of("sleep", "60"), null), OutputListener.NONE))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("was lost while running sleep");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
+    void awaitReachableRetriesConnectionsThatNobodyAnswers() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(server.port, true)) {
+            CompletableFuture.delayedExecutor(3, TimeUnit.SECONDS).execute(() -> proxy.silent = false);
+            long start = System.nanoTime();
+            try (SshTarget target = SshTarget.awaitReachable(viaProxy(proxy), TIMEOUT, () -> true, FAST)) {
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(2_500),
+                        Duration.ofSeconds(12));
+                assertThat(target.exec(ExecRequest.of(List.of("true"), TIMEOUT), OutputListener.NONE).exitCode())
+                        .isZero();
+            }
+        }
     }
 
     @Test
@@ -217,6 +285,21 @@ class SshTargetTest {
                     .isEqualTo("ssh -i /var/lib/kiln/key -p " + server.port
                             + " -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@127.0.0.1");
         }
+    }
+
+    private SshEndpoint viaProxy(TcpProxy proxy) {
+        return new SshEndpoint("127.0.0.1", proxy.port, "root", CLIENT_KEY, HOST_KEY.getPublic());
+    }
+
+    static boolean waitUntilPresent(String token, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains(token))) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 
     static List<ProcessHandle> waitUntilGone(String token, Duration timeout) throws InterruptedException {
