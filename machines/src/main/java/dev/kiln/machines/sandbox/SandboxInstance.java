@@ -38,6 +38,8 @@ public final class SandboxInstance implements Instance {
     static final List<String> ENVIRONMENT = List.of(
             "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "LANG=C.UTF-8");
 
+    private static final String IN_HOME = "cd \"$HOME\" 2>/dev/null || cd /; unset OLDPWD PWD SHLVL; exec \"$@\"";
+
     private enum State { RUNNING, CAPTURED, CLOSED }
 
     private final InstanceRequest request;
@@ -113,9 +115,10 @@ public final class SandboxInstance implements Instance {
 
     /**
      * After {@link #captureImage}: the new image's root tree as overlay lower dirs, top first (the
-     * layer this instance left, then the parent's), for {@link RootTrees#register} under the new
-     * image's disk checksum, so that instances of the new image mount at once instead of extracting
-     * its disk. Empty before a capture.
+     * layer this instance left, then the parent's), to register under the new image's disk checksum
+     * so that instances of the new image mount at once instead of extracting its disk.
+     * {@link SandboxBackend#imageRegistered} does that, moving the layer into the tree cache (the
+     * list then names the layer's new place). Empty before a capture.
      */
     public List<Path> capturedLowerDirs() {
         List<Path> dirs = capturedLowerDirs;
@@ -154,7 +157,11 @@ public final class SandboxInstance implements Instance {
         return target.execRaw(argv, stdin, stdout, stderr, timeout);
     }
 
-    /** The host command line that runs argv inside the sandbox. */
+    /**
+     * The host command line that runs argv inside the sandbox. It starts in root's home folder, as a
+     * command over SSH into a VM does; chroot itself can only start in {@code /}, so a fixed sh script
+     * in the image changes folder and then becomes the program.
+     */
     List<String> command(List<String> argv) {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("empty command");
@@ -163,7 +170,7 @@ public final class SandboxInstance implements Instance {
         List<String> command = new ArrayList<>(List.of(env, "-i"));
         command.addAll(ENVIRONMENT);
         command.addAll(List.of(nsenter, "--target", Long.toString(h.pid()), "--mount", "--pid", "--uts", "--ipc",
-                "--", chroot, merged.toString()));
+                "--", chroot, merged.toString(), "/bin/sh", "-c", IN_HOME, "sh"));
         command.addAll(argv);
         return command;
     }
@@ -189,6 +196,7 @@ public final class SandboxInstance implements Instance {
         running();
         Instant deadline = Instant.now().plus(timeout);
         event("capturing: stopping every process in the sandbox");
+        state = State.CAPTURED;
         holder.kill();
         Files.createDirectories(outputFolder);
         DiskWriter.cleanTransientFiles(merged, line -> event(line));
@@ -205,7 +213,6 @@ public final class SandboxInstance implements Instance {
         lowers.add(layer);
         lowers.addAll(lowerDirs);
         capturedLowerDirs = List.copyOf(lowers);
-        state = State.CAPTURED;
         event("captured " + disk.disk() + " (" + disk.sizeGiB() + " GiB); its layer is " + layer);
         return disk;
     }

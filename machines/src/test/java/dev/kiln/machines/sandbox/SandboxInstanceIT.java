@@ -81,6 +81,7 @@ class SandboxInstanceIT {
         assertThat(run(sandbox, "env").out().lines().sorted().toList()).containsExactly(
                 "HOME=/root", "LANG=C.UTF-8", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         assertThat(run(sandbox, "hostname").out().strip()).isEqualTo(sandbox.instanceId());
+        assertThat(run(sandbox, "pwd").out()).isEqualTo("/root\n");
         assertThat(run(sandbox, "cat", "/etc/marker").out()).isEqualTo("busybox tree\n");
         assertThat(run(sandbox, "sh", "-c", "echo out; echo err >&2; exit 7"))
                 .isEqualTo(new Run(7, "out\n", "err\n", false));
