@@ -41,6 +41,8 @@ import java.util.stream.Stream;
 public final class RootTrees {
 
     private static final Duration EXTRACT_TIMEOUT = Duration.ofMinutes(30);
+    /** Images built on images built on images: past this many layers, a tree is extracted flat instead. */
+    static final int MAX_LAYERS = 16;
 
     private final Path cacheFolder;
     private final Map<String, List<Path>> registered = new ConcurrentHashMap<>();
@@ -87,11 +89,19 @@ public final class RootTrees {
      * image its disk became, first moving the layer into the cache folder ({@code <sha256>.layer}) so
      * that it lives as long as the cache rather than as long as the build's folder.
      *
-     * @return the registered lower dirs, top first
+     * @return the registered lower dirs, top first; empty when the stack would be deeper than
+     *         {@value #MAX_LAYERS} layers, and the layer was dropped so that the image's tree is
+     *         extracted flat from its disk on first use
      */
     List<Path> adopt(String diskSha256, List<Path> capturedLowerDirs) throws IOException, InterruptedException {
         String key = checkKey(diskSha256);
         Path layer = capturedLowerDirs.get(0).toAbsolutePath().normalize();
+        if (capturedLowerDirs.size() > MAX_LAYERS) {
+            // The overlay's options must fit in a page; a deep stack is also slower to look through.
+            // Instances of this image extract its disk once instead: one flat tree again.
+            Host.deleteTree(layer);
+            return List.of();
+        }
         Path kept = cacheFolder.resolve(key + ".layer");
         if (!layer.equals(kept)) {
             Files.createDirectories(cacheFolder);

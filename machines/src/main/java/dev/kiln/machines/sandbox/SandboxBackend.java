@@ -88,7 +88,12 @@ public final class SandboxBackend implements InstanceBackend {
             return;
         }
         try {
-            sandbox.layerAdopted(trees.adopt(image.diskSha256(), sandbox.capturedLowerDirs()));
+            List<Path> lowers = trees.adopt(image.diskSha256(), sandbox.capturedLowerDirs());
+            if (lowers.isEmpty()) {
+                LOG.info("image {} would stack more than {} sandbox layers: its tree will be extracted flat from "
+                        + "its disk instead", image.imageId(), RootTrees.MAX_LAYERS);
+            }
+            sandbox.layerAdopted(lowers);
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot keep the layer of sandbox {} as the root tree of image {}: {}", instance.instanceId(),
                     image.imageId(), e.toString());

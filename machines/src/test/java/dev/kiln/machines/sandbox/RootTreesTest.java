@@ -51,6 +51,21 @@ class RootTreesTest {
     }
 
     @Test
+    void aTooDeepStackIsNotRegisteredSoThatTheTreeIsExtractedFlat() throws Exception {
+        List<Path> lowers = new java.util.ArrayList<>();
+        for (int i = 0; i <= RootTrees.MAX_LAYERS; i++) {
+            lowers.add(Files.createDirectories(dir.resolve("layer" + i)));
+        }
+        RootTrees trees = new RootTrees(dir.resolve("cache"));
+
+        assertThat(trees.adopt("deep", lowers)).isEmpty();
+
+        assertThat(lowers.get(0)).doesNotExist();
+        assertThatThrownBy(() -> trees.lowerDirs(image("deep", null), log))
+                .hasMessageContaining("has no registered root tree");
+    }
+
+    @Test
     void refusesFoldersThatAreNotThereAndChecksumsThatAreNotNames() throws Exception {
         RootTrees trees = new RootTrees(dir);
         assertThatThrownBy(() -> trees.register("abc", List.of(dir.resolve("missing"))))

@@ -269,6 +269,17 @@ class SandboxInstanceIT {
     }
 
     @Test
+    void aSandboxDoesNotHoldAnotherSandboxsOverlay() throws Exception {
+        SandboxInstance first = launch(null);
+        SandboxInstance second = launch(null);
+        String mounts = Files.readString(Path.of("/proc", Long.toString(holderPid(second)), "mountinfo"));
+        assertThat(mounts).contains(second.rootFolder().toString()).doesNotContain(first.rootFolder().toString());
+        first.close();
+        assertNothingLeft(first.folder());
+        assertThat(run(second, "true").exit()).isZero();
+    }
+
+    @Test
     void saysSoWhenItsNamespacesWereKilledFromOutside() throws Exception {
         SandboxInstance sandbox = launch(null);
         ProcessHandle holder = ProcessHandle.of(holderPid(sandbox)).orElseThrow();
