@@ -8,7 +8,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,25 +41,6 @@ public final class ProcessRunner {
      */
     public static ExecResult run(ExecRequest request, OutputListener output, InputStream stdin)
             throws IOException, InterruptedException {
-        Process process = start(request, stdin);
-        Thread out = pump(process.getInputStream(), output::stdout, "stdout");
-        Thread err = pump(process.getErrorStream(), output::stderr, "stderr");
-        return await(request, process, out, err);
-    }
-
-    /**
-     * Runs a program and copies its output byte for byte (binary files, exact line endings) into two
-     * streams, which are flushed but not closed. Otherwise the same as the line-by-line variant.
-     */
-    public static ExecResult run(ExecRequest request, InputStream stdin, OutputStream stdout, OutputStream stderr)
-            throws IOException, InterruptedException {
-        Process process = start(request, stdin);
-        Thread out = copy(process.getInputStream(), stdout, "stdout");
-        Thread err = copy(process.getErrorStream(), stderr, "stderr");
-        return await(request, process, out, err);
-    }
-
-    private static Process start(ExecRequest request, InputStream stdin) throws IOException {
         List<String> command = new ArrayList<>(request.command().size() + 1);
         if (SETSID != null) {
             command.add(SETSID);
@@ -78,11 +58,8 @@ public final class ProcessRunner {
         if (stdin != null) {
             feed(process, stdin);
         }
-        return process;
-    }
-
-    private static ExecResult await(ExecRequest request, Process process, Thread out, Thread err)
-            throws InterruptedException {
+        Thread out = pump(process.getInputStream(), output::stdout, "stdout");
+        Thread err = pump(process.getErrorStream(), output::stderr, "stderr");
         boolean timedOut = false;
         try {
             if (request.timeout() == null) {
@@ -155,24 +132,6 @@ public final class ProcessRunner {
                 }
             } catch (IOException e) {
                 // The stream was closed under us; what was read has been delivered.
-            }
-        }, "process-" + name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    private static Thread copy(InputStream in, OutputStream sink, String name) {
-        Thread t = new Thread(() -> {
-            byte[] buffer = new byte[8192];
-            try (in) {
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    sink.write(buffer, 0, n);
-                    sink.flush();
-                }
-            } catch (IOException e) {
-                // The stream was closed under us (or the sink failed); what was read has been delivered.
             }
         }, "process-" + name);
         t.setDaemon(true);

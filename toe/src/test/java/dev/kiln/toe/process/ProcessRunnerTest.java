@@ -88,16 +88,4 @@ class ProcessRunnerTest {
         }
         return false;
     }
-
-    @Test
-    void copiesOutputByteForByteIntoStreams() throws Exception {
-        var stdout = new java.io.ByteArrayOutputStream();
-        var stderr = new java.io.ByteArrayOutputStream();
-        ExecResult r = ProcessRunner.run(ExecRequest.of(List.of("bash", "-c",
-                "printf 'a\\r\\n\\000\\377'; cat; printf x >&2"), Duration.ofSeconds(10)),
-                new java.io.ByteArrayInputStream(new byte[] {1, 2}), stdout, stderr);
-        assertThat(r.exitCode()).isZero();
-        assertThat(stdout.toByteArray()).containsExactly('a', '\r', '\n', 0, 0xff, 1, 2);
-        assertThat(stderr.toString()).isEqualTo("x");
-    }
 }
