@@ -33,10 +33,9 @@ import java.util.stream.Stream;
  * <p>Extraction converts the disk to raw, mounts it read-only through a loop device and copies it
  * with {@code cp -a}: owners, modes, setuid bits, symbolic and hard links, device nodes, and extended
  * attributes (file capabilities, ACLs) all survive. Where loop devices do not work, it falls back to
- * {@code debugfs rdump}, which loses hard links (they become copies), device nodes, FIFOs and sockets,
- * setuid/setgid bits and every extended attribute; the build log says so when that happens. Both read
- * only an ext2/3/4 file system that fills the whole disk, as Kiln's own images have; disks with a
- * partition table are refused.
+ * {@code debugfs rdump} plus a repair pass ({@link Rdump}), which keeps all of that except extended
+ * attributes and sockets; the build log says so when that happens. Both read only an ext2/3/4 file
+ * system that fills the whole disk, as Kiln's own images have; disks with a partition table are refused.
  */
 public final class RootTrees {
 
@@ -48,10 +47,17 @@ public final class RootTrees {
     private final Map<String, List<Path>> registered = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Set<Path> extracting = ConcurrentHashMap.newKeySet();
+    private final boolean useLoopDevices;
 
     /** @param cacheFolder where extracted trees and registrations are kept, e.g. {@code <data>/cache/trees} */
     public RootTrees(Path cacheFolder) {
+        this(cacheFolder, true);
+    }
+
+    /** @param useLoopDevices false to extract with debugfs even where loop devices work (tests) */
+    RootTrees(Path cacheFolder, boolean useLoopDevices) {
         this.cacheFolder = cacheFolder.toAbsolutePath().normalize();
+        this.useLoopDevices = useLoopDevices;
     }
 
     /**
@@ -187,10 +193,12 @@ public final class RootTrees {
             Files.createDirectories(mnt);
             Files.createDirectories(tree);
             String mount = Host.program("mount", "mount");
-            boolean mounted = Host.tryRun(List.of(mount, "-o", "loop,ro,noload", raw.toString(), mnt.toString()),
-                    Duration.ofMinutes(1))
-                    || Host.tryRun(List.of(mount, "-o", "loop,ro", raw.toString(), mnt.toString()),
-                    Duration.ofMinutes(1));
+            // noload: never replay a journal into a disk we only read; some file systems refuse the option.
+            boolean mounted = useLoopDevices
+                    && (Host.tryRun(List.of(mount, "-o", "loop,ro,noload", raw.toString(), mnt.toString()),
+                            Duration.ofMinutes(1))
+                        || Host.tryRun(List.of(mount, "-o", "loop,ro", raw.toString(), mnt.toString()),
+                            Duration.ofMinutes(1)));
             if (mounted) {
                 try {
                     Host.run("copy the root tree of image " + image.imageId(), List.of(Host.program("cp",
@@ -199,7 +207,8 @@ public final class RootTrees {
                     Host.unmount(mnt, Host.program("umount", "mount"));
                 }
             } else {
-                rdump(image, raw, tree, log);
+                log.info("loop devices do not work here: extracting image " + image.imageId() + " with debugfs");
+                Rdump.extract(raw, tree, log::info);
             }
             if (isEmpty(tree)) {
                 throw new InstanceException("the disk of image " + image.imageId() + " held no files");
@@ -218,24 +227,6 @@ public final class RootTrees {
             } finally {
                 extracting.remove(tmp);
             }
-        }
-    }
-
-    private static void rdump(MachineImage image, Path raw, Path tree, BuildLog log)
-            throws IOException, InterruptedException {
-        if (tree.toString().contains(" ") || tree.toString().contains("\"")) {
-            throw new InstanceException("cannot extract image " + image.imageId() + " with debugfs into " + tree
-                    + ": the path holds a space or a quote");
-        }
-        log.info("loop devices do not work here: extracting image " + image.imageId() + " with debugfs rdump, "
-                + "which loses hard links, device nodes, FIFOs, sockets, setuid/setgid bits and extended "
-                + "attributes (file capabilities, ACLs)");
-        String out = Host.run("extract the root tree of image " + image.imageId() + " with debugfs", List.of(
-                Host.program("debugfs", "e2fsprogs"), "-R", "rdump / " + tree, raw.toString()), EXTRACT_TIMEOUT);
-        if (isEmpty(tree)) {
-            throw new InstanceException("cannot read the disk of image " + image.imageId()
-                    + ": it is not an ext2/3/4 file system filling the whole disk (partitioned disks are not "
-                    + "supported by sandboxes)" + (out.isBlank() ? "" : "; debugfs said:\n" + out));
         }
     }
 

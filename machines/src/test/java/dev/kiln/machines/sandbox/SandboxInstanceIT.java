@@ -200,6 +200,33 @@ class SandboxInstanceIT {
 
     @Test
     void extractsTheTreeOfAnUnknownImageOnceKeepingOwnersModesLinksAndXattrs() throws Exception {
+        MachineImage unknown = specialImage();
+
+        SandboxInstance sandbox = launch(unknown, null);
+        SandboxInstance second = launch(unknown, null);
+
+        assertThat(logLines.stream().filter(l -> l.contains("extracting the root tree"))).hasSize(1);
+        assertSpecialFilesKept(sandbox.rootFolder());
+        assertThat(Files.getFileAttributeView(sandbox.rootFolder().resolve("etc/marker"),
+                UserDefinedFileAttributeView.class).list()).contains("kiln");
+        assertThat(run(second, "cat", "/etc/marker").out()).isEqualTo("busybox tree\n");
+    }
+
+    @Test
+    void withoutLoopDevicesDebugfsKeepsAllButExtendedAttributes() throws Exception {
+        MachineImage unknown = specialImage();
+        trees = new RootTrees(dir.resolve("cache/rdump"), false);
+        backend = new SandboxBackend(trees, builds);
+
+        SandboxInstance sandbox = launch(unknown, null);
+
+        assertThat(logLines).anyMatch(l -> l.contains("with debugfs"));
+        assertSpecialFilesKept(sandbox.rootFolder());
+        assertThat(run(sandbox, "cat", "/etc/marker").out()).isEqualTo("busybox tree\n");
+    }
+
+    /** A disk with an owner other than root, a setuid file, a hard link, a device node, a FIFO and an xattr. */
+    private MachineImage specialImage() throws Exception {
         Path src = dir.resolve("special");
         BusyboxTree.create(src);
         Files.createDirectories(src.resolve("home/user"));
@@ -207,6 +234,8 @@ class SandboxInstanceIT {
         host("chmod", "4755", src.resolve("bin/busybox").toString());
         Files.createLink(src.resolve("bin/hardlink"), src.resolve("bin/busybox"));
         host("mknod", src.resolve("etc/node").toString(), "c", "1", "3");
+        host("mkfifo", src.resolve("etc/fifo").toString());
+        host("chmod", "1777", src.resolve("home").toString());
         Files.getFileAttributeView(src.resolve("etc/marker"), UserDefinedFileAttributeView.class)
                 .write("kiln", StandardCharsets.UTF_8.encode("kept"));
         Path raw = dir.resolve("special.raw");
@@ -214,23 +243,21 @@ class SandboxInstanceIT {
         host("truncate", "-s", "256M", raw.toString());
         assertThat(host("mkfs.ext4", "-q", "-F", "-d", src.toString(), raw.toString()).exit()).isZero();
         assertThat(host("qemu-img", "convert", "-O", "qcow2", raw.toString(), qcow2.toString()).exit()).isZero();
-        MachineImage unknown = image("unknown-" + randomHex(8), qcow2, Boot.firmware());
+        return image("unknown-" + randomHex(8), qcow2, Boot.firmware());
+    }
 
-        SandboxInstance sandbox = launch(unknown, null);
-        SandboxInstance second = launch(unknown, null);
-
-        assertThat(logLines.stream().filter(l -> l.contains("extracting the root tree"))).hasSize(1);
-        Path root = sandbox.rootFolder();
+    private static void assertSpecialFilesKept(Path root) throws IOException {
         assertThat(Files.getAttribute(root.resolve("home/user"), "unix:uid")).isEqualTo(1000);
         assertThat(((int) Files.getAttribute(root.resolve("bin/busybox"), "unix:mode")) & 07777).isEqualTo(04755);
+        assertThat(((int) Files.getAttribute(root.resolve("home"), "unix:mode")) & 07777).isEqualTo(01777);
         assertThat(Files.getAttribute(root.resolve("bin/hardlink"), "unix:nlink")).isEqualTo(2);
+        assertThat(Files.getAttribute(root.resolve("bin/hardlink"), "unix:ino"))
+                .isEqualTo(Files.getAttribute(root.resolve("bin/busybox"), "unix:ino"));
         assertThat(Files.readSymbolicLink(root.resolve("bin/sh"))).isEqualTo(Path.of("busybox"));
         assertThat(Files.getAttribute(root.resolve("etc/node"), "unix:rdev", LinkOption.NOFOLLOW_LINKS))
                 .isEqualTo(0x103L);
-        var xattrs = Files.getFileAttributeView(root.resolve("etc/marker"),
-                UserDefinedFileAttributeView.class);
-        assertThat(xattrs.list()).contains("kiln");
-        assertThat(run(second, "cat", "/etc/marker").out()).isEqualTo("busybox tree\n");
+        assertThat(((int) Files.getAttribute(root.resolve("etc/fifo"), "unix:mode", LinkOption.NOFOLLOW_LINKS))
+                & 0170000).isEqualTo(0010000);
     }
 
     @Test
