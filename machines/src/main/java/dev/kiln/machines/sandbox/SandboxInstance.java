@@ -80,7 +80,7 @@ public final class SandboxInstance implements Instance {
      */
     static SandboxInstance launch(InstanceRequest request, List<Path> lowerDirs, BuildLog log,
                                   Consumer<SandboxInstance> onClose) throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(request.readyTimeout());
+        Instant deadline = Instant.now().plus(readyTimeout(request));
         SandboxInstance instance = new SandboxInstance(request, lowerDirs, log, onClose);
         try {
             instance.mountOverlay();
@@ -186,7 +186,7 @@ public final class SandboxInstance implements Instance {
         }
         event("rebooting: killing every process in the sandbox and starting fresh namespaces");
         holder.kill();
-        startHolder(request.readyTimeout());
+        startHolder(readyTimeout(request));
         return Target.RebootOutcome.RESUMED;
     }
 
@@ -369,6 +369,10 @@ public final class SandboxInstance implements Instance {
     private void event(String message) {
         console.add("[kiln] " + message);
         log.info("instance " + instanceId() + ": " + message);
+    }
+
+    private static Duration readyTimeout(InstanceRequest request) {
+        return request.readyTimeout() == null ? Duration.ofMinutes(5) : request.readyTimeout();
     }
 
     private static Duration remaining(Instant deadline) {
