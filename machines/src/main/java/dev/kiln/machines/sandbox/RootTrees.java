@@ -180,8 +180,8 @@ public final class RootTrees {
         Instant start = Instant.now();
         log.info("extracting the root tree of image " + image.imageId() + " from " + disk
                 + " (once; kept in " + cacheFolder + ")");
-        Path tmp = Files.createTempDirectory(cacheFolder, NamespaceHolder.EXTRACT_MARK + key.substring(0,
-                Math.min(12, key.length())) + "-");
+        // Named for the whole key: a sweep tells a live extraction (its key's lock held) from a dead one.
+        Path tmp = Files.createTempDirectory(cacheFolder, NamespaceHolder.EXTRACT_MARK + key + "~");
         extracting.add(tmp);
         Path raw = tmp.resolve("disk.raw");
         Path mnt = tmp.resolve("mnt");
@@ -244,6 +244,9 @@ public final class RootTrees {
         try (Stream<Path> s = Files.list(cacheFolder)) {
             for (Path p : s.filter(p -> p.getFileName().toString().startsWith(NamespaceHolder.EXTRACT_MARK))
                     .filter(p -> !extracting.contains(p)).toList()) {
+                if (extractionRunsElsewhere(p)) {
+                    continue;
+                }
                 for (Host.Mount m : Host.mountsUnder(p)) {
                     Host.unmount(m.point(), Host.program("umount", "mount"));
                 }
@@ -254,6 +257,25 @@ public final class RootTrees {
             log.info("cannot sweep the tree cache " + cacheFolder + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether another Kiln process sharing this cache holds the lock of the extraction's image. */
+    private boolean extractionRunsElsewhere(Path extraction) throws IOException {
+        String name = extraction.getFileName().toString();
+        int end = name.lastIndexOf('~');
+        if (end <= NamespaceHolder.EXTRACT_MARK.length()) {
+            return false;
+        }
+        Path lockFile = cacheFolder.resolve(name.substring(NamespaceHolder.EXTRACT_MARK.length(), end) + ".lock");
+        if (!Files.exists(lockFile)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+             FileLock lock = channel.tryLock()) {
+            return lock == null;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return true;
         }
     }
 

@@ -66,6 +66,20 @@ class RootTreesTest {
     }
 
     @Test
+    void sweepRemovesDeadExtractionsButNotOnesWhoseImageIsLocked() throws Exception {
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        Path dead = Files.createDirectories(cache.resolve(".kiln-extract-aaa~123/tree"));
+        Path live = Files.createDirectories(cache.resolve(".kiln-extract-bbb~456/tree"));
+        try (var channel = java.nio.channels.FileChannel.open(cache.resolve("bbb.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             var lock = channel.lock()) {
+            new RootTrees(cache).sweep(log);
+        }
+        assertThat(dead.getParent()).doesNotExist();
+        assertThat(live).exists();
+    }
+
+    @Test
     void refusesFoldersThatAreNotThereAndChecksumsThatAreNotNames() throws Exception {
         RootTrees trees = new RootTrees(dir);
         assertThatThrownBy(() -> trees.register("abc", List.of(dir.resolve("missing"))))
