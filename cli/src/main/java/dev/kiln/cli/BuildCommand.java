@@ -53,7 +53,7 @@ final class BuildCommand implements Callable<Integer> {
             } catch (ApiException e) {
                 throw new UserError(file + ": " + e.getMessage());
             }
-            Machines machines = Machines.in(data.dataDir, clock);
+            Machines machines = Machines.in(data.dataDir, clock, data.baseImages);
             Instant start = clock.instant();
             Thread builder = Thread.currentThread();
             Thread hook = new Thread(() -> {

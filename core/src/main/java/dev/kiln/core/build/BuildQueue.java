@@ -111,9 +111,10 @@ public final class BuildQueue implements ImageBuildEvents, AutoCloseable {
         });
     }
 
-    /** Terminates the build instance a failed build kept. */
-    public void releaseKept(String imageArn) {
-        orchestrator.releaseKept(imageArn);
+    /** A deleted image's kept build instance (terminateInstanceOnFailure: false) is terminated. */
+    @Override
+    public void deleted(StoredResource image) {
+        orchestrator.releaseKept(image.arn());
     }
 
     /** Stops every build (their images end FAILED, instances closed) and waits a bounded time. */

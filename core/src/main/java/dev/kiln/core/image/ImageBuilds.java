@@ -146,6 +146,11 @@ public final class ImageBuilds {
         events.cancelled(image);
     }
 
+    /** Tells the build worker that an image build version was deleted. */
+    public void deleted(StoredResource image) {
+        events.deleted(image);
+    }
+
     private StoredResource startForPipeline(CallContext ctx, Inputs inputs, JsonNode settings, JsonNode tags,
                                             StoredResource pipeline, String buildType) {
         synchronized (pipelineLocks[Math.floorMod(pipeline.arn().hashCode(), pipelineLocks.length)]) {

@@ -169,6 +169,7 @@ public final class ImageOperations {
                     + ImageBuilds.status(image) + "; cancel it with CancelImageCreation before deleting it");
         }
         store.delete(image.arn());
+        builds.deleted(image);
         ObjectNode out = Json.object();
         out.put("imageBuildVersionArn", image.arn());
         return out;

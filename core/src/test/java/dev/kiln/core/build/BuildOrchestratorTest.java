@@ -148,6 +148,20 @@ class BuildOrchestratorTest {
     }
 
     @Test
+    void deletingTheFailedImageTerminatesItsKeptInstance() throws Exception {
+        try (BuildQueue queue = new BuildQueue(store, env(), 1)) {
+            service = ImageBuilderApi.create(store, store, Clock.systemUTC(), Set.of("us-east-1"), queue);
+            String arn = image(component("broken", "exit 1", "true"), true, false);
+            awaitStatus(arn, "FAILED");
+            assertThat(machines.open).hasSize(1);
+
+            call("DeleteImage", Json.object().put("imageBuildVersionArn", arn));
+
+            assertThat(machines.open).isEmpty();
+        }
+    }
+
+    @Test
     void anUnreachableInstanceFailsTheImage() {
         machines.failLaunch = true;
         String arn = image(component("writer", "true", "true"), true, true);
