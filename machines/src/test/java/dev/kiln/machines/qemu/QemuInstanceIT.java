@@ -3,6 +3,7 @@ package dev.kiln.machines.qemu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.core.build.BuildLog;
 import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceException;
@@ -20,6 +21,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -47,6 +49,7 @@ class QemuInstanceIT {
         String userData = "#!/bin/sh\necho user-data-ran >> /root/user-data-count\necho hello from user data\n";
         InstanceRequest request = request(image, userData, Duration.ofMinutes(3));
         Path captured;
+        Boot capturedBoot;
         Path pidFile = request.workFolder().resolve(QemuInstance.PID_FILE);
         long pid;
         int port;
@@ -67,11 +70,18 @@ class QemuInstanceIT {
             assertThat(run(t, "cat", QemuInstance.USER_DATA_STATUS)).isEqualTo("0");
 
             run(t, "sh", "-c", "echo made-in-build > /root/captured.txt");
+            // As if a component installed another kernel: /vmlinuz points to a file that is not the image's.
+            run(t, "sh", "-c", "cp \"$(readlink -f /vmlinuz)\" /boot/vmlinuz-kiln-test && printf '\\0' >> "
+                    + "/boot/vmlinuz-kiln-test && ln -sf boot/vmlinuz-kiln-test /vmlinuz");
             Instance.CapturedDisk disk = instance.captureImage(dir.resolve("out"), Duration.ofMinutes(3));
             captured = disk.disk();
             assertThat(DiskImages.info(captured).backingFile()).isNull();
-            assertThat(disk.boot()).isEqualTo(image.boot()).as("the components installed no kernel");
             assertThat(disk.sizeGiB()).isEqualTo(base.sizeGiB());
+            assertThat(disk.boot().kernel()).isNotEqualTo(image.boot().kernel()).isRegularFile()
+                    .hasSize(Files.size(image.boot().kernel()) + 1);
+            assertThat(disk.boot().initrd()).hasSameBinaryContentAs(image.boot().initrd());
+            assertThat(disk.boot().kernelArgs()).isEqualTo(image.boot().kernelArgs());
+            capturedBoot = disk.boot();
         }
         assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
         assertThat(request.workFolder()).doesNotExist();
@@ -79,10 +89,12 @@ class QemuInstanceIT {
 
         MachineImage next = new MachineImage("ami-00000000000000002", "us-east-1", "captured", "", "111122223333",
                 "x86_64", image.creationDate(), "available", image.rootVolumeSizeGiB(), Map.of(), captured, "",
-                image.boot(), Set.of(), false);
-        try (Instance second = BACKEND.launch(request(next, null, Duration.ofMinutes(3)), TestImages.LOG)) {
+                capturedBoot, Set.of(), false);
+        List<String> lines = new ArrayList<>();
+        try (Instance second = BACKEND.launch(request(next, null, Duration.ofMinutes(3)), log(lines))) {
             Target t = second.target();
             assertThat(run(t, "cat", "/root/captured.txt")).isEqualTo("made-in-build");
+            assertThat(lines).anyMatch(l -> l.contains("uncompressed the kernel " + capturedBoot.kernel().getFileName()));
             assertThat(run(t, "sh", "-c", "ls /etc/ssh/ssh_host_*")).doesNotContain("rsa", "ecdsa");
             assertThat(run(t, "sh", "-c", "test -s /etc/machine-id && cat /etc/machine-id")).isNotBlank();
         }
@@ -99,7 +111,7 @@ class QemuInstanceIT {
                 Set.of(), true);
         InstanceRequest request = request(brokenImage, null, Duration.ofSeconds(25));
         List<String> pids = new ArrayList<>();
-        assertThatThrownBy(() -> BACKEND.launch(request, TestImages.LOG.follow(l -> {
+        assertThatThrownBy(() -> BACKEND.launch(request, log(new ArrayList<>()).follow(l -> {
             if (Files.exists(request.workFolder().resolve(QemuInstance.PID_FILE)) && pids.isEmpty()) {
                 try {
                     pids.add(Files.readString(request.workFolder().resolve(QemuInstance.PID_FILE)).strip());
@@ -115,6 +127,10 @@ class QemuInstanceIT {
         for (String pid : pids) {
             assertThat(ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive)).isEmpty();
         }
+    }
+
+    private static BuildLog log(List<String> lines) {
+        return BuildLog.discarding(Clock.systemUTC()).follow(System.out::println).follow(lines::add);
     }
 
     private InstanceRequest request(MachineImage image, String userData, Duration ready) {
