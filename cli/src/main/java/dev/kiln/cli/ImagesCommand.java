@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "images", mixinStandardHelpOptions = true,
         description = "Machine images (AMIs) in Kiln's image store, and the logs of image builds.",
         subcommands = {ImagesCommand.ListImages.class, ImagesCommand.Import.class, ImagesCommand.Export.class,
-                ImagesCommand.Logs.class})
+                ImagesCommand.Logs.class, LaunchCommand.class})
 final class ImagesCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
