@@ -43,7 +43,7 @@ final class ServerCommand implements Callable<Integer> {
             }
         }
         ServerConfig config = new ServerConfig(host, port, data.dataDir.toAbsolutePath(), regions, data.dbUrl,
-                data.dbUser, data.password(), Clock.systemUTC(), maxBuilds, data.baseImages);
+                data.dbUser, data.password(), Clock.systemUTC(), maxBuilds, data.baseImages, null);
         KilnServer server;
         try {
             server = KilnServer.start(config);

@@ -2,6 +2,11 @@ package dev.kiln.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.machine.Boot;
+import dev.kiln.core.machine.MachineImage;
+import dev.kiln.machines.Machines;
+import dev.kiln.machines.base.BaseImage;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -9,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -259,6 +266,46 @@ class ImagePipelineIT {
 
         assertThat(image.state().reason()).contains("step Sleeps failed").containsIgnoringCase("timed out");
         assertNothingLeftBehind();
+    }
+
+    @Test
+    void anInstanceThatNeverBecomesReachableFailsTheImageWithItsConsole(@TempDir Path otherData) throws Exception {
+        // An image whose kernel cannot start init: it panics and waits there, never answering SSH.
+        Machines machines = Machines.in(otherData, java.time.Clock.systemUTC(), BASE_IMAGES);
+        BaseImage base = machines.baseImages().ensure("debian-12", BuildLog.discarding(java.time.Clock.systemUTC()));
+        Path copy = otherData.resolve("broken.qcow2");
+        Files.createDirectories(otherData);
+        Files.copy(base.disk(), copy);
+        try (KilnServer broken = KilnServer.start(ServerConfig.local(otherData, 0, List.of(REGION)).withBuilds(1)
+                .withBaseImagesFolder(BASE_IMAGES).withInstanceReadyTimeout(Duration.ofSeconds(40)));
+             ImagebuilderClient other = ImagebuilderClient.builder().endpointOverride(URI.create(broken.endpoint()))
+                     .region(Region.of(REGION)).httpClientBuilder(ApacheHttpClient.builder())
+                     .credentialsProvider(StaticCredentialsProvider.create(
+                             KilnTestServer.defaultProfile(broken.credentialsFile()))).build()) {
+            MachineImage image = machines.images().register(new MachineImage(null, REGION, "broken", "panics",
+                    broken.firstStart().account().id(), "x86_64", null, null, base.sizeGiB(), Map.of(), null, null,
+                    new Boot(Boot.Mode.KERNEL, base.kernel(), base.initrd(), base.kernelArgs()
+                            + " init=/nonexistent panic=0"), Set.of(), false), copy);
+            String component = other.createComponent(r -> r.name("c").semanticVersion("1.0.0").platform(Platform.LINUX)
+                    .data(FAILING)).componentBuildVersionArn();
+            String recipe = other.createImageRecipe(r -> r.name("on-broken").semanticVersion("1.0.0")
+                    .parentImage(image.imageId()).components(c -> c.componentArn(component))).imageRecipeArn();
+            String infra = other.createInfrastructureConfiguration(r -> r.name("i").instanceProfileName("kiln")
+                    .instanceTypes("t3.micro")).infrastructureConfigurationArn();
+            String arn = other.createImage(r -> r.imageRecipeArn(recipe).infrastructureConfigurationArn(infra))
+                    .imageBuildVersionArn();
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            Image result;
+            do {
+                Thread.sleep(500);
+                result = other.getImage(r -> r.imageBuildVersionArn(arn)).image();
+            } while (result.state().status() != ImageStatus.FAILED && System.nanoTime() < deadline);
+
+            assertThat(result.state().status()).isEqualTo(ImageStatus.FAILED);
+            assertThat(result.state().reason()).contains("Kernel panic");
+            assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                    .map(c -> c.contains("qemu") && c.contains(otherData.toString())).orElse(false))).isEmpty();
+        }
     }
 
     @Test
