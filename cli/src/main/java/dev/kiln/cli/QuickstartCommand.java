@@ -120,17 +120,17 @@ final class QuickstartCommand implements Callable<Integer> {
                         .filter(r -> r.name().equals("hello-kiln")).findFirst().orElseThrow().arn());
         say("image recipe " + recipe);
         String infra = existingOr(() -> api.createInfrastructureConfiguration(r -> r
-                        .name("hello-kiln-" + instanceType).instanceProfileName("kiln")
+                        .name("hello-kiln-" + instanceType.replace('.', '-')).instanceProfileName("kiln")
                         .instanceTypes(instanceType).terminateInstanceOnFailure(true))
                         .infrastructureConfigurationArn(),
                 () -> api.listInfrastructureConfigurations(r -> { }).infrastructureConfigurationSummaryList().stream()
-                        .filter(i -> i.name().equals("hello-kiln-" + instanceType)).findFirst().orElseThrow().arn());
+                        .filter(i -> i.name().equals("hello-kiln-" + instanceType.replace('.', '-'))).findFirst().orElseThrow().arn());
         say("infrastructure configuration " + infra + " (" + instanceType + ")");
-        String pipeline = existingOr(() -> api.createImagePipeline(r -> r.name("hello-kiln-" + instanceType)
+        String pipeline = existingOr(() -> api.createImagePipeline(r -> r.name("hello-kiln-" + instanceType.replace('.', '-'))
                         .imageRecipeArn(recipe).infrastructureConfigurationArn(infra)
                         .description("kiln quickstart")).imagePipelineArn(),
                 () -> api.listImagePipelines(r -> { }).imagePipelineList().stream()
-                        .filter(p -> p.name().equals("hello-kiln-" + instanceType)).findFirst().orElseThrow().arn());
+                        .filter(p -> p.name().equals("hello-kiln-" + instanceType.replace('.', '-'))).findFirst().orElseThrow().arn());
         say("image pipeline " + pipeline);
         String image = api.startImagePipelineExecution(r -> r.imagePipelineArn(pipeline)).imageBuildVersionArn();
         say("started " + image);
