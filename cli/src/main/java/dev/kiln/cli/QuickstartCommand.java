@@ -179,19 +179,28 @@ final class QuickstartCommand implements Callable<Integer> {
         return image;
     }
 
-    /** The base image is built inside BUILDING on first use; say how long that took. */
+    /**
+     * What the build log says about the big items inside those states: making the base image (first
+     * use), probing KVM (once per host boot) and booting each instance.
+     */
     private static String baseImageNote(Path log) throws IOException {
         if (!Files.exists(log)) {
             return "";
         }
+        List<String> notes = new ArrayList<>();
         for (String line : Files.readAllLines(log)) {
-            int at = line.indexOf("base image debian-12 built in ");
-            if (at >= 0) {
-                return "; BUILDING included making the Debian base image from the mirror ("
-                        + line.substring(at + "base image debian-12 built in ".length()) + ")";
+            java.util.regex.Matcher m;
+            if ((m = java.util.regex.Pattern.compile("base image (\\S+): built in (\\d+) s").matcher(line)).find()) {
+                notes.add("making the " + m.group(1) + " base image from the Debian mirror " + m.group(2) + " s");
+            } else if ((m = java.util.regex.Pattern.compile("probe VM under KVM: no marker after (\\d+) ms")
+                    .matcher(line)).find()) {
+                notes.add("probing KVM (once per host boot) " + Long.parseLong(m.group(1)) / 1000 + " s");
+            } else if ((m = java.util.regex.Pattern.compile("reachable over SSH after ([0-9.]+) s").matcher(line))
+                    .find()) {
+                notes.add("booting an instance " + m.group(1).replaceAll("(\\.\\d)\\d*", "$1") + " s");
             }
         }
-        return "";
+        return notes.isEmpty() ? "" : "\n  of which: " + String.join(", ", notes);
     }
 
     private static String seconds(Duration d) {
