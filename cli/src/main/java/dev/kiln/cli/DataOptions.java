@@ -20,6 +20,11 @@ final class DataOptions {
             description = "The database password (or set KILN_DB_PASSWORD).")
     String dbPassword;
 
+    @Option(names = "--base-images", paramLabel = "DIR",
+            description = "Where Kiln-managed base images are cached (default: <data-dir>/base-images); several"
+                    + " data folders can share one.")
+    Path baseImages;
+
     String password() {
         return dbPassword != null ? dbPassword : System.getenv("KILN_DB_PASSWORD");
     }

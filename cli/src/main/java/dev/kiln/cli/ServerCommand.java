@@ -25,18 +25,33 @@ final class ServerCommand implements Callable<Integer> {
             description = "Regions this server serves (default: ${DEFAULT-VALUE}).")
     List<String> regions;
 
+    @Option(names = "--max-builds", defaultValue = "2", paramLabel = "N",
+            description = "Images built at once; the rest wait in order (default: ${DEFAULT-VALUE}; 0: build nothing).")
+    int maxBuilds;
+
+    @Option(names = "--instance-ready-timeout", defaultValue = "300", paramLabel = "SECONDS",
+            description = "How long a build or test instance may take to become reachable (default: ${DEFAULT-VALUE}).")
+    int readyTimeoutSeconds;
+
     @Mixin
     DataOptions data;
 
     @Override
     public Integer call() throws Exception {
+        if (readyTimeoutSeconds < 1) {
+            throw new UserError("--instance-ready-timeout must be at least 1 second");
+        }
+        if (maxBuilds < 0) {
+            throw new UserError("--max-builds must be 0 or more, not " + maxBuilds);
+        }
         for (String r : regions) {
             if (!r.matches("[a-z]{2,}(-[a-z]+)+-[0-9]+")) {
                 throw new UserError("--regions: '" + r + "' is not a region name like us-east-1");
             }
         }
         ServerConfig config = new ServerConfig(host, port, data.dataDir.toAbsolutePath(), regions, data.dbUrl,
-                data.dbUser, data.password(), Clock.systemUTC());
+                data.dbUser, data.password(), Clock.systemUTC(), maxBuilds, data.baseImages,
+                java.time.Duration.ofSeconds(readyTimeoutSeconds));
         KilnServer server;
         try {
             server = KilnServer.start(config);

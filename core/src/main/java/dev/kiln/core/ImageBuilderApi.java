@@ -3,6 +3,7 @@ package dev.kiln.core;
 import dev.kiln.core.component.ComponentOperations;
 import dev.kiln.core.distribution.DistributionOperations;
 import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageBuildEvents;
 import dev.kiln.core.image.ImageOperations;
 import dev.kiln.core.infrastructure.InfrastructureOperations;
 import dev.kiln.core.pipeline.PipelineOperations;
@@ -22,9 +23,15 @@ public final class ImageBuilderApi {
 
     public static ImageBuilderService create(ResourceStore store, IdempotencyStore idempotency, Clock clock,
                                              Set<String> regions) {
+        return create(store, idempotency, clock, regions, ImageBuildEvents.NONE);
+    }
+
+    /** @param events where started and cancelled images go: the build worker */
+    public static ImageBuilderService create(ResourceStore store, IdempotencyStore idempotency, Clock clock,
+                                             Set<String> regions, ImageBuildEvents events) {
         ImageBuilderService service = new ImageBuilderService(idempotency);
         References references = new References(store);
-        ImageBuilds builds = new ImageBuilds(store, clock);
+        ImageBuilds builds = new ImageBuilds(store, clock, events);
         new ComponentOperations(store, references, clock).registerWith(service);
         new ImageRecipeOperations(store, references, clock).registerWith(service);
         new ContainerRecipeOperations(store, references, clock).registerWith(service);

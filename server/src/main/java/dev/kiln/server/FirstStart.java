@@ -27,7 +27,7 @@ public final class FirstStart {
     private FirstStart() {
     }
 
-    static Result ensureAccount(AccountStore accounts, Path dataDir) throws IOException {
+    public static Result ensureAccount(AccountStore accounts, Path dataDir) throws IOException {
         if (!accounts.accounts().isEmpty()) {
             return new Result(null, null);
         }

@@ -4,7 +4,10 @@ import dev.kiln.core.ImageBuilderApi;
 import dev.kiln.core.ImageBuilderService;
 import dev.kiln.core.api.RequestBinder;
 import dev.kiln.core.api.ServiceModel;
+import dev.kiln.core.build.BuildQueue;
 import dev.kiln.core.image.BaseImages;
+import dev.kiln.core.image.ImageBuildEvents;
+import dev.kiln.machines.Machines;
 import dev.kiln.core.store.Database;
 import dev.kiln.server.auth.SigV4Verifier;
 import io.javalin.Javalin;
@@ -27,23 +30,36 @@ public final class KilnServer implements AutoCloseable {
     private final Javalin app;
     private final ServerConfig config;
     private final FirstStart.Result firstStart;
+    private final BuildQueue builds;
 
-    private KilnServer(Database database, Javalin app, ServerConfig config, FirstStart.Result firstStart) {
+    private KilnServer(Database database, Javalin app, ServerConfig config, FirstStart.Result firstStart,
+                       BuildQueue builds) {
         this.database = database;
         this.app = app;
         this.config = config;
         this.firstStart = firstStart;
+        this.builds = builds;
     }
 
     public static KilnServer start(ServerConfig config) throws IOException {
         createDataDir(config.dataDir());
         Database database = openDatabase(config);
+        BuildQueue builds = null;
         try {
             FirstStart.Result first = FirstStart.ensureAccount(database.accounts(), config.dataDir());
             Set<String> regions = new LinkedHashSet<>(config.regions());
             new BaseImages(database.resources(), config.clock()).seed(regions);
+            if (config.maxConcurrentBuilds() > 0) {
+                Machines machines = Machines.in(config.dataDir(), config.clock(), config.baseImagesFolder());
+                for (String region : regions) {
+                    machines.images().sweep(region);
+                }
+                builds = new BuildQueue(database.resources(), machines.environment(config.instanceReadyTimeout()),
+                        config.maxConcurrentBuilds());
+                builds.recover();
+            }
             ImageBuilderService service = ImageBuilderApi.create(database.resources(), database.idempotency(),
-                    config.clock(), regions);
+                    config.clock(), regions, builds == null ? ImageBuildEvents.NONE : builds);
             SigV4Verifier verifier = new SigV4Verifier(database.accounts()::key, config.clock(), regions);
             ApiHandler api = new ApiHandler(ServiceModel.imageBuilder(), verifier, service,
                     RequestBinder.DEFAULT_MAX_BODY_BYTES);
@@ -65,8 +81,11 @@ public final class KilnServer implements AutoCloseable {
             }
             app.addHttpHandler(HandlerType.GET, "/", api);
             app.start(config.host(), config.port());
-            return new KilnServer(database, app, config, first);
+            return new KilnServer(database, app, config, first, builds);
         } catch (RuntimeException | IOException e) {
+            if (builds != null) {
+                builds.close();
+            }
             database.close();
             throw e;
         }
@@ -125,7 +144,13 @@ public final class KilnServer implements AutoCloseable {
         try {
             app.stop();
         } finally {
-            database.close();
+            try {
+                if (builds != null) {
+                    builds.close();
+                }
+            } finally {
+                database.close();
+            }
         }
     }
 }

@@ -44,6 +44,7 @@ public final class ImageBuilds {
 
     private final ResourceStore store;
     private final Clock clock;
+    private final ImageBuildEvents events;
     private final Object[] pipelineLocks = new Object[64];
 
     /** What an image is built from, as stored now. */
@@ -55,8 +56,13 @@ public final class ImageBuilds {
     }
 
     public ImageBuilds(ResourceStore store, Clock clock) {
+        this(store, clock, ImageBuildEvents.NONE);
+    }
+
+    public ImageBuilds(ResourceStore store, Clock clock, ImageBuildEvents events) {
         this.store = store;
         this.clock = clock;
+        this.events = events;
         for (int i = 0; i < pipelineLocks.length; i++) {
             pipelineLocks[i] = new Object();
         }
@@ -128,9 +134,25 @@ public final class ImageBuilds {
      */
     public StoredResource start(CallContext ctx, Inputs inputs, JsonNode settings, JsonNode tags,
                                 StoredResource pipeline, String buildType) {
-        if (pipeline == null) {
-            return insert(ctx, inputs, settings, tags, null, buildType);
-        }
+        StoredResource image = pipeline == null
+                ? insert(ctx, inputs, settings, tags, null, buildType)
+                : startForPipeline(ctx, inputs, settings, tags, pipeline, buildType);
+        events.started(image);
+        return image;
+    }
+
+    /** Tells the build worker that an image was cancelled (its state already says CANCELLED). */
+    public void cancelled(StoredResource image) {
+        events.cancelled(image);
+    }
+
+    /** Tells the build worker that an image build version was deleted. */
+    public void deleted(StoredResource image) {
+        events.deleted(image);
+    }
+
+    private StoredResource startForPipeline(CallContext ctx, Inputs inputs, JsonNode settings, JsonNode tags,
+                                            StoredResource pipeline, String buildType) {
         synchronized (pipelineLocks[Math.floorMod(pipeline.arn().hashCode(), pipelineLocks.length)]) {
             refuseIfRunning(ctx, pipeline.arn(), null);
             StoredResource image = insert(ctx, inputs, settings, tags, pipeline, buildType);

@@ -169,6 +169,7 @@ public final class ImageOperations {
                     + ImageBuilds.status(image) + "; cancel it with CancelImageCreation before deleting it");
         }
         store.delete(image.arn());
+        builds.deleted(image);
         ObjectNode out = Json.object();
         out.put("imageBuildVersionArn", image.arn());
         return out;
@@ -182,7 +183,9 @@ public final class ImageOperations {
         }
         ObjectNode body = image.body().deepCopy();
         body.putObject("state").put("status", "CANCELLED").put("reason", "Image creation cancelled by request.");
-        store.update(image.withBody(body));
+        StoredResource cancelled = image.withBody(body);
+        store.update(cancelled);
+        builds.cancelled(cancelled);
         ObjectNode out = Json.object();
         out.put("imageBuildVersionArn", image.arn());
         return out;

@@ -18,6 +18,13 @@ public interface InstanceBackend {
      */
     Instance launch(InstanceRequest request, BuildLog log) throws IOException, InterruptedException;
 
+    /**
+     * Told when an instance's captured disk became a registered image, so that the backend can keep
+     * what makes the next instance of that image cheaper (a sandbox keeps its file system layer).
+     */
+    default void imageRegistered(Instance instance, MachineImage image) {
+    }
+
     /** Removes what a crashed Kiln left behind: processes, overlays, mounts under the builds folder. */
     void sweepOrphans(BuildLog log);
 }

@@ -26,7 +26,7 @@ import java.util.function.Function;
  * {@code 1.0.x} gives 1.0.4; with none, 1.0.0).
  *
  * <p>Checked on create: the parent image ({@link ParentImage}: an Image Builder image ARN of the caller's
- * or a Kiln-managed one, owner {@code aws}; {@code ami-} ids are refused until the image store exists),
+ * or a Kiln-managed one, owner {@code aws}; or an {@code ami-} id of Kiln's image store, checked when a build starts),
  * the components and their parameters ({@link RecipeComponents}), and that every component is for the
  * recipe's platform. The platform is the parent image's; failing that, the first component's; failing
  * that, Linux. The parent image and component ARNs are kept as given, wildcards included, as AWS keeps

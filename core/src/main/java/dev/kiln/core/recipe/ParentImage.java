@@ -25,8 +25,10 @@ import java.util.regex.Pattern;
  *       and a container recipe a container image, when the image says which it is ({@code type}).</li>
  *   <li>For container recipes, also any container image reference ({@code debian:12},
  *       {@code registry:5000/repo:tag}); whether it can be pulled is known only when a build pulls it.</li>
- *   <li>Refused with a message saying why: {@code ami-} ids (until Kiln's image store exists, only
- *       Image Builder image ARNs are accepted), {@code ssm:} parameters and Marketplace product ids.</li>
+ *   <li>For image recipes, an {@code ami-} id (17 hex digits) of Kiln's image store: whether it exists
+ *       and the caller may launch it is checked when a build starts, since the image store lives with
+ *       the build worker.</li>
+ *   <li>Refused with a message saying why: {@code ssm:} parameters and Marketplace product ids.</li>
  * </ul>
  *
  * @param given the parentImage as given
@@ -47,9 +49,10 @@ record ParentImage(String given, StoredResource image, ContainerImageReference r
     /** The parent of an image recipe: an Image Builder image ARN of a machine image. */
     static ParentImage forImageRecipe(ResourceStore store, CallContext ctx, String text) {
         if (AMI_ID.matcher(text).matches()) {
-            throw invalid(text, "Kiln accepts only Image Builder image ARNs as an image recipe's parentImage"
-                    + " until its image store exists, e.g. arn:aws:imagebuilder:" + ctx.region()
-                    + ":aws:image/debian-12-x86/x.x.x");
+            if (!text.matches("ami-[0-9a-f]{17}")) {
+                throw invalid(text, "an AMI id is ami- and 17 lower-case hex digits, e.g. ami-0123456789abcdef0");
+            }
+            return new ParentImage(text, null, null);
         }
         refuseUnsupportedForms(text, "an Image Builder image ARN");
         if (!text.startsWith("arn:")) {

@@ -151,6 +151,16 @@ final class JdbiResourceStore implements ResourceStore {
     }
 
     @Override
+    public List<StoredResource> listOfType(String type) {
+        Objects.requireNonNull(type, "type");
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM resources WHERE type = :type"
+                        + " ORDER BY created_at, arn")
+                .bind("type", type)
+                .map(JdbiResourceStore::map)
+                .list());
+    }
+
+    @Override
     public boolean update(StoredResource resource) {
         Objects.requireNonNull(resource.arn(), "arn");
         Objects.requireNonNull(resource.body(), "body");

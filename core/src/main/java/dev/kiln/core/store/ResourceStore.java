@@ -34,6 +34,12 @@ public interface ResourceStore {
 
     List<StoredResource> list(ResourceQuery query);
 
+    /**
+     * Every resource of a type in every region and account, oldest first: what a build worker scans
+     * at start-up to find images a crash interrupted or left waiting.
+     */
+    List<StoredResource> listOfType(String type);
+
     /** Replaces a resource's body (and createdAt stays). @return false when it does not exist */
     boolean update(StoredResource resource);
 

@@ -267,9 +267,8 @@ class ImageRecipeOperationsTest {
         String unknown = "arn:aws:imagebuilder:us-east-1:aws:image/no-such-os/x.x.x";
         assertApiError(() -> create(me, w.imageRecipeInput("r", "1.0.0", unknown, hello)),
                 ErrorType.InvalidParameterValueException).hasMessageContaining("parentImage '" + unknown + "'");
-        assertApiError(() -> create(me, w.imageRecipeInput("r", "1.0.0", "ami-0123456789abcdef0", hello)),
-                ErrorType.InvalidParameterValueException)
-                .hasMessageContaining("only Image Builder image ARNs");
+        assertThat(create(me, w.imageRecipeInput("on-ami", "1.0.0", "ami-0123456789abcdef0", hello))
+                .path("imageRecipeArn").asText()).endsWith("/on-ami/1.0.0");
         // The caller's own image is not the other account's, and us-west-2's images are not us-east-1's.
         assertApiError(() -> create(w.other, w.imageRecipeInput("r", "1.0.0", own,
                 w.component(w.other, "c", "1.0.0", RecipeWorld.BUILD_DOC))), ErrorType.InvalidParameterValueException);

@@ -50,10 +50,10 @@ class ParentImageTest {
 
     @Test
     void otherFormsOfParentImageAreRefusedSayingWhatKilnTakes() {
-        assertApiError(() -> ParentImage.forImageRecipe(w.store, w.me, "ami-0abcdef1234567890"),
-                ErrorType.InvalidParameterValueException)
-                .hasMessageContaining("only Image Builder image ARNs")
-                .hasMessageContaining("until its image store exists");
+        assertThat(ParentImage.forImageRecipe(w.store, w.me, "ami-0abcdef1234567890").given())
+                .isEqualTo("ami-0abcdef1234567890");
+        assertApiError(() -> ParentImage.forImageRecipe(w.store, w.me, "ami-0ABC"),
+                ErrorType.InvalidParameterValueException).hasMessageContaining("17 lower-case hex digits");
         assertApiError(() -> ParentImage.forImageRecipe(w.store, w.me, "ssm:/aws/service/debian/12"),
                 ErrorType.InvalidParameterValueException).hasMessageContaining("Systems Manager");
         assertApiError(() -> ParentImage.forImageRecipe(w.store, w.me, "prod-abcdefghijklm"),

@@ -59,6 +59,11 @@ class RecipesTest {
         }
 
         @Override
+        public List<StoredResource> listOfType(String type) {
+            return delegate.listOfType(type);
+        }
+
+        @Override
         public boolean update(StoredResource resource) {
             return delegate.update(resource);
         }

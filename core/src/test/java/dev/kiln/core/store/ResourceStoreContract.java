@@ -212,6 +212,19 @@ abstract class ResourceStoreContract extends StoreFixture {
     }
 
     @Test
+    void listOfTypeSpansRegionsAndAccounts() {
+        store().insert(component("mine", "1.0.0"));
+        store().insert(versioned("eu-west-1", ACCOUNT, "component", "mine", "1.0.0"));
+        store().insert(versioned(REGION, "210987654321", "component", "mine", "1.0.0"));
+        store().insert(versioned(REGION, ACCOUNT, "image-recipe", "mine", "1.0.0"));
+
+        assertThat(store().listOfType("component")).extracting(StoredResource::arn).containsExactlyInAnyOrder(
+                "arn:aws:imagebuilder:us-east-1:123456789012:component/mine/1.0.0",
+                "arn:aws:imagebuilder:eu-west-1:123456789012:component/mine/1.0.0",
+                "arn:aws:imagebuilder:us-east-1:210987654321:component/mine/1.0.0");
+    }
+
+    @Test
     void listNameIsExactAndCaseSensitive() {
         store().insert(component("Name", "1.0.0"));
 

@@ -56,6 +56,14 @@ public final class InMemoryStore implements ResourceStore, IdempotencyStore {
     }
 
     @Override
+    public List<StoredResource> listOfType(String type) {
+        return resources.values().stream()
+                .filter(r -> r.type().equals(type))
+                .sorted(java.util.Comparator.comparing(StoredResource::createdAt).thenComparing(StoredResource::arn))
+                .toList();
+    }
+
+    @Override
     public boolean update(StoredResource r) {
         return resources.replace(r.arn(), r) != null;
     }

@@ -1,0 +1,128 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.CallContext;
+import dev.kiln.core.ImageBuilderApi;
+import dev.kiln.core.ImageBuilderService;
+import dev.kiln.core.arn.Arn;
+import dev.kiln.core.build.BuildOrchestrator;
+import dev.kiln.core.error.ApiException;
+import dev.kiln.core.image.BaseImages;
+import dev.kiln.core.store.Database;
+import dev.kiln.machines.Machines;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kiln build FILE.yaml}: one image build from a local file, without a server, as
+ * {@code packer build} does. The recipe, components and infrastructure live only for this run (an
+ * in-memory store); the output image lands in the data folder's image store.
+ */
+@Command(name = "build", mixinStandardHelpOptions = true,
+        description = "Build a machine image once from a local build file (recipe, components, infrastructure).")
+final class BuildCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "The build file (YAML).")
+    Path file;
+
+    @Mixin
+    DataOptions data;
+
+    @Override
+    public Integer call() throws Exception {
+        BuildFile build = BuildFile.read(file);
+        String account = ImagesCommand.defaultAccount(data);
+        Clock clock = Clock.systemUTC();
+        try (Database db = Database.open("jdbc:h2:mem:kiln-build-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {
+            new BaseImages(db.resources(), clock).seed(List.of(build.region()));
+            ImageBuilderService api = ImageBuilderApi.create(db.resources(), db.idempotency(), clock,
+                    Set.of(build.region()));
+            CallContext ctx = new CallContext(account, build.region(), "kiln-build");
+            String imageArn;
+            try {
+                imageArn = create(api, ctx, build);
+            } catch (ApiException e) {
+                throw new UserError(file + ": " + e.getMessage());
+            }
+            Machines machines = Machines.in(data.dataDir, clock, data.baseImages);
+            Instant start = clock.instant();
+            Thread builder = Thread.currentThread();
+            Thread hook = new Thread(() -> {
+                builder.interrupt();
+                try {
+                    builder.join(Duration.ofSeconds(90).toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            new BuildOrchestrator(db.resources(), machines.environment()).build(imageArn, System.err::println);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Already shutting down.
+            }
+            JsonNode image = db.resources().get(imageArn).orElseThrow().body();
+            String status = image.path("state").path("status").asText();
+            Duration took = Duration.between(start, clock.instant());
+            if (!status.equals("AVAILABLE")) {
+                throw new UserError("the build ended " + status + " after " + took.toSeconds() + " s: "
+                        + image.path("state").path("reason").asText(""), ExitCodes.FAILED);
+            }
+            String ami = image.at("/outputResources/amis/0/image").asText();
+            System.out.println(ami);
+            System.err.println("Built " + ami + " in " + build.region() + " in " + took.toSeconds() + " s (log: "
+                    + dev.kiln.core.build.BuildFolders.log(machines.buildsFolder(), imageArn) + ")");
+            return ExitCodes.OK;
+        }
+    }
+
+    private static String create(ImageBuilderService api, CallContext ctx, BuildFile build) {
+        ObjectNode recipe = build.recipe().deepCopy();
+        String parent = recipe.path("parentImage").asText();
+        if (!parent.startsWith("arn:") && !parent.startsWith("ami-")) {
+            recipe.put("parentImage", Arn.of(ctx.region(), Arn.AWS_OWNER, "image", parent).withVersion("x.x.x")
+                    .toString());
+        }
+        var components = recipe.putArray("components");
+        for (BuildFile.Component c : build.components()) {
+            ObjectNode in = new ObjectNode(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance)
+                    .put("name", c.name()).put("semanticVersion", build.recipe().path("semanticVersion").asText())
+                    .put("platform", "Linux").put("data", c.document())
+                    .put("clientToken", UUID.randomUUID().toString());
+            String arn = api.call(ctx, "CreateComponent", in).path("componentBuildVersionArn").asText();
+            ObjectNode entry = components.addObject().put("componentArn", arn);
+            if (!c.parameters().isEmpty()) {
+                var ps = entry.putArray("parameters");
+                c.parameters().fields().forEachRemaining(p -> ps.addObject().put("name", p.getKey())
+                        .putArray("value").add(p.getValue().asText()));
+            }
+        }
+        recipe.put("clientToken", UUID.randomUUID().toString());
+        String recipeArn = api.call(ctx, "CreateImageRecipe", recipe).path("imageRecipeArn").asText();
+        ObjectNode infra = build.infrastructure().deepCopy();
+        infra.put("name", build.recipe().path("name").asText() + "-build");
+        if (!infra.has("instanceProfileName")) {
+            infra.put("instanceProfileName", "kiln");
+        }
+        infra.put("clientToken", UUID.randomUUID().toString());
+        String infraArn = api.call(ctx, "CreateInfrastructureConfiguration", infra)
+                .path("infrastructureConfigurationArn").asText();
+        ObjectNode image = new ObjectNode(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance)
+                .put("imageRecipeArn", recipeArn).put("infrastructureConfigurationArn", infraArn)
+                .put("clientToken", UUID.randomUUID().toString());
+        if (build.imageTestsConfiguration() != null) {
+            image.set("imageTestsConfiguration", build.imageTestsConfiguration());
+        }
+        return api.call(ctx, "CreateImage", image).path("imageBuildVersionArn").asText();
+    }
+}

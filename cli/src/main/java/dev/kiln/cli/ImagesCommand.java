@@ -1,0 +1,250 @@
+package dev.kiln.cli;
+
+import dev.kiln.core.build.BuildFolders;
+import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.machine.Boot;
+import dev.kiln.core.machine.MachineImage;
+import dev.kiln.core.store.Account;
+import dev.kiln.core.store.Database;
+import dev.kiln.core.store.StoredResource;
+import dev.kiln.machines.image.DiskImages;
+import dev.kiln.machines.image.FileImageStore;
+import dev.kiln.server.FirstStart;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kiln images}: the machine images in Kiln's image store, and image build logs. */
+@Command(name = "images", mixinStandardHelpOptions = true,
+        description = "Machine images (AMIs) in Kiln's image store, and the logs of image builds.",
+        subcommands = {ImagesCommand.ListImages.class, ImagesCommand.Import.class, ImagesCommand.Export.class,
+                ImagesCommand.Logs.class, LaunchCommand.class})
+final class ImagesCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+
+    static FileImageStore store(DataOptions data) {
+        return new FileImageStore(data.dataDir.toAbsolutePath().resolve("regions"), Clock.systemUTC());
+    }
+
+    static MachineImage find(DataOptions data, String region, String imageId) {
+        return store(data).find(region, imageId).orElseThrow(() -> new UserError("no image " + imageId + " in "
+                + region + " (see kiln images list --region " + region + ")", ExitCodes.FAILED));
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the machine images of a region.")
+    static final class ListImages implements Callable<Integer> {
+        @Option(names = "--region", defaultValue = "us-east-1", description = "Region (default: ${DEFAULT-VALUE}).")
+        String region;
+
+        @Mixin
+        DataOptions data;
+
+        @Override
+        public Integer call() {
+            for (MachineImage i : store(data).list(region)) {
+                System.out.println(i.imageId() + "\t" + i.ownerId() + "\t" + i.creationDate() + "\t"
+                        + i.rootVolumeSizeGiB() + " GiB\t" + i.name());
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Register a qcow2 or raw disk image of your own (e.g. a Debian or Ubuntu cloud image,"
+                    + " which boots with its own bootloader) as a machine image.")
+    static final class Import implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "The disk image (qcow2 or raw).")
+        Path file;
+
+        @Option(names = "--name", description = "The image's name (default: the file name).")
+        String name;
+
+        @Option(names = "--description", description = "A description.")
+        String description;
+
+        @Option(names = "--region", defaultValue = "us-east-1", description = "Region (default: ${DEFAULT-VALUE}).")
+        String region;
+
+        @Option(names = "--account", description = "The owning account (default: Kiln's first account).")
+        String account;
+
+        @Option(names = "--kernel", paramLabel = "FILE",
+                description = "Boot this kernel directly (the disk is then one file system, root=/dev/vda).")
+        Path kernel;
+
+        @Option(names = "--initrd", paramLabel = "FILE", description = "The kernel's initial ramdisk.")
+        Path initrd;
+
+        @Mixin
+        DataOptions data;
+
+        @Override
+        public Integer call() throws Exception {
+            DiskImages.Info info;
+            try {
+                info = DiskImages.info(file);
+            } catch (IOException e) {
+                throw new UserError(e.getMessage(), ExitCodes.FAILED);
+            }
+            if (!DiskImages.FORMATS.contains(info.format())) {
+                throw new UserError(file + " is a " + info.format() + " disk image; Kiln imports qcow2 and raw");
+            }
+            if (info.backingFile() != null) {
+                throw new UserError(file + " is an overlay of " + info.backingFile()
+                        + "; import a standalone image (qemu-img convert -O qcow2 it first)");
+            }
+            if (initrd != null && kernel == null) {
+                throw new UserError("--initrd needs --kernel");
+            }
+            String owner = account != null ? account : defaultAccount(data);
+            Path staged = Files.createTempFile(data.dataDir.toAbsolutePath(), "import-", ".qcow2");
+            try {
+                DiskImages.convert(file, info.format(), staged, "qcow2");
+                Boot boot = kernel == null ? Boot.firmware() : new Boot(Boot.Mode.KERNEL, kernel, initrd, "");
+                int sizeGiB = (int) Math.max(1, (info.virtualSize() + (1L << 30) - 1) >> 30);
+                MachineImage image = store(data).register(new MachineImage(null, region,
+                        name != null ? name : file.getFileName().toString(), description, owner, "x86_64", null,
+                        null, sizeGiB, Map.of(), null, null, boot, Set.of(), false), staged);
+                System.out.println(image.imageId());
+                System.err.println("Imported " + file + " as " + image.imageId() + " in " + region + ", owned by "
+                        + owner + (kernel == null ? " (boots with its own bootloader)" : ""));
+            } catch (IOException e) {
+                throw new UserError("cannot import " + file + ": " + e.getMessage(), ExitCodes.FAILED);
+            } finally {
+                Files.deleteIfExists(staged);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    static String defaultAccount(DataOptions data) {
+        try (Database db = AccountsCommand.open(data)) {
+            FirstStart.ensureAccount(db.accounts(), data.dataDir.toAbsolutePath());
+            return db.accounts().accounts().stream()
+                    .min(java.util.Comparator.comparing(Account::createdAt))
+                    .orElseThrow().id();
+        } catch (IOException e) {
+            throw new UserError("cannot set up Kiln's first account: " + e.getMessage(), ExitCodes.FAILED);
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Write a machine image out as a standalone qcow2 or raw file.")
+    static final class Export implements Callable<Integer> {
+        @Parameters(paramLabel = "AMI_ID", description = "The image, e.g. ami-0123456789abcdef0.")
+        String imageId;
+
+        @Option(names = "--format", defaultValue = "qcow2", description = "qcow2 or raw (default: ${DEFAULT-VALUE}).")
+        String format;
+
+        @Option(names = "--output", required = true, paramLabel = "PATH", description = "Where to write it.")
+        Path output;
+
+        @Option(names = "--region", defaultValue = "us-east-1", description = "Region (default: ${DEFAULT-VALUE}).")
+        String region;
+
+        @Mixin
+        DataOptions data;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!DiskImages.FORMATS.contains(format)) {
+                throw new UserError("--format must be qcow2 or raw, not '" + format + "'");
+            }
+            MachineImage image = find(data, region, imageId);
+            Path tmp = output.resolveSibling(output.getFileName() + ".part");
+            try {
+                DiskImages.convert(image.disk(), "qcow2", tmp, format);
+                Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UserError("cannot export " + imageId + " to " + output + ": " + e.getMessage(),
+                        ExitCodes.FAILED);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            System.err.println("Wrote " + imageId + " to " + output + " (" + format + ")"
+                    + (image.boot().mode() == Boot.Mode.KERNEL ? "; it boots with the kernel " + image.boot().kernel()
+                    + " and root=/dev/vda" : ""));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "logs", mixinStandardHelpOptions = true,
+            description = "Print an image build version's log; with --follow, keep printing until the build ends.")
+    static final class Logs implements Callable<Integer> {
+        @Parameters(paramLabel = "ARN", description = "The image build version, e.g."
+                + " arn:aws:imagebuilder:us-east-1:123456789012:image/web/1.0.0/1")
+        String arn;
+
+        @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until the build ends.")
+        boolean follow;
+
+        @Mixin
+        DataOptions data;
+
+        @Override
+        public Integer call() throws Exception {
+            Path log;
+            try {
+                log = BuildFolders.log(data.dataDir.toAbsolutePath().resolve("builds"), arn);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+            long offset = 0;
+            while (true) {
+                offset = print(log, offset);
+                if (!follow || finished()) {
+                    print(log, offset);
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            if (!Files.exists(log)) {
+                throw new UserError("no log for " + arn + " in " + data.dataDir + " (has the build started?)",
+                        ExitCodes.FAILED);
+            }
+            return ExitCodes.OK;
+        }
+
+        private boolean finished() {
+            try (Database db = AccountsCommand.open(data)) {
+                StoredResource image = db.resources().get(arn).orElse(null);
+                return image == null || !ImageBuilds.inProgress(image);
+            }
+        }
+
+        private static long print(Path log, long offset) throws IOException {
+            if (!Files.exists(log)) {
+                return offset;
+            }
+            try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+                long length = f.length();
+                if (length <= offset) {
+                    return offset;
+                }
+                byte[] bytes = new byte[(int) Math.min(length - offset, 1 << 24)];
+                f.seek(offset);
+                f.readFully(bytes);
+                System.out.print(new String(bytes, StandardCharsets.UTF_8));
+                System.out.flush();
+                return offset + bytes.length;
+            }
+        }
+    }
+}

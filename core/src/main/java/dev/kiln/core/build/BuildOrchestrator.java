@@ -1,0 +1,234 @@
+package dev.kiln.core.build;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.machine.Instance;
+import dev.kiln.core.machine.InstanceException;
+import dev.kiln.core.machine.MachineImage;
+import dev.kiln.core.store.ResourceStore;
+import dev.kiln.core.store.StoredResource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Builds one image build version: owns the order of the steps, the image's state transitions
+ * (PENDING → BUILDING → CREATING → TESTING → DISTRIBUTING → AVAILABLE, or FAILED / CANCELLED), and
+ * cleanup: every instance is closed in reverse order in {@code finally}, even when the build thread
+ * is interrupted by a cancel. A failed build with {@code terminateInstanceOnFailure: false} keeps its
+ * build instance running and says in the image's reason how to reach it.
+ */
+public final class BuildOrchestrator {
+    private static final List<String> BUILD_PHASES = List.of("build", "validate");
+    private static final List<String> TEST_PHASES = List.of("test");
+
+    private final ResourceStore store;
+    private final BuildEnvironment env;
+    private final ImageStates states;
+    private final ResolveRecipeStep resolve;
+    private final LaunchInstanceStep launch;
+    private final RunComponentsStep components = new RunComponentsStep();
+    private final CreateImageStep create;
+    private final DistributeStep distribute;
+    /** Build instances kept after a failure, by image ARN, until Kiln stops or the image is deleted. */
+    private final Map<String, Instance> kept = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "build-timeouts");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public BuildOrchestrator(ResourceStore store, BuildEnvironment env) {
+        this.store = store;
+        this.env = env;
+        this.states = new ImageStates(store);
+        this.resolve = new ResolveRecipeStep(store, env);
+        this.launch = new LaunchInstanceStep(env);
+        this.create = new CreateImageStep(env);
+        this.distribute = new DistributeStep(env);
+    }
+
+    /**
+     * Builds a PENDING image to its end state; returns at once for an image that is not PENDING
+     * (cancelled while it waited, or taken by another worker).
+     *
+     * @param follower receives each build log line as it is written (CLI progress), or null
+     */
+    public void build(String imageArn, Consumer<String> follower) {
+        StoredResource image = store.get(imageArn).orElse(null);
+        if (image == null || !"PENDING".equals(ImageBuilds.status(image))) {
+            return;
+        }
+        Path folder = BuildFolders.of(env.buildsFolder(), imageArn);
+        try (BuildLog log = BuildLog.append(folder.resolve("build.log"), env.clock())) {
+            if (follower != null) {
+                log.follow(follower);
+            }
+            run(image, folder, log);
+        } catch (IOException e) {
+            fail(imageArn, "Kiln could not write the build's files in " + folder + ": " + e.getMessage(), null);
+        }
+    }
+
+    private void run(StoredResource image, Path folder, BuildLog log) {
+        String arn = image.arn();
+        BuildPlan plan = null;
+        Instance buildInstance = null;
+        Instance testInstance = null;
+        MachineImage output = null;
+        boolean keepBuildInstance = false;
+        try {
+            log.info("building " + arn);
+            states.status(arn, "BUILDING");
+            plan = resolve.run(image, log);
+            buildInstance = launch.run(plan, plan.parent(), "build", plan.userData(), folder, log);
+            components.run(plan, buildInstance, BUILD_PHASES, folder.resolve("components-build"), log);
+            states.status(arn, "CREATING");
+            output = create.run(plan, buildInstance, folder, log);
+            close(buildInstance, log);
+            buildInstance = null;
+            if (plan.testsEnabled()) {
+                states.status(arn, "TESTING");
+                testInstance = launch.run(plan, output, "test", null, folder, log);
+                test(plan, testInstance, folder, log);
+                close(testInstance, log);
+                testInstance = null;
+            } else {
+                log.info("image tests are disabled: no test instance");
+            }
+            states.status(arn, "DISTRIBUTING");
+            ArrayNode amis = distribute.run(plan, output, log);
+            states.available(arn, amis);
+            log.info("AVAILABLE: " + output.imageId());
+            output = null;
+        } catch (ImageStates.Cancelled e) {
+            log.info("cancelled by request; cleaning up");
+        } catch (InterruptedException e) {
+            if (states.cancelled(arn)) {
+                log.info("cancelled by request; cleaning up");
+            } else {
+                fail(arn, "Kiln stopped while building this image", log);
+            }
+        } catch (BuildFailure | InstanceException e) {
+            String reason = e.getMessage();
+            if (buildInstance != null && plan != null && !plan.terminateInstanceOnFailure()) {
+                keepBuildInstance = true;
+                reason += "\nThe build instance " + buildInstance.instanceId() + " was kept running"
+                        + " (terminateInstanceOnFailure is false); reach it with: " + buildInstance.howToConnect();
+            }
+            fail(arn, reason, log);
+        } catch (IOException | RuntimeException e) {
+            fail(arn, "Kiln failed while building this image: " + e, log);
+        } finally {
+            boolean interrupted = Thread.interrupted();
+            close(testInstance, log);
+            if (keepBuildInstance) {
+                kept.put(arn, buildInstance);
+            } else {
+                close(buildInstance, log);
+            }
+            if (output != null) {
+                deregister(output, log);
+            }
+            deleteQuietly(folder.resolve("capture"));
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The test phases, bounded by the image's test timeout. */
+    private void test(BuildPlan plan, Instance instance, Path folder, BuildLog log)
+            throws IOException, InterruptedException {
+        Thread self = Thread.currentThread();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> timer = timers.schedule(() -> {
+            timedOut.set(true);
+            self.interrupt();
+        }, plan.testTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            components.run(plan, instance, TEST_PHASES, folder.resolve("components-test"), log);
+        } catch (InterruptedException e) {
+            if (timedOut.get()) {
+                throw new BuildFailure("the tests did not finish within " + plan.testTimeout().toMinutes()
+                        + " minute(s) (imageTestsConfiguration.timeoutMinutes)");
+            }
+            throw e;
+        } finally {
+            timer.cancel(false);
+            if (timedOut.get()) {
+                Thread.interrupted();
+            }
+        }
+    }
+
+    private void fail(String arn, String reason, BuildLog log) {
+        if (log != null) {
+            log.info("FAILED: " + reason);
+        }
+        try {
+            states.failed(arn, reason);
+        } catch (ImageStates.Cancelled e) {
+            // Cancelled meanwhile: CANCELLED stays.
+        }
+    }
+
+    private static void close(Instance instance, BuildLog log) {
+        if (instance != null) {
+            log.info("terminating " + instance.instanceId());
+            instance.close();
+        }
+    }
+
+    /** An image whose tests failed is not kept, as in Image Builder. */
+    private void deregister(MachineImage image, BuildLog log) {
+        try {
+            env.images().deregister(image.region(), image.imageId());
+            log.info("deregistered " + image.imageId() + ": the build did not finish");
+        } catch (IOException e) {
+            log.info("could not deregister " + image.imageId() + ": " + e.getMessage());
+        }
+    }
+
+    /** Terminates the build instance a failed build kept, if any. */
+    public void releaseKept(String imageArn) {
+        Instance instance = kept.remove(imageArn);
+        if (instance != null) {
+            instance.close();
+        }
+    }
+
+    /** Terminates every kept instance (Kiln is stopping). */
+    public void close() {
+        kept.keySet().forEach(this::releaseKept);
+        timers.shutdownNow();
+    }
+
+    static void deleteQuietly(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // Left for the start-up sweep.
+                }
+            });
+        } catch (IOException e) {
+            // Left for the start-up sweep.
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.kiln.core.build;
+
+import dev.kiln.core.machine.Instance;
+import dev.kiln.core.machine.MachineImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Stops the build instance cleanly, captures its disk as a standalone image and registers it in the
+ * build region's image store, owned by the building account: Image Builder's "create AMI" step.
+ */
+final class CreateImageStep {
+    static final Duration CAPTURE_TIMEOUT = Duration.ofMinutes(10);
+    private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
+
+    private final BuildEnvironment env;
+
+    CreateImageStep(BuildEnvironment env) {
+        this.env = env;
+    }
+
+    MachineImage run(BuildPlan plan, Instance instance, Path buildFolder, BuildLog log)
+            throws IOException, InterruptedException {
+        Path out = buildFolder.resolve("capture");
+        Files.createDirectories(out);
+        log.info("stopping " + instance.instanceId() + " and capturing its disk");
+        Instance.CapturedDisk disk = instance.captureImage(out, CAPTURE_TIMEOUT);
+        String name = plan.recipeName() + " " + plan.recipeVersion() + " " + NAME_TIME.format(env.clock().instant());
+        MachineImage template = new MachineImage(null, plan.region(), name,
+                plan.description() == null ? "Built by Kiln from " + plan.imageArn() : plan.description(),
+                plan.accountId(), plan.parent().architecture(), null, "available", disk.sizeGiB(),
+                Map.of("Ec2ImageBuilderArn", plan.imageArn()), null, null, disk.boot(), Set.of(), false);
+        MachineImage image = env.images().register(template, disk.disk());
+        env.backends().stream().filter(b -> b.serves(plan.instanceType())).findFirst()
+                .ifPresent(b -> b.imageRegistered(instance, image));
+        log.info("registered " + image.imageId() + " (" + image.name() + ") in " + image.region()
+                + ", sha256 " + image.diskSha256());
+        return image;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.kiln.core.build;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.store.ResourceStore;
+import dev.kiln.core.store.StoredResource;
+
+/**
+ * Writes an image build version's state as its build moves on. A CANCELLED image stays cancelled:
+ * every write first reads the stored state and stops the build when a cancel came in between.
+ */
+final class ImageStates {
+    private final ResourceStore store;
+
+    ImageStates(ResourceStore store) {
+        this.store = store;
+    }
+
+    /** Thrown when the image was cancelled (or deleted) while its build ran. */
+    static final class Cancelled extends RuntimeException {
+        Cancelled(String arn) {
+            super("the image " + arn + " was cancelled");
+        }
+    }
+
+    StoredResource current(String arn) {
+        StoredResource image = store.get(arn).orElseThrow(() -> new Cancelled(arn));
+        if (ImageBuilds.status(image).equals("CANCELLED")) {
+            throw new Cancelled(arn);
+        }
+        return image;
+    }
+
+    void status(String arn, String status) {
+        write(arn, status, null, null);
+    }
+
+    void failed(String arn, String reason) {
+        write(arn, "FAILED", reason, null);
+    }
+
+    void available(String arn, JsonNode amis) {
+        write(arn, "AVAILABLE", null, amis);
+    }
+
+    boolean cancelled(String arn) {
+        return store.get(arn).map(i -> ImageBuilds.status(i).equals("CANCELLED")).orElse(true);
+    }
+
+    private synchronized void write(String arn, String status, String reason, JsonNode amis) {
+        StoredResource image = current(arn);
+        ObjectNode body = image.body().deepCopy();
+        ObjectNode state = body.putObject("state").put("status", status);
+        if (reason != null) {
+            state.put("reason", reason);
+        }
+        if (amis != null) {
+            ((ObjectNode) body.path("outputResources")).set("amis", amis);
+        }
+        store.update(image.withBody(body));
+    }
+}

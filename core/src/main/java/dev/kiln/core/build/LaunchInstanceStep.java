@@ -1,0 +1,47 @@
+package dev.kiln.core.build;
+
+import dev.kiln.core.machine.Instance;
+import dev.kiln.core.machine.InstanceBackend;
+import dev.kiln.core.machine.InstanceRequest;
+import dev.kiln.core.machine.MachineImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/** Launches a build or test instance of an image on the backend that serves the plan's instance type. */
+final class LaunchInstanceStep {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final BuildEnvironment env;
+
+    LaunchInstanceStep(BuildEnvironment env) {
+        this.env = env;
+    }
+
+    /**
+     * @param purpose "build" or "test", for the log
+     * @param userData the script for the instance's first boot, or null
+     */
+    Instance run(BuildPlan plan, MachineImage image, String purpose, String userData, Path buildFolder, BuildLog log)
+            throws IOException, InterruptedException {
+        InstanceBackend backend = env.backends().stream()
+                .filter(b -> b.serves(plan.instanceType()))
+                .findFirst()
+                .orElseThrow(() -> new BuildFailure("no instance backend serves the instance type "
+                        + plan.instanceType()));
+        String instanceId = newInstanceId();
+        log.info("launching " + purpose + " instance " + instanceId + " (" + plan.instanceType() + ") from "
+                + image.imageId());
+        Instance instance = backend.launch(new InstanceRequest(instanceId, image, plan.instanceType(), userData,
+                buildFolder.resolve("instances").resolve(instanceId), env.readyTimeout()), log);
+        log.info(purpose + " instance " + instanceId + " is reachable");
+        return instance;
+    }
+
+    static String newInstanceId() {
+        byte[] bytes = new byte[9];
+        RANDOM.nextBytes(bytes);
+        return "i-" + HexFormat.of().formatHex(bytes).substring(0, 17);
+    }
+}

@@ -1,0 +1,261 @@
+package dev.kiln.core.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.CallContext;
+import dev.kiln.core.ImageBuilderApi;
+import dev.kiln.core.ImageBuilderService;
+import dev.kiln.core.image.BaseImages;
+import dev.kiln.core.image.ImageBuildEvents;
+import dev.kiln.core.resource.Json;
+import dev.kiln.core.store.StoredResource;
+import dev.kiln.core.testing.InMemoryStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BuildOrchestratorTest {
+    private static final String BASE = "arn:aws:imagebuilder:us-east-1:aws:image/debian-12-x86/x.x.x";
+
+    @TempDir
+    Path dir;
+
+    private final InMemoryStore store = new InMemoryStore();
+    private final FakeMachines machines = new FakeMachines();
+    private final CallContext me = new CallContext("111111111111", "us-east-1", "req");
+    private ImageBuilderService service = ImageBuilderApi.create(store, store, Clock.systemUTC(), Set.of("us-east-1"));
+
+    BuildOrchestratorTest() {
+        new BaseImages(store, Clock.systemUTC()).seed(List.of("us-east-1"));
+    }
+
+    private BuildEnvironment env() {
+        return new BuildEnvironment(machines, List.of(machines), machines, dir.resolve("builds"), Clock.systemUTC(),
+                Duration.ofSeconds(30));
+    }
+
+    private ObjectNode call(String operation, ObjectNode in) {
+        in.put("clientToken", UUID.randomUUID().toString());
+        return service.call(me, operation, in);
+    }
+
+    /** A component whose phases run the given bash lines, each a step. */
+    private String component(String name, String build, String test) {
+        String yaml = "name: " + name + "\nschemaVersion: 1.0\nphases:\n"
+                + "  - name: build\n    steps:\n      - name: Make\n        action: ExecuteBash\n"
+                + "        inputs:\n          commands:\n            - " + build + "\n"
+                + "  - name: validate\n    steps:\n      - name: Check\n        action: ExecuteBash\n"
+                + "        inputs:\n          commands:\n            - " + build.replace("echo built >", "test -f") + "\n"
+                + "  - name: test\n    steps:\n      - name: Probe\n        action: ExecuteBash\n"
+                + "        inputs:\n          commands:\n            - " + test + "\n";
+        return call("CreateComponent", Json.object().put("name", name).put("semanticVersion", "1.0.0")
+                .put("platform", "Linux").put("data", yaml)).path("componentBuildVersionArn").asText();
+    }
+
+    private String image(String componentArn, boolean tests, boolean terminateOnFailure) {
+        return image(componentArn, tests, terminateOnFailure, null);
+    }
+
+    private String image(String componentArn, boolean tests, boolean terminateOnFailure, String workingDirectory) {
+        ObjectNode recipe = Json.object().put("name", "web-" + UUID.randomUUID().toString().substring(0, 8))
+                .put("semanticVersion", "1.0.0").put("parentImage", BASE);
+        if (workingDirectory != null) {
+            recipe.put("workingDirectory", workingDirectory);
+        }
+        recipe.putArray("components").addObject().put("componentArn", componentArn);
+        String recipeArn = call("CreateImageRecipe", recipe).path("imageRecipeArn").asText();
+        ObjectNode infra = Json.object().put("name", "infra-" + UUID.randomUUID().toString().substring(0, 8))
+                .put("instanceProfileName", "kiln").put("terminateInstanceOnFailure", terminateOnFailure);
+        infra.putArray("instanceTypes").add("t3.micro");
+        String infraArn = call("CreateInfrastructureConfiguration", infra).path("infrastructureConfigurationArn").asText();
+        ObjectNode create = Json.object().put("imageRecipeArn", recipeArn).put("infrastructureConfigurationArn", infraArn);
+        create.putObject("imageTestsConfiguration").put("imageTestsEnabled", tests);
+        return call("CreateImage", create).path("imageBuildVersionArn").asText();
+    }
+
+    private JsonNode state(String arn) {
+        return store.get(arn).map(StoredResource::body).orElseThrow().path("state");
+    }
+
+    private String marker() {
+        return dir.resolve("built").toString();
+    }
+
+    @Test
+    void aBuildRunsBuildAndValidateThenTestsTheNewImageOnAFreshInstance() {
+        String arn = image(component("writer", "echo built > " + marker(), "test -f " + marker()), true, true);
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        assertThat(state(arn).path("status").asText()).isEqualTo("AVAILABLE");
+        JsonNode ami = store.get(arn).orElseThrow().body().at("/outputResources/amis/0");
+        assertThat(ami.path("region").asText()).isEqualTo("us-east-1");
+        String imageId = ami.path("image").asText();
+        assertThat(machines.images).containsKey(imageId);
+        assertThat(machines.events).containsExactly("launch ami-00000000000000aa1", "capture", "register " + imageId,
+                "close", "launch " + imageId, "close");
+        assertThat(machines.open).isEmpty();
+        assertThat(BuildFolders.log(dir.resolve("builds"), arn)).content()
+                .contains("[component/writer] build/Make", "AVAILABLE: " + imageId);
+    }
+
+    @Test
+    void aFailingStepFailsTheImageNamingComponentPhaseStepAndOutput() {
+        String arn = image(component("broken", "echo 'disk is full' >&2; exit 3", "true"), true, true);
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        assertThat(state(arn).path("status").asText()).isEqualTo("FAILED");
+        assertThat(state(arn).path("reason").asText())
+                .contains("component broken, phase build, step Make failed", "disk is full");
+        assertThat(machines.events).containsExactly("launch ami-00000000000000aa1", "close");
+    }
+
+    @Test
+    void theRecipesWorkingDirectoryHoldsTheEnginesFilesOnTheInstance() {
+        String work = dir.resolve("work").toString();
+        String arn = image(component("where", "echo \"script at $0\"", "true"), false, true, work);
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        assertThat(state(arn).path("status").asText()).isEqualTo("AVAILABLE");
+        assertThat(BuildFolders.log(dir.resolve("builds"), arn)).content().contains("script at " + work + "/kiln-toe/");
+    }
+
+    @Test
+    void disabledTestsLaunchNoTestInstance() {
+        String arn = image(component("writer", "echo built > " + marker(), "false"), false, true);
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        assertThat(state(arn).path("status").asText()).isEqualTo("AVAILABLE");
+        assertThat(machines.events).filteredOn(e -> e.startsWith("launch")).hasSize(1);
+    }
+
+    @Test
+    void aFailingTestDeregistersTheNewImage() {
+        String arn = image(component("writer", "echo built > " + marker(), "echo no >&2; false"), true, true);
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        assertThat(state(arn).path("status").asText()).isEqualTo("FAILED");
+        assertThat(state(arn).path("reason").asText()).contains("phase test, step Probe");
+        assertThat(machines.images).isEmpty();
+        assertThat(machines.open).isEmpty();
+    }
+
+    @Test
+    void withTerminateInstanceOnFailureFalseTheBuildInstanceIsKeptAndNamed() {
+        String arn = image(component("broken", "exit 1", "true"), true, false);
+        BuildOrchestrator orchestrator = new BuildOrchestrator(store, env());
+
+        orchestrator.build(arn, null);
+
+        assertThat(state(arn).path("reason").asText()).contains("was kept running", "reach it with: ssh i-");
+        assertThat(machines.open).hasSize(1);
+        orchestrator.releaseKept(arn);
+        assertThat(machines.open).isEmpty();
+    }
+
+    @Test
+    void deletingTheFailedImageTerminatesItsKeptInstance() throws Exception {
+        try (BuildQueue queue = new BuildQueue(store, env(), 1)) {
+            service = ImageBuilderApi.create(store, store, Clock.systemUTC(), Set.of("us-east-1"), queue);
+            String arn = image(component("broken", "exit 1", "true"), true, false);
+            awaitStatus(arn, "FAILED");
+            assertThat(machines.open).hasSize(1);
+
+            call("DeleteImage", Json.object().put("imageBuildVersionArn", arn));
+
+            assertThat(machines.open).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnreachableInstanceFailsTheImage() {
+        machines.failLaunch = true;
+        String arn = image(component("writer", "true", "true"), true, true);
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        assertThat(state(arn).path("status").asText()).isEqualTo("FAILED");
+        assertThat(state(arn).path("reason").asText()).contains("never became reachable");
+    }
+
+    @Test
+    void cancelStopsARunningBuildWithinSecondsAndCleansUp() throws Exception {
+        try (BuildQueue queue = new BuildQueue(store, env(), 1)) {
+            service = ImageBuilderApi.create(store, store, Clock.systemUTC(), Set.of("us-east-1"), queue);
+            String arn = image(component("slow", "sleep 600", "true"), true, true);
+            awaitLogLine(arn, "build/Make");
+
+            long start = System.nanoTime();
+            call("CancelImageCreation", Json.object().put("imageBuildVersionArn", arn));
+            while (!machines.open.isEmpty() && System.nanoTime() - start < 20_000_000_000L) {
+                Thread.sleep(50);
+            }
+
+            assertThat(machines.open).isEmpty();
+            assertThat(state(arn).path("status").asText()).isEqualTo("CANCELLED");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
+    void queuedImagesWaitTheirTurnAndRunInOrder() throws Exception {
+        machines.launchDelay = Duration.ofMillis(200);
+        try (BuildQueue queue = new BuildQueue(store, env(), 1)) {
+            service = ImageBuilderApi.create(store, store, Clock.systemUTC(), Set.of("us-east-1"), queue);
+            String c = component("writer", "echo built > " + marker(), "true");
+            String first = image(c, false, true);
+            String second = image(c, false, true);
+            assertThat(state(second).path("status").asText()).isEqualTo("PENDING");
+            awaitStatus(second, "AVAILABLE");
+            assertThat(state(first).path("status").asText()).isEqualTo("AVAILABLE");
+        }
+    }
+
+    @Test
+    void recoveryFailsImagesAStoppedKilnWasBuildingAndQueuesWaitingOnes() throws Exception {
+        String c = component("writer", "echo built > " + marker(), "true");
+        String interrupted = image(c, false, true);
+        String waiting = image(c, false, true);
+        StoredResource r = store.get(interrupted).orElseThrow();
+        ObjectNode body = r.body().deepCopy();
+        body.putObject("state").put("status", "TESTING");
+        store.update(r.withBody(body));
+
+        try (BuildQueue queue = new BuildQueue(store, env(), 1)) {
+            assertThat(queue.recover()).isEqualTo(1);
+            awaitStatus(waiting, "AVAILABLE");
+        }
+        assertThat(state(interrupted).path("status").asText()).isEqualTo("FAILED");
+        assertThat(state(interrupted).path("reason").asText()).contains("Kiln stopped while this image was TESTING");
+        assertThat(machines.events).first().isEqualTo("sweep");
+    }
+
+    private void awaitStatus(String arn, String status) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!state(arn).path("status").asText().equals(status) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(state(arn).path("status").asText()).isEqualTo(status);
+    }
+
+    private void awaitLogLine(String arn, String text) throws Exception {
+        Path log = BuildFolders.log(dir.resolve("builds"), arn);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline && !(Files.exists(log) && Files.readString(log).contains(text))) {
+            Thread.sleep(20);
+        }
+        assertThat(log).content().contains(text);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.kiln.core.build;
+
+import dev.kiln.core.machine.Boot;
+import dev.kiln.core.machine.ImageStore;
+import dev.kiln.core.machine.Instance;
+import dev.kiln.core.machine.InstanceBackend;
+import dev.kiln.core.machine.InstanceException;
+import dev.kiln.core.machine.InstanceRequest;
+import dev.kiln.core.machine.MachineImage;
+import dev.kiln.toe.target.LocalTarget;
+import dev.kiln.toe.target.Target;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fast stand-in for the machines module: "instances" run components on this host (LocalTarget in
+ * a folder of their own), captured disks are small files, and the image store is a map. Real VMs and
+ * sandboxes are tested in the machines module and end to end in the server's ITs.
+ */
+final class FakeMachines implements InstanceBackend, ImageStore, BaseImageSource {
+    final List<String> events = new CopyOnWriteArrayList<>();
+    final Map<String, MachineImage> images = new ConcurrentHashMap<>();
+    final Set<String> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger ids = new AtomicInteger();
+    volatile boolean failLaunch;
+    volatile Duration launchDelay = Duration.ZERO;
+
+    MachineImage base(String region) {
+        return new MachineImage("ami-00000000000000aa1", region, "debian-12-x86", "base", "aws", "x86_64",
+                Instant.EPOCH, "available", 3, Map.of(), Path.of("/base.qcow2"), "00",
+                new Boot(Boot.Mode.KERNEL, Path.of("/vmlinuz"), null, ""), Set.of(), true);
+    }
+
+    @Override
+    public MachineImage machineImage(String name, String region, BuildLog log) {
+        return base(region);
+    }
+
+    @Override
+    public boolean serves(String instanceType) {
+        return true;
+    }
+
+    @Override
+    public Instance launch(InstanceRequest request, BuildLog log) throws IOException, InterruptedException {
+        events.add("launch " + request.image().imageId() + (request.userData() == null ? "" : " with user data"));
+        Thread.sleep(launchDelay.toMillis());
+        if (failLaunch) {
+            throw new InstanceException("instance " + request.instanceId() + " never became reachable");
+        }
+        Files.createDirectories(request.workFolder());
+        open.add(request.instanceId());
+        return new FakeInstance(request);
+    }
+
+    @Override
+    public void sweepOrphans(BuildLog log) {
+        events.add("sweep");
+    }
+
+    @Override
+    public MachineImage register(MachineImage t, Path diskFile) throws IOException {
+        String id = String.format("ami-%017x", ids.incrementAndGet());
+        MachineImage image = new MachineImage(id, t.region(), t.name(), t.description(), t.ownerId(), t.architecture(),
+                Instant.parse("2026-11-26T10:00:00Z"), "available", t.rootVolumeSizeGiB(), t.tags(), diskFile,
+                "sha", t.boot(), t.launchUserIds(), t.publicLaunch());
+        images.put(id, image);
+        events.add("register " + id);
+        return image;
+    }
+
+    @Override
+    public Optional<MachineImage> find(String region, String imageId) {
+        return Optional.ofNullable(images.get(imageId)).filter(i -> i.region().equals(region));
+    }
+
+    @Override
+    public List<MachineImage> list(String region) {
+        return images.values().stream().filter(i -> i.region().equals(region)).toList();
+    }
+
+    @Override
+    public MachineImage update(MachineImage image) {
+        images.put(image.imageId(), image);
+        return image;
+    }
+
+    @Override
+    public void deregister(String region, String imageId) {
+        images.remove(imageId);
+        events.add("deregister " + imageId);
+    }
+
+    private final class FakeInstance implements Instance {
+        private final InstanceRequest request;
+        private final LocalTarget target;
+
+        FakeInstance(InstanceRequest request) {
+            this.request = request;
+            this.target = new LocalTarget(request.workFolder());
+        }
+
+        @Override
+        public String instanceId() {
+            return request.instanceId();
+        }
+
+        @Override
+        public Target target() {
+            return target;
+        }
+
+        @Override
+        public String howToConnect() {
+            return "ssh " + request.instanceId();
+        }
+
+        @Override
+        public CapturedDisk captureImage(Path outputFolder, Duration timeout) throws IOException {
+            events.add("capture");
+            Path disk = Files.writeString(outputFolder.resolve("disk.qcow2"), "captured");
+            return new CapturedDisk(disk, request.image().boot(), 3);
+        }
+
+        @Override
+        public String consoleTail(int lines) {
+            return "";
+        }
+
+        @Override
+        public void close() {
+            if (open.remove(request.instanceId())) {
+                events.add("close");
+            }
+        }
+    }
+}

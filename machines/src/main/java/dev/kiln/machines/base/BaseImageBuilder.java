@@ -1,0 +1,201 @@
+package dev.kiln.machines.base;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.build.BuildLog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Makes one base image in a folder: mmdebstrap into {@code rootfs/} (configured by the hooks beside
+ * this class: {@code setup.sh} before packages are installed, {@code customize.sh} after), the kernel
+ * and initrd copied out, the kernel also uncompressed, and the tree written as an ext4 file system
+ * filling a qcow2 disk. {@code image.json} is written last.
+ */
+final class BaseImageBuilder {
+    static final String METADATA = "image.json";
+    /** The files that go into the new root with the hooks; scripts are made executable. */
+    static final List<String> HOOK_FILES = List.of("setup.sh", "customize.sh", "kiln-seed", "kiln-seed.service",
+            "kiln-user-data", "kiln-user-data.service");
+    private static final Duration MMDEBSTRAP_TIMEOUT = Duration.ofMinutes(45);
+    private static final Duration DISK_TIMEOUT = Duration.ofMinutes(15);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path aptFolder;
+    private final Clock clock;
+
+    BaseImageBuilder(Path aptFolder, Clock clock) {
+        this.aptFolder = aptFolder;
+        this.clock = clock;
+    }
+
+    void build(BaseImageRecipe recipe, Path dir, BuildLog log) throws IOException, InterruptedException {
+        String mmdebstrap = HostPrograms.require("mmdebstrap", "mmdebstrap").toString();
+        String mkfs = HostPrograms.require("mkfs.ext4", "e2fsprogs").toString();
+        String qemuImg = HostPrograms.require("qemu-img", "qemu-utils").toString();
+        Instant start = clock.instant();
+        Files.createDirectories(dir);
+        Path hooks = writeHooks(dir.resolve("hooks"));
+        DebianMirror mirror = DebianMirror.detect(aptFolder);
+        Path rootfs = dir.resolve("rootfs");
+        log.info("base image " + recipe.name() + ": mmdebstrap " + recipe.suite() + " from " + mirror.archive()
+                + " into " + rootfs + " (1-2 minutes)");
+        List<String> command = new ArrayList<>(List.of(mmdebstrap, "--variant=minbase", "--format=directory",
+                "--components=main", "--include=" + String.join(",", recipe.packages()),
+                "--aptopt=Acquire::Retries \"3\";",
+                "--setup-hook=" + hooks.resolve("setup.sh"),
+                "--customize-hook=" + hooks.resolve("customize.sh"),
+                recipe.suite(), rootfs.toString()));
+        command.addAll(recipe.sourceLines(mirror));
+        HostPrograms.run(command, MMDEBSTRAP_TIMEOUT, log, "mmdebstrap");
+        Instant strapped = clock.instant();
+
+        Path kernel = dir.resolve("vmlinuz");
+        Path initrd = dir.resolve("initrd.img");
+        Files.copy(insideRoot(rootfs, "vmlinuz"), kernel, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(insideRoot(rootfs, "initrd.img"), initrd, StandardCopyOption.REPLACE_EXISTING);
+        Path vmlinux = dir.resolve("vmlinux");
+        boolean haveVmlinux = Vmlinux.extract(kernel, vmlinux);
+        if (!haveVmlinux) {
+            log.info("base image " + recipe.name() + ": the kernel is not xz-compressed; no uncompressed vmlinux");
+        }
+
+        log.info("base image " + recipe.name() + ": writing the root tree as a " + recipe.sizeGiB()
+                + " GiB ext4 disk");
+        Path raw = dir.resolve("disk.raw");
+        try (RandomAccessFile f = new RandomAccessFile(raw.toFile(), "rw")) {
+            f.setLength((long) recipe.sizeGiB() << 30);
+        }
+        HostPrograms.run(List.of(mkfs, "-q", "-F", "-L", "rootfs", "-d", rootfs.toString(), raw.toString()),
+                DISK_TIMEOUT, log, "mkfs.ext4");
+        Path disk = dir.resolve("disk.qcow2");
+        HostPrograms.run(List.of(qemuImg, "convert", "-f", "raw", "-O", "qcow2", raw.toString(), disk.toString()),
+                DISK_TIMEOUT, log, "qemu-img");
+        Files.delete(raw);
+        deleteTree(hooks);
+
+        ObjectNode meta = JSON.createObjectNode();
+        meta.put("name", recipe.name());
+        meta.put("description", recipe.description());
+        meta.put("suite", recipe.suite());
+        meta.put("mirror", mirror.archive());
+        meta.put("disk", disk.getFileName().toString());
+        meta.put("diskSha256", sha256(disk));
+        meta.put("kernel", kernel.getFileName().toString());
+        meta.put("initrd", initrd.getFileName().toString());
+        if (haveVmlinux) {
+            meta.put("vmlinux", vmlinux.getFileName().toString());
+        }
+        meta.put("kernelVersion", insideRoot(rootfs, "vmlinuz").getFileName().toString().replace("vmlinuz-", ""));
+        meta.put("kernelArgs", recipe.kernelArgs());
+        meta.put("recipeHash", recipeHash(recipe));
+        meta.put("sizeGiB", recipe.sizeGiB());
+        meta.put("builtAt", clock.instant().toString());
+        meta.put("mmdebstrapSeconds", Duration.between(start, strapped).toSeconds());
+        meta.put("buildSeconds", Duration.between(start, clock.instant()).toSeconds());
+        Path partial = dir.resolve(METADATA + ".partial");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(partial.toFile(), meta);
+        Files.move(partial, dir.resolve(METADATA), StandardCopyOption.ATOMIC_MOVE);
+        log.info("base image " + recipe.name() + ": built in " + Duration.between(start, clock.instant()).toSeconds()
+                + " s (mmdebstrap " + Duration.between(start, strapped).toSeconds() + " s)");
+    }
+
+    /**
+     * What the image was made from: the recipe and the hook files. A cached image whose hash differs was
+     * made by another version of Kiln and is built again.
+     */
+    static String recipeHash(BaseImageRecipe recipe) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(recipe.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (String name : HOOK_FILES) {
+                try (InputStream in = BaseImageBuilder.class.getResourceAsStream(name)) {
+                    md.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    md.update(in == null ? new byte[0] : in.readAllBytes());
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException("cannot read Kiln's own base image files", e);
+        }
+    }
+
+    private Path writeHooks(Path hooks) throws IOException {
+        Files.createDirectories(hooks);
+        for (String name : HOOK_FILES) {
+            Path file = hooks.resolve(name);
+            try (InputStream in = BaseImageBuilder.class.getResourceAsStream(name)) {
+                if (in == null) {
+                    throw new IllegalStateException("resource " + name + " is missing from Kiln's jar");
+                }
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            boolean script = !name.endsWith(".service");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(script ? "rwxr-xr-x" : "rw-r--r--"));
+        }
+        return hooks;
+    }
+
+    /** Follows a symlink such as {@code /vmlinuz} inside the new root, not on the host. */
+    static Path insideRoot(Path rootfs, String link) throws IOException {
+        Path p = rootfs.resolve(link);
+        for (int hops = 0; hops < 10 && Files.isSymbolicLink(p); hops++) {
+            Path target = Files.readSymbolicLink(p);
+            p = target.isAbsolute() ? rootfs.resolve(target.toString().substring(1)) : p.resolveSibling(target);
+        }
+        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("the new root has no /" + link + " (" + p + "): did linux-image-amd64 install?");
+        }
+        return p.normalize();
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a)
+                    throws IOException {
+                Files.delete(file);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(d);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,98 @@
+package dev.kiln.machines.base;
+
+import dev.kiln.core.build.BuildLog;
+import dev.kiln.toe.process.ProcessRunner;
+import dev.kiln.toe.target.ExecRequest;
+import dev.kiln.toe.target.ExecResult;
+import dev.kiln.toe.target.OutputListener;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The host programs base images and VMs need (mmdebstrap, mkfs.ext4, qemu-img, qemu-system-x86_64),
+ * found on the PATH and run through {@link ProcessRunner} with their output in the build log.
+ */
+public final class HostPrograms {
+    private static final int TAIL_LINES = 30;
+
+    private HostPrograms() {
+    }
+
+    /**
+     * The program's path.
+     *
+     * @throws IOException naming the Debian package to install when the program is not there
+     */
+    public static Path require(String program, String debianPackage) throws IOException {
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        for (String dir : (path + ":/usr/sbin:/sbin:/usr/bin:/bin").split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(dir, program);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        throw new IOException(program + " is not installed: install the Debian package " + debianPackage
+                + " (apt-get install " + debianPackage + ")");
+    }
+
+    /**
+     * Runs a program, each output line going to the log under {@code source} (null: nowhere).
+     *
+     * @return the program's output (stdout and stderr interleaved), at most its last few hundred lines
+     * @throws IOException when it fails or times out, with the last lines of its output
+     */
+    public static String run(List<String> command, Duration timeout, BuildLog log, String source)
+            throws IOException, InterruptedException {
+        Deque<String> tail = new ArrayDeque<>();
+        OutputListener listener = new OutputListener() {
+            @Override
+            public void stdout(String line) {
+                keep(line);
+            }
+
+            @Override
+            public void stderr(String line) {
+                keep(line);
+            }
+
+            private void keep(String line) {
+                synchronized (tail) {
+                    tail.addLast(line);
+                    if (tail.size() > 300) {
+                        tail.removeFirst();
+                    }
+                }
+                if (log != null && source != null) {
+                    log.line(source, line);
+                }
+            }
+        };
+        ExecResult result = ProcessRunner.run(ExecRequest.of(command, timeout), listener);
+        String output;
+        synchronized (tail) {
+            output = String.join("\n", tail);
+        }
+        if (!result.succeeded()) {
+            String why = result.timedOut() ? "did not finish within " + timeout.toSeconds() + " s"
+                    : "failed with exit code " + result.exitCode();
+            throw new IOException(String.join(" ", command.subList(0, Math.min(2, command.size()))) + " " + why
+                    + "; its last lines:\n" + lastLines(output, TAIL_LINES));
+        }
+        return output;
+    }
+
+    static String lastLines(String text, int n) {
+        String[] lines = text.split("\n", -1);
+        int from = Math.max(0, lines.length - n);
+        return String.join("\n", java.util.Arrays.asList(lines).subList(from, lines.length));
+    }
+}

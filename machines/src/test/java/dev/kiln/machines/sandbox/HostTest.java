@@ -1,0 +1,47 @@
+package dev.kiln.machines.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.core.machine.InstanceException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class HostTest {
+
+    @Test
+    void readsTheMountPointTypeAndSourceOfAMountInfoLine() {
+        String line = "812 27 0:71 / /data/builds/i-1/merged rw,relatime shared:5 master:1 - overlay kiln-sandbox "
+                + "rw,lowerdir=/a,upperdir=/b,workdir=/c,userxattr";
+        assertThat(Host.parseMountInfo(line))
+                .isEqualTo(new Host.Mount(Path.of("/data/builds/i-1/merged"), "overlay", "kiln-sandbox"));
+    }
+
+    @Test
+    void readsALineWithoutOptionalFieldsAndUnescapesSpaces() {
+        assertThat(Host.parseMountInfo("22 27 0:21 / /my\\040dir rw,relatime - proc proc rw"))
+                .isEqualTo(new Host.Mount(Path.of("/my dir"), "proc", "proc"));
+        assertThat(Host.unescape("a\\011b\\134c\\04")).isEqualTo("a\tb\\c\\04");
+        assertThat(Host.parseMountInfo("garbage")).isNull();
+    }
+
+    @Test
+    void namesTheDebianPackageOfAMissingProgram() {
+        assertThatThrownBy(() -> Host.program("kiln-no-such-program", "kiln-package"))
+                .isInstanceOf(InstanceException.class)
+                .hasMessageContaining("install the Debian package kiln-package");
+        assertThat(Host.program("sh", "dash")).endsWith("/sh");
+    }
+
+    @Test
+    void tailKeepsTheLastLines() {
+        Host.Tail tail = new Host.Tail(3);
+        for (int i = 1; i <= 5; i++) {
+            tail.add("line " + i);
+        }
+        assertThat(tail.text()).isEqualTo("line 3\nline 4\nline 5");
+        assertThat(tail.last(2)).isEqualTo("line 4\nline 5");
+        assertThat(tail.suffix()).startsWith("; its last output:\nline 3");
+        assertThat(new Host.Tail(3).suffix()).isEmpty();
+    }
+}

@@ -1,0 +1,335 @@
+package dev.kiln.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.machine.Boot;
+import dev.kiln.core.machine.MachineImage;
+import dev.kiln.machines.Machines;
+import dev.kiln.machines.base.BaseImage;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
+import software.amazon.awssdk.services.imagebuilder.model.ComponentConfiguration;
+import software.amazon.awssdk.services.imagebuilder.model.ComponentParameter;
+import software.amazon.awssdk.services.imagebuilder.model.Image;
+import software.amazon.awssdk.services.imagebuilder.model.ImageStatus;
+import software.amazon.awssdk.services.imagebuilder.model.Platform;
+
+/**
+ * Image pipelines that build for real, driven through the AWS SDK: QEMU VMs under TCG and namespace
+ * sandboxes, from the Kiln-managed Debian base image (built from the mirror on first use and shared by
+ * the tests in /var/tmp/kiln-test-cache). Each test checks the image's end state and that nothing is
+ * left behind: no QEMU process, no instance folder, no mount.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ImagePipelineIT {
+    static final Path BASE_IMAGES = Path.of(System.getenv().getOrDefault("KILN_TEST_CACHE", "/var/tmp/kiln-test-cache"))
+            .resolve("base-images");
+    private static final String REGION = KilnTestServer.EAST;
+    private static final String WRITER = """
+            name: Writer
+            schemaVersion: 1.0
+            parameters:
+              - Text:
+                  type: string
+            phases:
+              - name: build
+                steps:
+                  - name: Write
+                    action: ExecuteBash
+                    inputs:
+                      commands:
+                        - echo '{{ Text }}' > /etc/kiln-it
+                        - echo wrote /etc/kiln-it
+              - name: validate
+                steps:
+                  - name: Check
+                    action: ExecuteBash
+                    inputs:
+                      commands:
+                        - grep -q . /etc/kiln-it
+              - name: test
+                steps:
+                  - name: StillThere
+                    action: ExecuteBash
+                    inputs:
+                      commands:
+                        - test "$(cat /etc/kiln-it)" = '{{ Text }}'
+            """;
+    private static final String FAILING = """
+            name: Failing
+            schemaVersion: 1.0
+            phases:
+              - name: build
+                steps:
+                  - name: Fine
+                    action: ExecuteBash
+                    inputs:
+                      commands: [echo fine]
+                  - name: Breaks
+                    action: ExecuteBash
+                    inputs:
+                      commands:
+                        - echo 'about to fail' >&2
+                        - exit 7
+            """;
+    private static final String SLOW = """
+            name: Slow
+            schemaVersion: 1.0
+            phases:
+              - name: build
+                steps:
+                  - name: Sleeps
+                    action: ExecuteBash
+                    timeoutSeconds: 3
+                    inputs:
+                      commands: [sleep 600]
+            """;
+
+    @TempDir
+    static Path dataDir;
+    KilnServer server;
+    ImagebuilderClient api;
+
+    @BeforeAll
+    void start() throws IOException {
+        server = KilnServer.start(ServerConfig.local(dataDir, 0, List.of(REGION)).withBuilds(2)
+                .withBaseImagesFolder(BASE_IMAGES));
+        api = ImagebuilderClient.builder()
+                .endpointOverride(URI.create(server.endpoint()))
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        KilnTestServer.defaultProfile(server.credentialsFile())))
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD))
+                .build();
+    }
+
+    @AfterAll
+    void stop() {
+        if (api != null) {
+            api.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private String component(String document) {
+        return api.createComponent(r -> r.name("c-" + UUID.randomUUID().toString().substring(0, 8))
+                .semanticVersion("1.0.0").platform(Platform.LINUX).data(document)).componentBuildVersionArn();
+    }
+
+    /** Starts a pipeline of one component on an instance type and answers the image build version. */
+    private String run(String componentArn, String instanceType, boolean tests, String text) {
+        String name = "p-" + UUID.randomUUID().toString().substring(0, 8);
+        ComponentConfiguration.Builder c = ComponentConfiguration.builder().componentArn(componentArn);
+        if (text != null) {
+            c.parameters(ComponentParameter.builder().name("Text").value(text).build());
+        }
+        String recipe = api.createImageRecipe(r -> r.name(name).semanticVersion("1.0.0")
+                .parentImage("arn:aws:imagebuilder:" + REGION + ":aws:image/debian-12-x86/x.x.x")
+                .components(c.build())).imageRecipeArn();
+        String infra = api.createInfrastructureConfiguration(r -> r.name(name).instanceProfileName("kiln")
+                .instanceTypes(instanceType)).infrastructureConfigurationArn();
+        String pipeline = api.createImagePipeline(r -> r.name(name).imageRecipeArn(recipe)
+                .infrastructureConfigurationArn(infra)
+                .imageTestsConfiguration(t -> t.imageTestsEnabled(tests))).imagePipelineArn();
+        return api.startImagePipelineExecution(r -> r.imagePipelineArn(pipeline)).imageBuildVersionArn();
+    }
+
+    private Image await(String arn, Duration timeout, ImageStatus... until) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ImageStatus> wanted = List.of(until);
+        Image image;
+        do {
+            image = api.getImage(r -> r.imageBuildVersionArn(arn)).image();
+            if (wanted.contains(image.state().status())) {
+                return image;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("the image " + arn + " is still " + image.state().statusAsString() + " after "
+                + timeout + "; its log:\n" + log(arn));
+    }
+
+    private String log(String arn) {
+        try {
+            Path log = dev.kiln.core.build.BuildFolders.log(dataDir.resolve("builds"), arn);
+            return Files.exists(log) ? Files.readString(log) : "(no log)";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** No QEMU process, instance folder or mount of this server's data folder is left. */
+    private void assertNothingLeftBehind() throws IOException {
+        List<String> qemus = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("qemu") && c.contains(dataDir.toString()))
+                        .orElse(false))
+                .map(p -> p.info().commandLine().orElse(""))
+                .toList();
+        assertThat(qemus).isEmpty();
+        List<Path> instances = new ArrayList<>();
+        if (Files.exists(dataDir.resolve("builds"))) {
+            try (Stream<Path> s = Files.walk(dataDir.resolve("builds"))) {
+                s.filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals("instances"))
+                        .forEach(instances::add);
+            }
+        }
+        assertThat(instances).isEmpty();
+        assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(dataDir.toString());
+    }
+
+    /** The file a component wrote, read out of the registered image's disk without booting it. */
+    private String fileInImage(String imageId, String path) throws Exception {
+        Path disk = dataDir.resolve("regions").resolve(REGION).resolve("images").resolve(imageId + ".qcow2");
+        Path raw = dataDir.resolve(imageId + ".raw");
+        try {
+            exec(List.of("qemu-img", "convert", "-O", "raw", disk.toString(), raw.toString()));
+            return exec(List.of("debugfs", "-R", "cat " + path, raw.toString()));
+        } finally {
+            Files.deleteIfExists(raw);
+        }
+    }
+
+    private static String exec(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(String.join(" ", command)).isZero();
+        return out;
+    }
+
+    @Test
+    void aVmPipelineBuildsTestsOnAFreshInstanceAndRegistersTheImage() throws Exception {
+        String arn = run(component(WRITER), "t3.micro", true, "made in a VM");
+
+        Image image = await(arn, Duration.ofMinutes(20), ImageStatus.AVAILABLE, ImageStatus.FAILED);
+
+        assertThat(image.state().status()).as(log(arn)).isEqualTo(ImageStatus.AVAILABLE);
+        String imageId = image.outputResources().amis().get(0).image();
+        assertThat(imageId).matches("ami-[0-9a-f]{17}");
+        assertThat(image.outputResources().amis().get(0).region()).isEqualTo(REGION);
+        assertThat(fileInImage(imageId, "/etc/kiln-it")).isEqualTo("made in a VM\n");
+        assertThat(log(arn)).contains("[console]", "wrote /etc/kiln-it", "launching test instance",
+                "test/StillThere success");
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void aSandboxPipelineBuildsTheSameRecipe() throws Exception {
+        String arn = run(component(WRITER), "kiln.sandbox", true, "made in a sandbox");
+
+        Image image = await(arn, Duration.ofMinutes(10), ImageStatus.AVAILABLE, ImageStatus.FAILED);
+
+        assertThat(image.state().status()).as(log(arn)).isEqualTo(ImageStatus.AVAILABLE);
+        assertThat(fileInImage(image.outputResources().amis().get(0).image(), "/etc/kiln-it"))
+                .isEqualTo("made in a sandbox\n");
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void aFailingStepFailsTheImageNamingComponentStepAndOutput() throws Exception {
+        String arn = run(component(FAILING), "t3.micro", true, null);
+
+        Image image = await(arn, Duration.ofMinutes(10), ImageStatus.FAILED, ImageStatus.AVAILABLE);
+
+        assertThat(image.state().status()).isEqualTo(ImageStatus.FAILED);
+        assertThat(image.state().reason()).contains("phase build, step Breaks failed", "about to fail");
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void aStepThatOverrunsItsTimeoutFailsTheImage() throws Exception {
+        String arn = run(component(SLOW), "kiln.sandbox", false, null);
+
+        Image image = await(arn, Duration.ofMinutes(5), ImageStatus.FAILED, ImageStatus.AVAILABLE);
+
+        assertThat(image.state().reason()).contains("step Sleeps failed").containsIgnoringCase("timed out");
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void anInstanceThatNeverBecomesReachableFailsTheImageWithItsConsole(@TempDir Path otherData) throws Exception {
+        // An image whose init does not exist: the initramfs stops there and the instance never answers SSH.
+        Machines machines = Machines.in(otherData, java.time.Clock.systemUTC(), BASE_IMAGES);
+        BaseImage base = machines.baseImages().ensure("debian-12", BuildLog.discarding(java.time.Clock.systemUTC()));
+        Path copy = otherData.resolve("broken.qcow2");
+        Files.createDirectories(otherData);
+        Files.copy(base.disk(), copy);
+        try (KilnServer broken = KilnServer.start(ServerConfig.local(otherData, 0, List.of(REGION)).withBuilds(1)
+                .withBaseImagesFolder(BASE_IMAGES).withInstanceReadyTimeout(Duration.ofSeconds(40)));
+             ImagebuilderClient other = ImagebuilderClient.builder().endpointOverride(URI.create(broken.endpoint()))
+                     .region(Region.of(REGION)).httpClientBuilder(ApacheHttpClient.builder())
+                     .credentialsProvider(StaticCredentialsProvider.create(
+                             KilnTestServer.defaultProfile(broken.credentialsFile()))).build()) {
+            MachineImage image = machines.images().register(new MachineImage(null, REGION, "broken", "panics",
+                    broken.firstStart().account().id(), "x86_64", null, null, base.sizeGiB(), Map.of(), null, null,
+                    new Boot(Boot.Mode.KERNEL, base.kernel(), base.initrd(), base.kernelArgs()
+                            + " init=/nonexistent"), Set.of(), false), copy);
+            String component = other.createComponent(r -> r.name("broken-c").semanticVersion("1.0.0").platform(Platform.LINUX)
+                    .data(FAILING)).componentBuildVersionArn();
+            String recipe = other.createImageRecipe(r -> r.name("on-broken").semanticVersion("1.0.0")
+                    .parentImage(image.imageId()).components(c -> c.componentArn(component))).imageRecipeArn();
+            String infra = other.createInfrastructureConfiguration(r -> r.name("broken-infra").instanceProfileName("kiln")
+                    .instanceTypes("t3.micro")).infrastructureConfigurationArn();
+            String arn = other.createImage(r -> r.imageRecipeArn(recipe).infrastructureConfigurationArn(infra))
+                    .imageBuildVersionArn();
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            Image result;
+            do {
+                Thread.sleep(500);
+                result = other.getImage(r -> r.imageBuildVersionArn(arn)).image();
+            } while (result.state().status() != ImageStatus.FAILED && System.nanoTime() < deadline);
+
+            assertThat(result.state().status()).isEqualTo(ImageStatus.FAILED);
+            assertThat(result.state().reason()).contains("did not become reachable", "console", "/nonexistent");
+            assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                    .map(c -> c.contains("qemu") && c.contains(otherData.toString())).orElse(false))).isEmpty();
+        }
+    }
+
+    @Test
+    void cancellingABuildStopsItWithinSecondsAndCleansUp() throws Exception {
+        String arn = run(component(SLOW.replace("timeoutSeconds: 3", "timeoutSeconds: 900")), "t3.micro", false, null);
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (!log(arn).contains("build/Sleeps") && System.nanoTime() < deadline
+                && api.getImage(r -> r.imageBuildVersionArn(arn)).image().state().status() != ImageStatus.FAILED) {
+            Thread.sleep(500);
+        }
+        assertThat(log(arn)).contains("build/Sleeps");
+
+        long start = System.nanoTime();
+        api.cancelImageCreation(r -> r.imageBuildVersionArn(arn).clientToken(UUID.randomUUID().toString()));
+        while (!log(arn).contains("cancelled by request") && System.nanoTime() - start < 30_000_000_000L) {
+            Thread.sleep(200);
+        }
+        await(arn, Duration.ofSeconds(5), ImageStatus.CANCELLED);
+        long cleanUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < cleanUp && log(arn).contains("terminating") == false) {
+            Thread.sleep(200);
+        }
+        Thread.sleep(2000);
+        assertNothingLeftBehind();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(40));
+    }
+}
