@@ -63,6 +63,10 @@ public final class BaseImageCache {
                 log.info("base image " + recipe.name() + " was built meanwhile by another caller");
                 return meanwhile.get();
             }
+            if (Files.exists(folder.resolve(recipe.name()).resolve(BaseImageBuilder.METADATA))) {
+                log.info("base image " + recipe.name() + " in " + folder + " was made by another version of Kiln"
+                        + " (or is incomplete); building it again");
+            }
             return build(recipe, log);
         });
     }

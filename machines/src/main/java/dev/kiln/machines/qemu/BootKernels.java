@@ -8,10 +8,9 @@ import java.nio.file.Path;
 
 /**
  * The kernel file QEMU loads for an image: the uncompressed vmlinux inside its bzImage when there is
- * one. Under TCG that boots a Debian instance to SSH about 10 s sooner than the bzImage (measured:
- * 14.5-16 s against 24-28 s, interleaved runs); the guest never decompresses itself. The vmlinux is
- * taken out once per kernel (by SHA-256) into a cache folder, or found beside the kernel (a base
- * image's {@code vmlinux}).
+ * one, so that the guest does not decompress itself under TCG (about 0.5-1.5 s of a 14 s boot to SSH
+ * on a quiet host, more under load: bench/vm-boot.sh). The vmlinux is taken out once per kernel (by
+ * SHA-256) into a cache folder, or found beside the kernel (a base image's {@code vmlinux}).
  */
 final class BootKernels {
     private final Path cacheFolder;

@@ -22,7 +22,11 @@ import java.util.List;
  * guest's /vmlinuz no longer the image's kernel) goes with the disk so the next instance boots it.
  */
 final class Capture {
-    /** Runs as root in the guest; $1 is "firmware" for an image that boots with cloud-init. */
+    static final String CLEAN = "kiln-capture: clean, powering off";
+    /**
+     * Runs as root in the guest; $1 is "firmware" for an image that boots with cloud-init. It powers the
+     * guest off itself: once root's key is gone, no new SSH connection could ask for it.
+     */
     static final String FORGET = """
             set -u
             rm -f /root/.ssh/authorized_keys /etc/ssh/ssh_host_*
@@ -35,7 +39,9 @@ final class Capture {
             sync
             fstrim -a 2>/dev/null || true
             sync
-            """;
+            echo "%s"
+            systemctl poweroff --no-block
+            """.formatted(CLEAN);
     /** Prints the files /vmlinuz and /initrd.img point to, each followed by its SHA-256. */
     static final String KERNEL = """
             for f in /vmlinuz /initrd.img; do
@@ -64,19 +70,21 @@ final class Capture {
         Boot parent = instance.request().image().boot();
         Boot boot = parent.mode() == Boot.Mode.KERNEL ? guestKernel(target, parent, outputFolder) : parent;
 
-        log.info("instance " + id + ": cleaning up for capture (keys, machine id, apt caches) and trimming");
+        log.info("instance " + id + ": cleaning up for capture (keys, machine id, apt caches), trimming,"
+                + " powering off");
         List<String> out = new ArrayList<>();
-        ExecResult forgot = target.exec(ExecRequest.of(List.of("sh", "-c", FORGET, "sh",
-                parent.mode() == Boot.Mode.FIRMWARE ? "firmware" : "kiln"), COMMAND_TIMEOUT), lines(out));
-        if (!forgot.succeeded()) {
-            throw instance.failure("could not be cleaned up for capture: " + String.join("\n", out), null);
-        }
-        log.info("instance " + id + ": powering off");
         try {
-            target.exec(ExecRequest.of(List.of("systemctl", "poweroff", "--no-block"), Duration.ofSeconds(30)),
-                    OutputListener.NONE);
+            target.exec(ExecRequest.of(List.of("sh", "-c", FORGET, "sh",
+                    parent.mode() == Boot.Mode.FIRMWARE ? "firmware" : "kiln"), COMMAND_TIMEOUT), lines(out));
         } catch (IOException e) {
-            // The connection may drop as the guest goes down; whether it stopped is told below.
+            // The connection may drop as the guest goes down; the marker line says whether the clean-up ran.
+        }
+        boolean cleaned;
+        synchronized (out) {
+            cleaned = out.contains(CLEAN);
+        }
+        if (!cleaned) {
+            throw instance.failure("could not be cleaned up for capture: " + String.join("\n", out), null);
         }
         if (!instance.awaitPowerOff(remaining(deadline, Duration.ofSeconds(10)))) {
             log.info("instance " + id + ": QEMU was stopped before the guest powered off; the disk was synced");

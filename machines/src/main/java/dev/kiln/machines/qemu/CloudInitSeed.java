@@ -1,6 +1,7 @@
 package dev.kiln.machines.qemu;
 
 import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.machine.InstanceException;
 import dev.kiln.machines.base.HostPrograms;
 import dev.kiln.machines.ssh.SshKeys;
 import java.io.IOException;
@@ -28,8 +29,8 @@ final class CloudInitSeed {
         try {
             localds = HostPrograms.require("cloud-localds", "cloud-image-utils");
         } catch (IOException e) {
-            throw new IOException("this image boots through its own firmware, so its instances need a cloud-init"
-                    + " seed; " + e.getMessage(), e);
+            throw new InstanceException("instance " + instanceId + ": its image boots through its own firmware,"
+                    + " so it needs a cloud-init seed; " + e.getMessage(), e);
         }
         Path userDataFile = work.resolve("user-data");
         Path metaData = work.resolve("meta-data");

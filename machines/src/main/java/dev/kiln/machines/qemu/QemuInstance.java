@@ -52,6 +52,7 @@ final class QemuInstance implements Instance {
     static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
 
     private static final int PORT_ATTEMPTS = 5;
+    private static final Duration DEFAULT_READY_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration QMP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration QEMU_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration USER_DATA_TIMEOUT = Duration.ofHours(2);
@@ -160,19 +161,23 @@ final class QemuInstance implements Instance {
             console.clearQemuErrors();
         }
 
-        Duration left = request.readyTimeout().minusNanos(System.nanoTime() - startNanos);
+        Duration left = readyTimeout().minusNanos(System.nanoTime() - startNanos);
         SshEndpoint endpoint = new SshEndpoint("127.0.0.1", sshPort, "root", clientKey, hostKey.getPublic());
         try {
             target = SshTarget.awaitReachable(endpoint, left.isNegative() ? Duration.ZERO : left, this::running);
         } catch (IOException e) {
             throw failure(running() ? "did not become reachable over SSH within "
-                    + request.readyTimeout().toSeconds() + " s" : "stopped before it became reachable over SSH", e);
+                    + readyTimeout().toSeconds() + " s" : "stopped before it became reachable over SSH", e);
         }
         log.info("instance " + request.instanceId() + ": reachable over SSH after "
                 + Duration.ofNanos(System.nanoTime() - startNanos).toMillis() / 1000.0 + " s");
         if (request.userData() != null && !request.userData().isBlank()) {
             awaitUserData();
         }
+    }
+
+    private Duration readyTimeout() {
+        return request.readyTimeout() != null ? request.readyTimeout() : DEFAULT_READY_TIMEOUT;
     }
 
     private Path writeSeed(Boot boot) throws IOException, InterruptedException {

@@ -93,13 +93,15 @@ class BaseImageCacheIT {
     @Test
     void bootTimeUnitsAreMasked() throws Exception {
         for (String unit : List.of("apt-daily.timer", "e2scrub_reap.service", "systemd-networkd-wait-online.service",
-                "getty@tty1.service", "fstrim.timer")) {
+                "getty@tty1.service", "fstrim.timer", "systemd-repart.service")) {
             assertThat(Files.readSymbolicLink(image.rootfs().resolve("etc/systemd/system/" + unit)))
                     .as(unit).isEqualTo(Path.of("/dev/null"));
         }
         assertThat(image.rootfs().resolve("etc/systemd/system/getty.target.wants/getty@tty1.service"))
                 .doesNotExist();
         assertThat(read(image.rootfs(), "etc/initramfs-tools/conf.d/kiln.conf")).contains("MODULES=list");
+        assertThat(read(image.rootfs(), "etc/systemd/system/ssh.service.d/kiln.conf")).contains("ExecStartPre=\n");
+        assertThat(read(image.rootfs(), "etc/.updated")).startsWith("TIMESTAMP_NSEC=");
     }
 
     @Test
