@@ -60,6 +60,16 @@ class ImagePipelineIT {
                       commands:
                         - echo '{{ Text }}' > /etc/kiln-it
                         - echo wrote /etc/kiln-it
+                  - name: RebootOnce
+                    action: ExecuteBash
+                    inputs:
+                      commands:
+                        - |
+                          if [ ! -f /var/lib/kiln-boot-before ]; then
+                            cat /proc/sys/kernel/random/boot_id > /var/lib/kiln-boot-before
+                            exit 194
+                          fi
+                          echo "boot before $(cat /var/lib/kiln-boot-before), now $(cat /proc/sys/kernel/random/boot_id)"
               - name: validate
                 steps:
                   - name: Check
@@ -232,6 +242,11 @@ class ImagePipelineIT {
         assertThat(fileInImage(imageId, "/etc/kiln-it")).isEqualTo("made in a VM\n");
         assertThat(log(arn)).contains("[console]", "wrote /etc/kiln-it", "launching test instance",
                 "test/StillThere success");
+        // Exit code 194 rebooted the VM for real, and the step ran again after it.
+        java.util.regex.Matcher boots = java.util.regex.Pattern.compile("boot before (\\S+), now (\\S+)")
+                .matcher(log(arn));
+        assertThat(boots.find()).as(log(arn)).isTrue();
+        assertThat(boots.group(1)).isNotEqualTo(boots.group(2));
         assertNothingLeftBehind();
     }
 
