@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "images", mixinStandardHelpOptions = true,
         description = "Machine images (AMIs) in Kiln's image store, and the logs of image builds.",
         subcommands = {ImagesCommand.ListImages.class, ImagesCommand.Import.class, ImagesCommand.Export.class,
-                ImagesCommand.Logs.class})
+                ImagesCommand.Logs.class, LaunchCommand.class})
 final class ImagesCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -206,14 +206,16 @@ final class ImagesCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage());
             }
-            long offset = 0;
-            while (true) {
-                offset = print(log, offset);
-                if (!follow || finished()) {
-                    print(log, offset);
-                    break;
+            long offset = print(log, 0);
+            if (follow) {
+                // One connection for the whole follow: the server's database answers while it runs.
+                try (Database db = AccountsCommand.open(data)) {
+                    while (inProgress(db)) {
+                        Thread.sleep(500);
+                        offset = print(log, offset);
+                    }
                 }
-                Thread.sleep(500);
+                print(log, offset);
             }
             if (!Files.exists(log)) {
                 throw new UserError("no log for " + arn + " in " + data.dataDir + " (has the build started?)",
@@ -222,11 +224,9 @@ final class ImagesCommand implements Runnable {
             return ExitCodes.OK;
         }
 
-        private boolean finished() {
-            try (Database db = AccountsCommand.open(data)) {
-                StoredResource image = db.resources().get(arn).orElse(null);
-                return image == null || !ImageBuilds.inProgress(image);
-            }
+        private boolean inProgress(Database db) {
+            StoredResource image = db.resources().get(arn).orElse(null);
+            return image != null && ImageBuilds.inProgress(image);
         }
 
         private static long print(Path log, long offset) throws IOException {

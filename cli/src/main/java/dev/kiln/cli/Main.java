@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code ./kiln}: the one entry point for people and scripts. */
 @Command(name = "kiln", mixinStandardHelpOptions = true, version = "kiln 0.1.0",
         description = "A self-hosted EC2 Image Builder.",
-        subcommands = {QuickstartCommand.class, ToeCommand.class, ServerCommand.class, BuildCommand.class, ImagesCommand.class, AccountsCommand.class,
+        subcommands = {QuickstartCommand.class, ToeCommand.class, ServerCommand.class, BuildCommand.class, ImagesCommand.class,
+                BaseImagesCommand.class, AccountsCommand.class,
                 KeysCommand.class})
 public final class Main implements Runnable {
 

@@ -28,6 +28,7 @@ final class Prerequisites {
         VM_BUILDS.put("mmdebstrap", "mmdebstrap");
         VM_BUILDS.put("mkfs.ext4", "e2fsprogs");
         VM_BUILDS.put("unshare", "util-linux");
+        VM_BUILDS.put("busybox", "busybox-static");
     }
 
     private Prerequisites() {

@@ -60,7 +60,7 @@ final class QuickstartCommand implements Callable<Integer> {
         Prerequisites.ensure(Prerequisites.VM_BUILDS, System.err);
         Instant start = Instant.now();
         ServerConfig config = new ServerConfig("127.0.0.1", 0, data.dataDir.toAbsolutePath(), List.of(REGION),
-                data.dbUrl, data.dbUser, data.password(), Clock.systemUTC(), 1, data.baseImages);
+                data.dbUrl, data.dbUser, data.password(), Clock.systemUTC(), 1, data.baseImages, null);
         try (KilnServer server = KilnServer.start(config); ImagebuilderClient api = client(server)) {
             System.err.println("Kiln serves the Image Builder API at " + server.endpoint());
             String imageArn = startPipeline(api);
@@ -120,17 +120,17 @@ final class QuickstartCommand implements Callable<Integer> {
                         .filter(r -> r.name().equals("hello-kiln")).findFirst().orElseThrow().arn());
         say("image recipe " + recipe);
         String infra = existingOr(() -> api.createInfrastructureConfiguration(r -> r
-                        .name("hello-kiln-" + instanceType).instanceProfileName("kiln")
+                        .name("hello-kiln-" + instanceType.replace('.', '-')).instanceProfileName("kiln")
                         .instanceTypes(instanceType).terminateInstanceOnFailure(true))
                         .infrastructureConfigurationArn(),
                 () -> api.listInfrastructureConfigurations(r -> { }).infrastructureConfigurationSummaryList().stream()
-                        .filter(i -> i.name().equals("hello-kiln-" + instanceType)).findFirst().orElseThrow().arn());
+                        .filter(i -> i.name().equals("hello-kiln-" + instanceType.replace('.', '-'))).findFirst().orElseThrow().arn());
         say("infrastructure configuration " + infra + " (" + instanceType + ")");
-        String pipeline = existingOr(() -> api.createImagePipeline(r -> r.name("hello-kiln-" + instanceType)
+        String pipeline = existingOr(() -> api.createImagePipeline(r -> r.name("hello-kiln-" + instanceType.replace('.', '-'))
                         .imageRecipeArn(recipe).infrastructureConfigurationArn(infra)
                         .description("kiln quickstart")).imagePipelineArn(),
                 () -> api.listImagePipelines(r -> { }).imagePipelineList().stream()
-                        .filter(p -> p.name().equals("hello-kiln-" + instanceType)).findFirst().orElseThrow().arn());
+                        .filter(p -> p.name().equals("hello-kiln-" + instanceType.replace('.', '-'))).findFirst().orElseThrow().arn());
         say("image pipeline " + pipeline);
         String image = api.startImagePipelineExecution(r -> r.imagePipelineArn(pipeline)).imageBuildVersionArn();
         say("started " + image);
@@ -179,19 +179,28 @@ final class QuickstartCommand implements Callable<Integer> {
         return image;
     }
 
-    /** The base image is built inside BUILDING on first use; say how long that took. */
+    /**
+     * What the build log says about the big items inside those states: making the base image (first
+     * use), probing KVM (once per host boot) and booting each instance.
+     */
     private static String baseImageNote(Path log) throws IOException {
         if (!Files.exists(log)) {
             return "";
         }
+        List<String> notes = new ArrayList<>();
         for (String line : Files.readAllLines(log)) {
-            int at = line.indexOf("base image debian-12 built in ");
-            if (at >= 0) {
-                return "; BUILDING included making the Debian base image from the mirror ("
-                        + line.substring(at + "base image debian-12 built in ".length()) + ")";
+            java.util.regex.Matcher m;
+            if ((m = java.util.regex.Pattern.compile("base image (\\S+): built in (\\d+) s").matcher(line)).find()) {
+                notes.add("making the " + m.group(1) + " base image from the Debian mirror " + m.group(2) + " s");
+            } else if ((m = java.util.regex.Pattern.compile("probe VM under KVM: no marker after (\\d+) ms")
+                    .matcher(line)).find()) {
+                notes.add("probing KVM (once per host boot) " + Long.parseLong(m.group(1)) / 1000 + " s");
+            } else if ((m = java.util.regex.Pattern.compile("reachable over SSH after ([0-9.]+) s").matcher(line))
+                    .find()) {
+                notes.add("booting an instance " + m.group(1).replaceAll("(\\.\\d)\\d*", "$1") + " s");
             }
         }
-        return "";
+        return notes.isEmpty() ? "" : "\n  of which: " + String.join(", ", notes);
     }
 
     private static String seconds(Duration d) {

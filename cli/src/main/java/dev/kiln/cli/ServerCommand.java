@@ -29,11 +29,18 @@ final class ServerCommand implements Callable<Integer> {
             description = "Images built at once; the rest wait in order (default: ${DEFAULT-VALUE}; 0: build nothing).")
     int maxBuilds;
 
+    @Option(names = "--instance-ready-timeout", defaultValue = "300", paramLabel = "SECONDS",
+            description = "How long a build or test instance may take to become reachable (default: ${DEFAULT-VALUE}).")
+    int readyTimeoutSeconds;
+
     @Mixin
     DataOptions data;
 
     @Override
     public Integer call() throws Exception {
+        if (readyTimeoutSeconds < 1) {
+            throw new UserError("--instance-ready-timeout must be at least 1 second");
+        }
         if (maxBuilds < 0) {
             throw new UserError("--max-builds must be 0 or more, not " + maxBuilds);
         }
@@ -43,7 +50,8 @@ final class ServerCommand implements Callable<Integer> {
             }
         }
         ServerConfig config = new ServerConfig(host, port, data.dataDir.toAbsolutePath(), regions, data.dbUrl,
-                data.dbUser, data.password(), Clock.systemUTC(), maxBuilds, data.baseImages);
+                data.dbUser, data.password(), Clock.systemUTC(), maxBuilds, data.baseImages,
+                java.time.Duration.ofSeconds(readyTimeoutSeconds));
         KilnServer server;
         try {
             server = KilnServer.start(config);

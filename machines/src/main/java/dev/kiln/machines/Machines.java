@@ -75,7 +75,13 @@ public final class Machines {
     }
 
     public BuildEnvironment environment() {
-        return new BuildEnvironment(images, backends(), this::baseImage, buildsFolder(), clock, READY_TIMEOUT);
+        return environment(null);
+    }
+
+    /** @param readyTimeout how long an instance may take to become reachable; null for {@link #READY_TIMEOUT} */
+    public BuildEnvironment environment(Duration readyTimeout) {
+        return new BuildEnvironment(images, backends(), this::baseImage, buildsFolder(), clock,
+                readyTimeout != null ? readyTimeout : READY_TIMEOUT);
     }
 
     /**

@@ -54,7 +54,8 @@ public final class KilnServer implements AutoCloseable {
                 for (String region : regions) {
                     machines.images().sweep(region);
                 }
-                builds = new BuildQueue(database.resources(), machines.environment(), config.maxConcurrentBuilds());
+                builds = new BuildQueue(database.resources(), machines.environment(config.instanceReadyTimeout()),
+                        config.maxConcurrentBuilds());
                 builds.recover();
             }
             ImageBuilderService service = ImageBuilderApi.create(database.resources(), database.idempotency(),

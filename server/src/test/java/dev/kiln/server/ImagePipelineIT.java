@@ -2,6 +2,11 @@ package dev.kiln.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.machine.Boot;
+import dev.kiln.core.machine.MachineImage;
+import dev.kiln.machines.Machines;
+import dev.kiln.machines.base.BaseImage;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -9,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -53,6 +60,16 @@ class ImagePipelineIT {
                       commands:
                         - echo '{{ Text }}' > /etc/kiln-it
                         - echo wrote /etc/kiln-it
+                  - name: RebootOnce
+                    action: ExecuteBash
+                    inputs:
+                      commands:
+                        - |
+                          if [ ! -f /var/lib/kiln-boot-before ]; then
+                            cat /proc/sys/kernel/random/boot_id > /var/lib/kiln-boot-before
+                            exit 194
+                          fi
+                          echo "boot before $(cat /var/lib/kiln-boot-before), now $(cat /proc/sys/kernel/random/boot_id)"
               - name: validate
                 steps:
                   - name: Check
@@ -99,7 +116,7 @@ class ImagePipelineIT {
             """;
 
     @TempDir
-    Path dataDir;
+    static Path dataDir;
     KilnServer server;
     ImagebuilderClient api;
 
@@ -225,6 +242,11 @@ class ImagePipelineIT {
         assertThat(fileInImage(imageId, "/etc/kiln-it")).isEqualTo("made in a VM\n");
         assertThat(log(arn)).contains("[console]", "wrote /etc/kiln-it", "launching test instance",
                 "test/StillThere success");
+        // Exit code 194 rebooted the VM for real, and the step ran again after it.
+        java.util.regex.Matcher boots = java.util.regex.Pattern.compile("boot before (\\S+), now (\\S+)")
+                .matcher(log(arn));
+        assertThat(boots.find()).as(log(arn)).isTrue();
+        assertThat(boots.group(1)).isNotEqualTo(boots.group(2));
         assertNothingLeftBehind();
     }
 
@@ -262,12 +284,54 @@ class ImagePipelineIT {
     }
 
     @Test
+    void anInstanceThatNeverBecomesReachableFailsTheImageWithItsConsole(@TempDir Path otherData) throws Exception {
+        // An image whose init does not exist: the initramfs stops there and the instance never answers SSH.
+        Machines machines = Machines.in(otherData, java.time.Clock.systemUTC(), BASE_IMAGES);
+        BaseImage base = machines.baseImages().ensure("debian-12", BuildLog.discarding(java.time.Clock.systemUTC()));
+        Path copy = otherData.resolve("broken.qcow2");
+        Files.createDirectories(otherData);
+        Files.copy(base.disk(), copy);
+        try (KilnServer broken = KilnServer.start(ServerConfig.local(otherData, 0, List.of(REGION)).withBuilds(1)
+                .withBaseImagesFolder(BASE_IMAGES).withInstanceReadyTimeout(Duration.ofSeconds(40)));
+             ImagebuilderClient other = ImagebuilderClient.builder().endpointOverride(URI.create(broken.endpoint()))
+                     .region(Region.of(REGION)).httpClientBuilder(ApacheHttpClient.builder())
+                     .credentialsProvider(StaticCredentialsProvider.create(
+                             KilnTestServer.defaultProfile(broken.credentialsFile()))).build()) {
+            MachineImage image = machines.images().register(new MachineImage(null, REGION, "broken", "panics",
+                    broken.firstStart().account().id(), "x86_64", null, null, base.sizeGiB(), Map.of(), null, null,
+                    new Boot(Boot.Mode.KERNEL, base.kernel(), base.initrd(), base.kernelArgs()
+                            + " init=/nonexistent"), Set.of(), false), copy);
+            String component = other.createComponent(r -> r.name("broken-c").semanticVersion("1.0.0").platform(Platform.LINUX)
+                    .data(FAILING)).componentBuildVersionArn();
+            String recipe = other.createImageRecipe(r -> r.name("on-broken").semanticVersion("1.0.0")
+                    .parentImage(image.imageId()).components(c -> c.componentArn(component))).imageRecipeArn();
+            String infra = other.createInfrastructureConfiguration(r -> r.name("broken-infra").instanceProfileName("kiln")
+                    .instanceTypes("t3.micro")).infrastructureConfigurationArn();
+            String arn = other.createImage(r -> r.imageRecipeArn(recipe).infrastructureConfigurationArn(infra))
+                    .imageBuildVersionArn();
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            Image result;
+            do {
+                Thread.sleep(500);
+                result = other.getImage(r -> r.imageBuildVersionArn(arn)).image();
+            } while (result.state().status() != ImageStatus.FAILED && System.nanoTime() < deadline);
+
+            assertThat(result.state().status()).isEqualTo(ImageStatus.FAILED);
+            assertThat(result.state().reason()).contains("did not become reachable", "console", "/nonexistent");
+            assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                    .map(c -> c.contains("qemu") && c.contains(otherData.toString())).orElse(false))).isEmpty();
+        }
+    }
+
+    @Test
     void cancellingABuildStopsItWithinSecondsAndCleansUp() throws Exception {
         String arn = run(component(SLOW.replace("timeoutSeconds: 3", "timeoutSeconds: 900")), "t3.micro", false, null);
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (!log(arn).contains("build/Sleeps") && System.nanoTime() < deadline) {
+        while (!log(arn).contains("build/Sleeps") && System.nanoTime() < deadline
+                && api.getImage(r -> r.imageBuildVersionArn(arn)).image().state().status() != ImageStatus.FAILED) {
             Thread.sleep(500);
         }
+        assertThat(log(arn)).contains("build/Sleeps");
 
         long start = System.nanoTime();
         api.cancelImageCreation(r -> r.imageBuildVersionArn(arn).clientToken(UUID.randomUUID().toString()));

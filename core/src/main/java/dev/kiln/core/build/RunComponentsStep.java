@@ -7,6 +7,7 @@ import dev.kiln.toe.run.RunListener;
 import dev.kiln.toe.run.RunRequest;
 import dev.kiln.toe.run.RunSummary;
 import dev.kiln.toe.run.ToeRunner;
+import dev.kiln.toe.target.Target;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,14 +35,13 @@ final class RunComponentsStep {
             log.info("no components to run for " + String.join(", ", phases));
             return;
         }
-        if (plan.workingDirectory() != null) {
-            instance.target().createFolders(plan.workingDirectory());
-        }
+        Target target = plan.workingDirectory() == null ? instance.target()
+                : new WorkingDirectoryTarget(instance.target(), plan.workingDirectory());
         List<DocumentInput> documents = plan.components().stream()
                 .map(c -> new DocumentInput(c.name(), c.document(), c.parameters()))
                 .toList();
         Failures failures = new Failures(log);
-        ToeRunner runner = new ToeRunner(instance.target(), failures, Map.of());
+        ToeRunner runner = new ToeRunner(target, failures, Map.of());
         RunSummary summary;
         try {
             summary = runner.run(new RunRequest(documents, phases, Map.of(), Map.of(), null, logFolder,

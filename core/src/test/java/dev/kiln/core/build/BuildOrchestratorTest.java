@@ -61,8 +61,15 @@ class BuildOrchestratorTest {
     }
 
     private String image(String componentArn, boolean tests, boolean terminateOnFailure) {
+        return image(componentArn, tests, terminateOnFailure, null);
+    }
+
+    private String image(String componentArn, boolean tests, boolean terminateOnFailure, String workingDirectory) {
         ObjectNode recipe = Json.object().put("name", "web-" + UUID.randomUUID().toString().substring(0, 8))
                 .put("semanticVersion", "1.0.0").put("parentImage", BASE);
+        if (workingDirectory != null) {
+            recipe.put("workingDirectory", workingDirectory);
+        }
         recipe.putArray("components").addObject().put("componentArn", componentArn);
         String recipeArn = call("CreateImageRecipe", recipe).path("imageRecipeArn").asText();
         ObjectNode infra = Json.object().put("name", "infra-" + UUID.randomUUID().toString().substring(0, 8))
@@ -110,6 +117,17 @@ class BuildOrchestratorTest {
         assertThat(state(arn).path("reason").asText())
                 .contains("component broken, phase build, step Make failed", "disk is full");
         assertThat(machines.events).containsExactly("launch ami-00000000000000aa1", "close");
+    }
+
+    @Test
+    void theRecipesWorkingDirectoryHoldsTheEnginesFilesOnTheInstance() {
+        String work = dir.resolve("work").toString();
+        String arn = image(component("where", "echo \"script at $0\"", "true"), false, true, work);
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        assertThat(state(arn).path("status").asText()).isEqualTo("AVAILABLE");
+        assertThat(BuildFolders.log(dir.resolve("builds"), arn)).content().contains("script at " + work + "/kiln-toe/");
     }
 
     @Test

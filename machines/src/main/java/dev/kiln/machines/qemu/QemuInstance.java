@@ -85,8 +85,21 @@ final class QemuInstance implements Instance {
         this.work = request.workFolder().toAbsolutePath().normalize();
         this.console = new Console(log);
         this.overlay = work.resolve("root.qcow2");
-        this.qmpSocket = work.resolve("qmp.sock");
+        this.qmpSocket = qmpSocket(work, request.instanceId());
         this.keyFile = work.resolve("ssh-key");
+    }
+
+    /**
+     * A unix socket path must fit in 108 bytes; a build's work folder under a deep data folder does
+     * not, so then the socket lives in a short folder of the temporary directory, named for the
+     * instance, and close() removes it.
+     */
+    static Path qmpSocket(Path work, String instanceId) {
+        Path inWork = work.resolve("qmp.sock");
+        if (inWork.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 100) {
+            return inWork;
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "kiln-qmp", instanceId + ".sock");
     }
 
     /** Starts the VM and waits until it answers over SSH (and its user data ran); cleans up on failure. */
@@ -109,6 +122,10 @@ final class QemuInstance implements Instance {
         long startNanos = System.nanoTime();
         Boot boot = request.image().boot();
         Files.createDirectories(work);
+        if (!qmpSocket.startsWith(work)) {
+            Files.createDirectories(qmpSocket.getParent(), java.nio.file.attribute.PosixFilePermissions
+                    .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        }
         LIVE.add(work);
         Files.writeString(work.resolve(MARKER_FILE), request.instanceId() + "\n");
         String qemu = HostPrograms.require("qemu-system-x86_64", "qemu-system-x86").toString();
@@ -387,6 +404,7 @@ final class QemuInstance implements Instance {
         } finally {
             try {
                 Trees.delete(work);
+                Files.deleteIfExists(qmpSocket);
             } catch (IOException | RuntimeException e) {
                 log.info("instance " + request.instanceId() + ": could not remove " + work + ": " + e.getMessage());
             }

@@ -82,7 +82,11 @@ public final class RootTrees {
             Files.createDirectories(cacheFolder);
             Path file = cacheFolder.resolve(key + ".lowers");
             Path tmp = cacheFolder.resolve(key + ".lowers.tmp");
-            Files.write(tmp, dirs.stream().map(Path::toString).toList(), StandardCharsets.UTF_8);
+            List<String> lines = new java.util.ArrayList<>();
+            for (Path dir : dirs) {
+                lines.add(dir + "\t" + identity(dir));
+            }
+            Files.write(tmp, lines, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record the root tree of disk " + key + " in " + cacheFolder, e);
@@ -154,21 +158,46 @@ public final class RootTrees {
         }
     }
 
+    /**
+     * A registration holds, beside each folder, which folder it was (device and inode): a base image
+     * rebuilt since replaced its rootfs folder by a new one at the same path, and layers made on the
+     * old one must not be stacked on the new one. Such a registration is dropped; the image's tree is
+     * then extracted from its own (unchanged) disk.
+     */
     private Optional<List<Path>> known(String key) throws IOException {
-        List<Path> dirs = registered.get(key);
-        if (dirs == null) {
-            Path file = cacheFolder.resolve(key + ".lowers");
-            if (Files.isRegularFile(file)) {
-                dirs = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                        .filter(s -> !s.isBlank()).map(Path::of).toList();
+        Path file = cacheFolder.resolve(key + ".lowers");
+        List<Path> dirs = null;
+        if (Files.isRegularFile(file)) {
+            List<Path> read = new java.util.ArrayList<>();
+            boolean same = true;
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                int tab = line.indexOf('\t');
+                Path dir = Path.of(tab < 0 ? line : line.substring(0, tab));
+                same &= Files.isDirectory(dir) && (tab < 0 || line.substring(tab + 1).equals(identity(dir)));
+                read.add(dir);
+            }
+            if (same && !read.isEmpty()) {
+                dirs = read;
+            } else {
+                Files.deleteIfExists(file);
+                registered.remove(key);
             }
         }
-        if (dirs != null && !dirs.isEmpty() && dirs.stream().allMatch(Files::isDirectory)) {
+        if (dirs != null) {
             registered.put(key, dirs);
             return Optional.of(dirs);
         }
         Path tree = cacheFolder.resolve(key + ".tree");
         return Files.isDirectory(tree) ? Optional.of(List.of(tree)) : Optional.empty();
+    }
+
+    private static String identity(Path dir) throws IOException {
+        var attributes = Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class);
+        // The inode alone could be reused by a folder made after the old one was deleted.
+        return attributes.fileKey() + " " + attributes.lastModifiedTime().toMillis();
     }
 
     private Path extract(MachineImage image, String key, BuildLog log) throws IOException, InterruptedException {

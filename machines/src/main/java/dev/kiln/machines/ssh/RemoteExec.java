@@ -59,6 +59,7 @@ final class RemoteExec {
 
     static final Duration OPEN_TIMEOUT = Duration.ofSeconds(60);
     static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** After the exit status, how long output still in flight may take (a background child may hold the pipes). */
     static final Duration DRAIN = Duration.ofSeconds(5);
     private static final long POLL_MILLIS = 500;
@@ -159,8 +160,23 @@ final class RemoteExec {
             }
             throw new IOException(endpoint + " closed the channel of " + argv.get(0) + " without an exit status");
         } finally {
-            channel.close(true);
+            close(channel);
         }
+    }
+
+    /**
+     * Closes gracefully: OpenSSH frees a session slot (MaxSessions, 10 per connection) only when the
+     * client answers its close, and an immediate close sends nothing.
+     */
+    private static void close(ChannelExec channel) {
+        try {
+            if (channel.close(false).await(CLOSE_TIMEOUT)) {
+                return;
+            }
+        } catch (IOException e) {
+            // Falls through to the immediate close.
+        }
+        channel.close(true);
     }
 
     private static boolean ended(ChannelExec channel) {

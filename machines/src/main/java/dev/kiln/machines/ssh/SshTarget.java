@@ -45,11 +45,15 @@ public final class SshTarget extends ShellTarget implements AutoCloseable {
     private volatile Duration rebootTimeout = DEFAULT_REBOOT_TIMEOUT;
     private volatile boolean closed;
 
-    private SshTarget(Connector connector, ClientSession session) {
+    /** Whether the machine is still alive, as awaitReachable was told; a reboot stops waiting when it is not. */
+    private final BooleanSupplier stillRunning;
+
+    private SshTarget(Connector connector, ClientSession session, BooleanSupplier stillRunning) {
         super(connector.endpoint().toString(), Platform.LINUX);
         this.connector = connector;
         this.endpoint = connector.endpoint();
         this.session = session;
+        this.stillRunning = stillRunning;
     }
 
     /** One attempt to connect and authenticate. */
@@ -60,7 +64,7 @@ public final class SshTarget extends ShellTarget implements AutoCloseable {
     static SshTarget connect(SshEndpoint endpoint, Duration timeout, Connector.Timing timing) throws IOException {
         Connector connector = new Connector(endpoint, timing);
         try {
-            return new SshTarget(connector, connector.open(timeout));
+            return new SshTarget(connector, connector.open(timeout), () -> true);
         } catch (IOException | RuntimeException e) {
             connector.close();
             throw e;
@@ -81,7 +85,8 @@ public final class SshTarget extends ShellTarget implements AutoCloseable {
         Connector connector = new Connector(endpoint, timing);
         try {
             long deadline = System.nanoTime() + timeout.toNanos();
-            return new SshTarget(connector, connector.await(deadline, stillRunning, "the first connection"));
+            return new SshTarget(connector, connector.await(deadline, stillRunning, "the first connection"),
+                    stillRunning);
         } catch (IOException | InterruptedException | RuntimeException e) {
             connector.close();
             throw e;
@@ -135,12 +140,14 @@ public final class SshTarget extends ShellTarget implements AutoCloseable {
 
     /**
      * Schedules a reboot after the delay, waits for the connection to drop and for the machine to come
-     * back with a new boot id (reconnecting with the same endpoint, bounded by the reboot timeout).
+     * back with a new boot id (reconnecting with the same endpoint, bounded by the reboot timeout, and
+     * giving up early when the stillRunning given to {@link #awaitReachable} says the machine died, as
+     * QEMU started with -no-reboot does on a reboot).
      */
     @Override
     public RebootOutcome reboot(Duration delay) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + delay.toNanos() + rebootTimeout.toNanos();
-        ClientSession old = session;
+        ClientSession old = liveSession();
         String before = bootId(old);
         long seconds = Math.max(1, (delay.toMillis() + 999) / 1000);
         RemoteExec.Captured scheduled = RemoteExec.capture(old, endpoint,
@@ -152,7 +159,7 @@ public final class SshTarget extends ShellTarget implements AutoCloseable {
         LOG.info("Rebooting {} in {} s (boot id {})", endpoint, seconds, before);
         while (true) {
             waitUntilClosed(old, deadline);
-            ClientSession fresh = connector.await(deadline, () -> true, "the machine to come back from a reboot");
+            ClientSession fresh = connector.await(deadline, stillRunning, "the machine to come back from a reboot");
             String after;
             try {
                 after = bootId(fresh);

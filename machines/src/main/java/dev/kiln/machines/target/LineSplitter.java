@@ -6,12 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /** Turns a program's raw output into lines (UTF-8, without the line end) for an OutputListener. */
-final class LineSplitter extends OutputStream {
+public final class LineSplitter extends OutputStream {
 
     private final Consumer<String> sink;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
-    LineSplitter(Consumer<String> sink) {
+    public LineSplitter(Consumer<String> sink) {
         this.sink = sink;
     }
 

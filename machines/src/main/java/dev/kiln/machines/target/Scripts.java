@@ -42,13 +42,23 @@ final class Scripts {
             %G' -- "$1"
             """;
 
-    /** Prints type, size, mode, owner, group and path of each entry, every field ended by a NUL byte. */
+    /**
+     * Prints type, size, mode, owner, group and path of each entry, every field ended by a NUL byte.
+     * GNU find prints them itself; BusyBox find has no -printf, so each entry is stat'ed (slower).
+     */
     static final String LIST = """
             [ -d "$1" ] || { [ -e "$1" ] && exit 5; exit 3; }
-            if [ "$2" = recursive ]; then
-              exec find "$1" -mindepth 1 -printf '%y\\0%s\\0%m\\0%u\\0%g\\0%p\\0'
+            if [ "$2" = recursive ]; then set -- "$1"; else set -- "$1" -maxdepth 1; fi
+            if find / -maxdepth 0 -printf '' >/dev/null 2>&1; then
+              exec find "$@" -mindepth 1 -printf '%y\\0%s\\0%m\\0%u\\0%g\\0%p\\0'
             fi
-            exec find "$1" -mindepth 1 -maxdepth 1 -printf '%y\\0%s\\0%m\\0%u\\0%g\\0%p\\0'
+            exec find "$@" -mindepth 1 -exec sh -c '
+              entry() { printf "%s\\0%s\\0%s\\0%s\\0%s\\0%s\\0" "$t" "$1" "$2" "$3" "$4" "$p"; }
+              for p do
+                if [ -L "$p" ]; then t=l; elif [ -d "$p" ]; then t=d; elif [ -f "$p" ]; then t=f; else t=o; fi
+                s=$(stat -c "%s %a %U %G" -- "$p") || exit 1
+                entry $s
+              done' sh {} +
             """;
 
     static final String CREATE_FOLDERS = """
@@ -74,11 +84,11 @@ final class Scripts {
             if [ -e "$2" ] || [ -L "$2" ]; then [ "$3" = overwrite ] || exit 4; fi
             if [ -d "$1" ]; then
               mkdir -p -- "$2" || exit 1
-              exec cp -a -- "$1/." "$2"
+              exec cp -af -- "$1/." "$2"
             fi
             if [ -d "$2" ] && [ ! -L "$2" ]; then rmdir -- "$2" || exit 1; fi
             if [ -L "$2" ]; then rm -f -- "$2" || exit 1; fi
-            exec cp -a -- "$1" "$2"
+            exec cp -af -- "$1" "$2"
             """;
 
     static final String MOVE = """

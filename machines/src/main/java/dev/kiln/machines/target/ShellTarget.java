@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 
 /**
  * A Target whose every operation is a program run on the target: file operations use POSIX tools
- * there (cat, stat, find, mkdir -p, rm, cp -a, mv, chmod, chown, ln -s) through fixed {@code sh -c}
+ * there (cat, stat, find, mkdir -p, rm, cp -a, mv, chmod, chown, ln -s; GNU or BusyBox) through fixed {@code sh -c}
  * scripts with positional arguments (never paths spliced into a shell string). Subclasses only say
  * how to run an argument list there ({@link #execRaw}) and how to reboot.
  *

@@ -35,6 +35,22 @@ class RootTreesTest {
     }
 
     @Test
+    void aRegistrationOnAFolderThatWasReplacedSinceIsDropped() throws Exception {
+        Path layer = Files.createDirectories(dir.resolve("layer"));
+        Path base = Files.createDirectories(dir.resolve("rootfs"));
+        new RootTrees(dir.resolve("cache")).register("abc123", List.of(layer, base));
+
+        // A base image rebuild renames a new rootfs folder into the old one's place.
+        Path rebuilt = Files.createDirectories(dir.resolve("rootfs.new"));
+        Files.writeString(rebuilt.resolve("etc-os-release"), "newer");
+        Files.delete(base);
+        Files.move(rebuilt, base);
+
+        assertThatThrownBy(() -> new RootTrees(dir.resolve("cache")).lowerDirs(image("abc123", dir.resolve("gone.qcow2")),
+                log)).isInstanceOf(InstanceException.class).hasMessageContaining("has no registered root tree");
+    }
+
+    @Test
     void adoptingMovesTheLayerIntoTheCache() throws Exception {
         Path layer = Files.createDirectories(dir.resolve("capture/layer"));
         Files.writeString(layer.resolve("built"), "x");

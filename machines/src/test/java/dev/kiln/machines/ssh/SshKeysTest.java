@@ -1,6 +1,7 @@
 package dev.kiln.machines.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.toe.process.ProcessRunner;
 import dev.kiln.toe.target.ExecRequest;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +31,27 @@ class SshKeysTest {
                 .matches("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI[A-Za-z0-9+/]{43} kiln@build-1");
         assertThat(SshKeys.publicKeyLine(pair.getPublic(), null)).doesNotContain(" kiln");
         assertThat(SshKeys.generateEd25519().getPublic()).isNotEqualTo(pair.getPublic());
+    }
+
+    @Test
+    void keysReadBackFromTheirTextForms() throws Exception {
+        KeyPair pair = SshKeys.generateEd25519();
+        assertThat(SshKeys.parsePublicKeyLine(SshKeys.publicKeyLine(pair.getPublic(), "c") + "\n"))
+                .isEqualTo(pair.getPublic());
+        KeyPair back = SshKeys.parsePrivateKeyOpenSsh(SshKeys.privateKeyOpenSsh(pair));
+        assertThat(back.getPublic()).isEqualTo(pair.getPublic());
+        assertThat(verifies(pair.getPublic(), sign(back.getPrivate(), "data"), "data")).isTrue();
+        assertThatThrownBy(() -> SshKeys.parsePublicKeyLine("ssh-ed25519 not-base64"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not-base64");
+    }
+
+    @Test
+    void readsKeysThatSshKeygenWrote() throws Exception {
+        Path key = dir.resolve("made-by-ssh-keygen");
+        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "x", "-f", key.toString()));
+        KeyPair pair = SshKeys.parsePrivateKeyOpenSsh(Files.readString(key));
+        assertThat(SshKeys.parsePublicKeyLine(Files.readString(dir.resolve("made-by-ssh-keygen.pub"))))
+                .isEqualTo(pair.getPublic());
     }
 
     @Test
@@ -56,6 +79,20 @@ class SshKeysTest {
             command.add("echo logged in");
             assertThat(run(command)).containsExactly("logged in");
         }
+    }
+
+    private static byte[] sign(java.security.PrivateKey key, String data) throws Exception {
+        java.security.Signature s = java.security.Signature.getInstance("Ed25519", new BouncyCastleProvider());
+        s.initSign(key);
+        s.update(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return s.sign();
+    }
+
+    private static boolean verifies(java.security.PublicKey key, byte[] signature, String data) throws Exception {
+        java.security.Signature s = java.security.Signature.getInstance("Ed25519", new BouncyCastleProvider());
+        s.initVerify(key);
+        s.update(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return s.verify(signature);
     }
 
     private Path writeKey(String text) throws Exception {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -275,6 +276,20 @@ class SshTargetTest {
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("root@127.0.0.1:" + server.port)
                     .hasMessageContaining("reboot");
+        }
+    }
+
+    @Test
+    void rebootStopsWaitingWhenTheMachineDies() throws Exception {
+        server.rebootDownMillis = -1;
+        AtomicBoolean alive = new AtomicBoolean(true);
+        try (SshTarget target = SshTarget.awaitReachable(server.endpoint(CLIENT_KEY), TIMEOUT, alive::get)) {
+            CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS).execute(() -> alive.set(false));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> target.reboot(Duration.ZERO))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("stopped while waiting for the machine to come back from a reboot");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         }
     }
 

@@ -28,12 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ShellTargetTest {
 
+
     /** Runs every program on this host, the way a sandbox target runs them through nsenter. */
-    static final class HostShell extends ShellTarget {
+    static class HostShell extends ShellTarget {
         final List<List<String>> commands = new CopyOnWriteArrayList<>();
 
-        HostShell() {
-            super("the test host", Platform.LINUX);
+        HostShell(String description) {
+            super(description, Platform.LINUX);
         }
 
         @Override
@@ -49,10 +50,15 @@ class ShellTargetTest {
         }
     }
 
+    /** The target under test; a subclass runs the same tests with other tools. */
+    HostShell newTarget() {
+        return new HostShell("the test host");
+    }
+
     @TempDir
     Path dir;
 
-    final HostShell target = new HostShell();
+    final HostShell target = newTarget();
 
     private String p(String name) {
         return dir.resolve(name).toString();
@@ -309,7 +315,7 @@ class ShellTargetTest {
     void errorsNameThePathAndCarryTheToolsMessage() throws Exception {
         target.write(p("file"), bytes("x"), false);
         assertThatThrownBy(() -> target.read(p("missing"))).isInstanceOf(NoSuchFileException.class)
-                .hasMessageContaining(p("missing")).hasMessageContaining("the test host");
+                .hasMessageContaining(p("missing")).hasMessageContaining(target.description());
         assertThatThrownBy(() -> target.write(p("no/parent"), bytes("x"), false))
                 .isInstanceOf(NoSuchFileException.class).hasMessageContaining(p("no/parent"));
         assertThatThrownBy(() -> target.createFolders(p("file/sub")))

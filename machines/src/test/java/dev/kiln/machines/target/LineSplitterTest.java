@@ -1,4 +1,4 @@
-package dev.kiln.machines.sandbox;
+package dev.kiln.machines.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,89 @@
+package dev.kiln.cli;
+
+import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.machine.Instance;
+import dev.kiln.core.machine.InstanceBackend;
+import dev.kiln.core.machine.InstanceException;
+import dev.kiln.core.machine.InstanceRequest;
+import dev.kiln.core.machine.MachineImage;
+import dev.kiln.machines.Machines;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kiln images launch}: boot an image for a person to look around, until Ctrl-C. */
+@Command(name = "launch", mixinStandardHelpOptions = true,
+        description = "Boot a machine image (an ami- id, or a Kiln base image such as debian-12-x86) and print how"
+                + " to reach it; Ctrl-C terminates it.")
+final class LaunchCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "IMAGE", description = "ami-... from kiln images list, or debian-12-x86.")
+    String image;
+
+    @Option(names = "--instance-type", defaultValue = "t3.micro",
+            description = "An EC2 type for a QEMU VM, or kiln.sandbox (default: ${DEFAULT-VALUE}).")
+    String instanceType;
+
+    @Option(names = "--console", description = "Print the serial console (and Kiln's log) while it runs.")
+    boolean console;
+
+    @Option(names = "--region", defaultValue = "us-east-1", description = "Region (default: ${DEFAULT-VALUE}).")
+    String region;
+
+    @Mixin
+    DataOptions data;
+
+    @Override
+    public Integer call() throws Exception {
+        if (instanceType.equals("kiln.sandbox") == false) {
+            Prerequisites.ensure(Prerequisites.VM_BUILDS, System.err);
+        }
+        Machines machines = Machines.in(data.dataDir, Clock.systemUTC(), data.baseImages);
+        BuildLog log = BuildLog.discarding(Clock.systemUTC());
+        if (console) {
+            log.follow(System.err::println);
+        } else {
+            log.follow(line -> {
+                if (line.contains("[kiln]") && (line.contains("base image") || line.contains("warning"))) {
+                    System.err.println(line);
+                }
+            });
+        }
+        MachineImage machineImage = image.startsWith("ami-") ? ImagesCommand.find(data, region, image)
+                : machines.baseImage(image, region, log);
+        InstanceBackend backend = machines.backends().stream().filter(b -> b.serves(instanceType)).findFirst()
+                .orElseThrow(() -> new UserError("no backend runs instance type '" + instanceType
+                        + "': give an EC2 type such as t3.micro, or kiln.sandbox"));
+        byte[] id = new byte[9];
+        new SecureRandom().nextBytes(id);
+        String instanceId = "i-" + HexFormat.of().formatHex(id).substring(0, 17);
+        System.err.println("Launching " + instanceId + " (" + instanceType + ") from " + machineImage.imageId() + "...");
+        Instance instance;
+        try {
+            instance = backend.launch(new InstanceRequest(instanceId, machineImage, instanceType, null,
+                    machines.buildsFolder().resolve("launched").resolve(instanceId), Machines.READY_TIMEOUT), log);
+        } catch (InstanceException e) {
+            throw new UserError(e.getMessage(), ExitCodes.FAILED);
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            instance.close();
+            done.countDown();
+            try {
+                main.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        System.err.println(instanceId + " is running. Reach it with:\n  " + instance.howToConnect()
+                + "\nCtrl-C terminates it (nothing it wrote is kept).");
+        done.await();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
+import software.amazon.awssdk.services.imagebuilder.model.Image;
+import software.amazon.awssdk.services.imagebuilder.model.Platform;
+
+/**
+ * A Kiln server killed with SIGKILL in the middle of a VM build, then started again: the build
+ * instance's QEMU (in a session of its own, so it outlives the server) is found and killed, its files
+ * removed, and the image ends FAILED saying why. Runs the packaged {@code kiln.jar} as a real process.
+ */
+class ServerCrashIT {
+    private static final Path BASE_IMAGES = Path.of(System.getenv().getOrDefault("KILN_TEST_CACHE",
+            "/var/tmp/kiln-test-cache")).resolve("base-images");
+    private static final String SLOW = """
+            name: Slow
+            schemaVersion: 1.0
+            phases:
+              - name: build
+                steps:
+                  - name: Sleeps
+                    action: ExecuteBash
+                    inputs:
+                      commands: [sleep 600]
+            """;
+
+    @TempDir
+    Path data;
+    Process server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.destroyForcibly();
+        }
+    }
+
+    private Process startServer(int port) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return new ProcessBuilder(java, "-jar", Path.of("target/kiln.jar").toAbsolutePath().toString(), "server",
+                "--port", String.valueOf(port), "--data-dir", data.toString(), "--base-images", BASE_IMAGES.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(data.resolveSibling(data.getFileName() + "-server.log").toFile())
+                .start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private ImagebuilderClient client(int port) throws Exception {
+        Path credentials = data.resolve("credentials");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.exists(credentials) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(credentials)) {
+            p.load(in);
+        }
+        ImagebuilderClient api = ImagebuilderClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .region(Region.US_EAST_1).httpClientBuilder(ApacheHttpClient.builder())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        p.getProperty("aws_access_key_id"), p.getProperty("aws_secret_access_key"))))
+                .build();
+        while (System.nanoTime() < deadline) {
+            try {
+                api.listComponents(r -> { });
+                return api;
+            } catch (RuntimeException e) {
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("the server did not answer in 60 s");
+    }
+
+    private List<ProcessHandle> qemus() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system") && c.contains(data.toString()))
+                        .orElse(false))
+                .toList();
+    }
+
+    private String log(String arn) throws IOException {
+        Path log = dev.kiln.core.build.BuildFolders.log(data.resolve("builds"), arn);
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    @Test
+    void aServerKilledMidBuildCleansUpAndFailsTheImageWhenItStartsAgain() throws Exception {
+        int port = freePort();
+        server = startServer(port);
+        String arn;
+        try (ImagebuilderClient api = client(port)) {
+            String component = api.createComponent(r -> r.name("slow").semanticVersion("1.0.0")
+                    .platform(Platform.LINUX).data(SLOW)).componentBuildVersionArn();
+            String recipe = api.createImageRecipe(r -> r.name("crash").semanticVersion("1.0.0")
+                    .parentImage("arn:aws:imagebuilder:us-east-1:aws:image/debian-12-x86/x.x.x")
+                    .components(c -> c.componentArn(component))).imageRecipeArn();
+            String infra = api.createInfrastructureConfiguration(r -> r.name("crash").instanceProfileName("kiln")
+                    .instanceTypes("t3.micro")).infrastructureConfigurationArn();
+            arn = api.createImage(r -> r.imageRecipeArn(recipe).infrastructureConfigurationArn(infra))
+                    .imageBuildVersionArn();
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (!log(arn).contains("build/Sleeps") && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            assertThat(log(arn)).contains("build/Sleeps");
+        }
+        assertThat(qemus()).hasSize(1);
+
+        server.destroyForcibly().waitFor();
+        assertThat(qemus()).as("QEMU runs in its own session and outlives the killed server").hasSize(1);
+
+        server = startServer(port);
+        try (ImagebuilderClient api = client(port)) {
+            Image image = api.getImage(r -> r.imageBuildVersionArn(arn)).image();
+            assertThat(image.state().statusAsString()).isEqualTo("FAILED");
+            assertThat(image.state().reason()).contains("Kiln stopped while this image was BUILDING");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!qemus().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(qemus()).isEmpty();
+        try (Stream<Path> files = Files.walk(data.resolve("builds"))) {
+            assertThat(files.filter(p -> p.toString().contains("/instances/i-"))).isEmpty();
+        }
+    }
+}
