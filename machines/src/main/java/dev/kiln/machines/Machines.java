@@ -149,19 +149,9 @@ public final class Machines {
                 Files.writeString(cache, accelerator.name() + " " + boot + "\n");
                 return accelerator;
             } finally {
-                deleteTree(work);
+                HostFiles.deleteTree(work);
             }
         }
     }
 
-    private static void deleteTree(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (var paths = Files.walk(folder)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.machines.base;
 
+import dev.kiln.machines.HostFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.build.BuildLog;
@@ -86,7 +87,7 @@ final class BaseImageBuilder {
         HostPrograms.run(List.of(qemuImg, "convert", "-f", "raw", "-O", "qcow2", raw.toString(), disk.toString()),
                 DISK_TIMEOUT, log, "qemu-img");
         Files.delete(raw);
-        deleteTree(hooks);
+        HostFiles.deleteTree(hooks);
 
         ObjectNode meta = JSON.createObjectNode();
         meta.put("name", recipe.name());
@@ -94,7 +95,7 @@ final class BaseImageBuilder {
         meta.put("suite", recipe.suite());
         meta.put("mirror", mirror.archive());
         meta.put("disk", disk.getFileName().toString());
-        meta.put("diskSha256", sha256(disk));
+        meta.put("diskSha256", HostFiles.sha256(disk));
         meta.put("kernel", kernel.getFileName().toString());
         meta.put("initrd", initrd.getFileName().toString());
         if (haveVmlinux) {
@@ -163,39 +164,5 @@ final class BaseImageBuilder {
         return p.normalize();
     }
 
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a)
-                    throws IOException {
-                Files.delete(file);
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(d);
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-        });
-    }
 }

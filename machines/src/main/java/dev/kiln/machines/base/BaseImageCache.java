@@ -1,5 +1,6 @@
 package dev.kiln.machines.base;
 
+import dev.kiln.machines.HostFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.core.build.BuildLog;
@@ -155,9 +156,9 @@ public final class BaseImageCache {
                 Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(building, dir, StandardCopyOption.ATOMIC_MOVE);
-            BaseImageBuilder.deleteTree(old);
+            HostFiles.deleteTree(old);
         } finally {
-            BaseImageBuilder.deleteTree(building);
+            HostFiles.deleteTree(building);
         }
         return cached(recipe.name()).orElseThrow(() ->
                 new IOException("base image " + recipe.name() + " was built but is incomplete in " + folder));
@@ -169,7 +170,7 @@ public final class BaseImageCache {
             for (Path p : entries.toList()) {
                 String n = p.getFileName().toString();
                 if (n.startsWith("." + recipe.name() + ".build-") || n.startsWith("." + recipe.name() + ".old-")) {
-                    BaseImageBuilder.deleteTree(p);
+                    HostFiles.deleteTree(p);
                 }
             }
         }

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.ImageStore;
 import dev.kiln.core.machine.MachineImage;
+import dev.kiln.machines.HostFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -16,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -76,7 +74,7 @@ public final class FileImageStore implements ImageStore {
         }
         MachineImage image = new MachineImage(imageId, region, template.name(), template.description(),
                 template.ownerId(), template.architecture(), clock.instant(), "available",
-                template.rootVolumeSizeGiB(), template.tags(), disk, sha256(disk), boot, template.launchUserIds(),
+                template.rootVolumeSizeGiB(), template.tags(), disk, HostFiles.sha256(disk), boot, template.launchUserIds(),
                 template.publicLaunch());
         writeMetadata(image);
         return image;
@@ -197,22 +195,6 @@ public final class FileImageStore implements ImageStore {
         }
     }
 
-    static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] buffer = new byte[1 << 20];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
 
     private void writeMetadata(MachineImage image) throws IOException {
         ObjectNode json = JSON.createObjectNode();

@@ -1,5 +1,6 @@
 package dev.kiln.machines.qemu;
 
+import dev.kiln.machines.HostFiles;
 import dev.kiln.core.build.BuildLog;
 import dev.kiln.machines.base.Vmlinux;
 import java.io.IOException;
@@ -29,7 +30,7 @@ final class BootKernels {
         }
         Path folder = cacheFolder != null ? cacheFolder : workFolder;
         Files.createDirectories(folder);
-        Path vmlinux = folder.resolve(QemuInstance.sha256(kernel) + ".vmlinux");
+        Path vmlinux = folder.resolve(HostFiles.sha256(kernel) + ".vmlinux");
         if (Files.isRegularFile(vmlinux)) {
             return vmlinux;
         }

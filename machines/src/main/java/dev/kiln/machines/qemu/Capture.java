@@ -1,5 +1,6 @@
 package dev.kiln.machines.qemu;
 
+import dev.kiln.machines.HostFiles;
 import dev.kiln.core.build.BuildLog;
 import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.Instance.CapturedDisk;
@@ -108,8 +109,8 @@ final class Capture {
         }
         String kernel = out.get(0);
         String initrd = out.get(2);
-        boolean sameKernel = out.get(1).equals(QemuInstance.sha256(parent.kernel()));
-        boolean sameInitrd = parent.initrd() != null && out.get(3).equals(QemuInstance.sha256(parent.initrd()));
+        boolean sameKernel = out.get(1).equals(HostFiles.sha256(parent.kernel()));
+        boolean sameInitrd = parent.initrd() != null && out.get(3).equals(HostFiles.sha256(parent.initrd()));
         if (sameKernel && sameInitrd) {
             return parent;
         }

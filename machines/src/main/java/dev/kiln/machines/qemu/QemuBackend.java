@@ -1,5 +1,6 @@
 package dev.kiln.machines.qemu;
 
+import dev.kiln.machines.HostFiles;
 import dev.kiln.core.build.BuildLog;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceBackend;
@@ -101,7 +102,7 @@ public final class QemuBackend implements InstanceBackend {
                 }
             });
             try {
-                Trees.delete(folder);
+                HostFiles.deleteTree(folder);
                 log.info("orphan sweep: removed " + folder);
             } catch (IOException e) {
                 log.info("orphan sweep: cannot remove " + folder + ": " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.kiln.machines.qemu;
 
+import dev.kiln.machines.HostFiles;
 import dev.kiln.core.build.BuildLog;
 import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.Instance;
@@ -16,7 +17,6 @@ import dev.kiln.toe.target.OutputListener;
 import dev.kiln.toe.target.Target;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -403,7 +400,7 @@ final class QemuInstance implements Instance {
             log.info("instance " + request.instanceId() + ": while stopping: " + e);
         } finally {
             try {
-                Trees.delete(work);
+                HostFiles.deleteTree(work);
                 Files.deleteIfExists(qmpSocket);
             } catch (IOException | RuntimeException e) {
                 log.info("instance " + request.instanceId() + ": could not remove " + work + ": " + e.getMessage());
@@ -459,16 +456,4 @@ final class QemuInstance implements Instance {
         Files.writeString(file, content, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -7,14 +7,9 @@ import dev.kiln.toe.target.ExecResult;
 import dev.kiln.toe.target.OutputListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -180,34 +175,7 @@ final class Host {
             throw new IOException("not deleting " + folder + ": file systems are still mounted under it: "
                     + mountsUnder(folder));
         }
-        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null && !(e instanceof NoSuchFileException)) {
-                    throw e;
-                }
-                try {
-                    Files.deleteIfExists(dir);
-                } catch (DirectoryNotEmptyException race) {
-                    throw new IOException("cannot delete " + dir + ": something is still writing into it", race);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        dev.kiln.machines.HostFiles.deleteTree(folder);
     }
 
     /** Keeps the last lines of a program's output, for error messages and console tails. */
