@@ -88,6 +88,8 @@ public final class BuildOrchestrator {
         Instance testInstance = null;
         MachineImage output = null;
         boolean keepBuildInstance = false;
+        // Written only after cleanup: whoever sees the image FAILED finds nothing of the build left.
+        String failure = null;
         try {
             log.info("building " + arn);
             states.status(arn, "BUILDING");
@@ -118,18 +120,17 @@ public final class BuildOrchestrator {
             if (states.cancelled(arn)) {
                 log.info("cancelled by request; cleaning up");
             } else {
-                fail(arn, "Kiln stopped while building this image", log);
+                failure = "Kiln stopped while building this image";
             }
         } catch (BuildFailure | InstanceException e) {
-            String reason = e.getMessage();
+            failure = e.getMessage();
             if (buildInstance != null && plan != null && !plan.terminateInstanceOnFailure()) {
                 keepBuildInstance = true;
-                reason += "\nThe build instance " + buildInstance.instanceId() + " was kept running"
+                failure += "\nThe build instance " + buildInstance.instanceId() + " was kept running"
                         + " (terminateInstanceOnFailure is false); reach it with: " + buildInstance.howToConnect();
             }
-            fail(arn, reason, log);
         } catch (IOException | RuntimeException e) {
-            fail(arn, "Kiln failed while building this image: " + e, log);
+            failure = "Kiln failed while building this image: " + e;
         } finally {
             boolean interrupted = Thread.interrupted();
             close(testInstance, log);
@@ -142,6 +143,9 @@ public final class BuildOrchestrator {
                 deregister(output, log);
             }
             deleteQuietly(folder.resolve("capture"));
+            if (failure != null) {
+                fail(arn, failure, log);
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
