@@ -45,8 +45,10 @@ boot() {
   echo "no ssh after 180 s" >&2; exit 1
 }
 
+# poweroff [COMMANDS]: runs the commands and powers off in the same ssh call (after the clean-up,
+# root's key is gone and no new connection would get in), then waits for qemu to exit
 poweroff() {
-  "${ssh[@]}" 'systemctl poweroff --no-block' 2>/dev/null || true
+  "${ssh[@]}" "${1:+$1; }systemctl poweroff --no-block" 2>/dev/null || true
   wait "$qpid" 2>/dev/null || true
   qpid=""
 }
@@ -55,8 +57,7 @@ boot "$BASE/disk.qcow2"
 "${ssh[@]}" "echo 'Hello from a Kiln VM' > /etc/kiln-hello"
 "${ssh[@]}" 'uname -a; head -2 /etc/os-release'
 "${ssh[@]}" "grep -q Hello /etc/kiln-hello"
-"${ssh[@]}" 'rm -f /etc/ssh/ssh_host_* /root/.ssh/authorized_keys; apt-get clean; sync; fstrim -a' || true
-poweroff
+poweroff 'rm -f /etc/ssh/ssh_host_* /root/.ssh/authorized_keys; apt-get clean; sync; fstrim -a'
 qemu-img convert -O qcow2 "$work/root.qcow2" "$work/new.qcow2"
 sha256sum "$work/new.qcow2" >/dev/null     # Kiln records the image's checksum when it registers it
 boot "$work/new.qcow2"

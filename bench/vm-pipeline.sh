@@ -22,7 +22,7 @@ bench_time "$ROUNDS" 1 \
   kiln "./kiln build examples/build/vm.yaml --data-dir $BENCH_TMP/data --base-images $CACHE" \
   by-hand "bench/plain-vm-pipeline.sh"
 for n in kiln by-hand; do
-  echo "$n: median $((B_MEDIAN[$n] / 1000)) s (min $((B_MIN[$n] / 1000)), max $((B_MAX[$n] / 1000)); rounds ${B_TIMES[$n]} ms)"
+  echo "$n: median ${B_MEDIAN[$n]} ms (min ${B_MIN[$n]}, max ${B_MAX[$n]}; rounds ${B_TIMES[$n]})"
 done
 awk -v k="${B_MEDIAN[kiln]}" -v h="${B_MEDIAN[by-hand]}" 'BEGIN {printf "kiln / by hand = %.3f (target <= 1.15)\n", k / h}'
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
