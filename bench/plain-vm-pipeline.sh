@@ -8,19 +8,8 @@
 #   BASE=/var/tmp/kiln-test-cache/base-images/debian-12 bench/plain-vm-pipeline.sh
 set -euo pipefail
 BASE=${BASE:-/var/tmp/kiln-test-cache/base-images/debian-12}
-KARGS=$(sed -n 's/.*"kernelArgs" *: *"\([^"]*\)".*/\1/p' "$BASE/image.json")
-work=$(mktemp -d /var/tmp/kiln-plain-vm.XXXXXX)
-qpid=""
-cleanup() { [ -n "$qpid" ] && kill "$qpid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
-mkdir "$work/seed"
-ssh-keygen -q -t ed25519 -N '' -C kiln -f "$work/client"
-ssh-keygen -q -t ed25519 -N '' -C root@plain -f "$work/seed/ssh_host_ed25519_key"
-cp "$work/client.pub" "$work/seed/authorized_keys"
-echo i-00000000000plain > "$work/seed/hostname"
-echo i-00000000000plain > "$work/seed/instance-id"
-tar --format=ustar -C "$work/seed" -cf "$work/seed.tar" authorized_keys ssh_host_ed25519_key ssh_host_ed25519_key.pub hostname instance-id
+source "$(dirname "${BASH_SOURCE[0]}")/vm-lib.sh"
+vm_setup kiln-plain-vm i-00000000000plain
 
 # boot DISK: starts a VM on an overlay of DISK and waits until ssh answers; sets $ssh and $qpid
 boot() {

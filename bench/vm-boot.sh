@@ -23,20 +23,8 @@ for p in qemu-system-x86_64 qemu-img ssh ssh-keygen tar; do
   command -v "$p" >/dev/null || { echo "missing $p (Debian packages qemu-system-x86, qemu-utils, openssh-client, tar)" >&2; exit 1; }
 done
 [ -f "$BASE/disk.qcow2" ] || { echo "no base image in $BASE: run ./kiln base-images build debian-12 or the tests first" >&2; exit 1; }
-KARGS=$(sed -n 's/.*"kernelArgs" *: *"\([^"]*\)".*/\1/p' "$BASE/image.json")
-
-work=$(mktemp -d /var/tmp/kiln-vm-boot.XXXXXX)
-qpid=""
-cleanup() { [ -n "$qpid" ] && kill "$qpid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
-mkdir "$work/seed"
-ssh-keygen -q -t ed25519 -N '' -C kiln -f "$work/client"
-ssh-keygen -q -t ed25519 -N '' -C root@bench -f "$work/seed/ssh_host_ed25519_key"
-cp "$work/client.pub" "$work/seed/authorized_keys"
-echo i-0000000000bench0 > "$work/seed/hostname"
-echo i-0000000000bench0 > "$work/seed/instance-id"
-tar --format=ustar -C "$work/seed" -cf "$work/seed.tar" authorized_keys ssh_host_ed25519_key ssh_host_ed25519_key.pub hostname instance-id
+source "$(dirname "${BASH_SOURCE[0]}")/vm-lib.sh"
+vm_setup kiln-vm-boot i-0000000000bench0
 
 now() { date +%s.%N; }
 
