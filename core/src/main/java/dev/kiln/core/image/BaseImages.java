@@ -20,9 +20,9 @@ import java.util.List;
  *
  * <p>The version is the year and month of the Debian snapshot the image is built from, then a patch
  * number ({@value #VERSION}); a newer snapshot gets a newer version and both stay listed. This class
- * only records them: their contents (the disk image built from the Debian mirror, the container root
- * file system) are made and cached by the base-image builder in a later issue, which fills in
- * {@code outputResources}.
+ * only records them: their contents are made from the Debian mirror and cached by the machines
+ * module on first use ({@code Machines.baseImage}); the container root file system comes with
+ * container builds.
  */
 public final class BaseImages {
     /** The current version of every Kiln-managed base image. */

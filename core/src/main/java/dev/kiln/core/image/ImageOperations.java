@@ -25,7 +25,8 @@ import java.util.function.Function;
 /**
  * Images (build outputs) as records: CreateImage (a PENDING image build version, like a pipeline run
  * without a pipeline), GetImage, ListImages, ListImageBuildVersions, DeleteImage and
- * CancelImageCreation. Building them comes in a later issue.
+ * CancelImageCreation. The build worker ({@link dev.kiln.core.build.BuildQueue}) hears of starts,
+ * cancels and deletes through {@link ImageBuildEvents} and builds them.
  */
 public final class ImageOperations {
     public static final String TYPE = ImageBuilds.TYPE;
