@@ -230,6 +230,11 @@ final class ImagesCommand implements Runnable {
         }
 
         private static long print(Path log, long offset) throws IOException {
+            return print(log, offset, System.out);
+        }
+
+        /** Prints what a log file holds past an offset; answers the new offset. */
+        static long print(Path log, long offset, java.io.PrintStream out) throws IOException {
             if (!Files.exists(log)) {
                 return offset;
             }
@@ -241,8 +246,8 @@ final class ImagesCommand implements Runnable {
                 byte[] bytes = new byte[(int) Math.min(length - offset, 1 << 24)];
                 f.seek(offset);
                 f.readFully(bytes);
-                System.out.print(new String(bytes, StandardCharsets.UTF_8));
-                System.out.flush();
+                out.print(new String(bytes, StandardCharsets.UTF_8));
+                out.flush();
                 return offset + bytes.length;
             }
         }

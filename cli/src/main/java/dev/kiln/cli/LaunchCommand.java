@@ -7,9 +7,7 @@ import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.InstanceRequest;
 import dev.kiln.core.machine.MachineImage;
 import dev.kiln.machines.Machines;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -59,9 +57,7 @@ final class LaunchCommand implements Callable<Integer> {
         InstanceBackend backend = machines.backends().stream().filter(b -> b.serves(instanceType)).findFirst()
                 .orElseThrow(() -> new UserError("no backend runs instance type '" + instanceType
                         + "': give an EC2 type such as t3.micro, or kiln.sandbox"));
-        byte[] id = new byte[9];
-        new SecureRandom().nextBytes(id);
-        String instanceId = "i-" + HexFormat.of().formatHex(id).substring(0, 17);
+        String instanceId = InstanceRequest.newInstanceId();
         System.err.println("Launching " + instanceId + " (" + instanceType + ") from " + machineImage.imageId() + "...");
         Instance instance;
         try {

@@ -1,10 +1,10 @@
 package dev.kiln.cli;
 
+import dev.kiln.machines.base.HostPrograms;
 import dev.kiln.toe.process.ProcessRunner;
 import dev.kiln.toe.target.ExecRequest;
 import dev.kiln.toe.target.ExecResult;
 import dev.kiln.toe.target.OutputListener;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -37,7 +37,7 @@ final class Prerequisites {
     static void ensure(Map<String, String> programs, PrintStream out) {
         List<String> missing = new ArrayList<>();
         programs.forEach((program, pkg) -> {
-            if (!onPath(program) && !missing.contains(pkg)) {
+            if (HostPrograms.find(program).isEmpty() && !missing.contains(pkg)) {
                 missing.add(pkg);
             }
         });
@@ -82,15 +82,5 @@ final class Prerequisites {
             throw new UserError(String.join(" ", command) + " failed:\n"
                     + text.substring(Math.max(0, text.length() - 2000)), ExitCodes.FAILED);
         }
-    }
-
-    static boolean onPath(String program) {
-        String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        for (String dir : (path + ":/usr/sbin:/sbin").split(":")) {
-            if (!dir.isEmpty() && new File(dir, program).canExecute()) {
-                return true;
-            }
-        }
-        return false;
     }
 }

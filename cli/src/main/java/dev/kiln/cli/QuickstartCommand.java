@@ -156,7 +156,7 @@ final class QuickstartCommand implements Callable<Integer> {
         Image image;
         while (true) {
             image = api.getImage(r -> r.imageBuildVersionArn(arn)).image();
-            offset = tail(log, offset);
+            offset = ImagesCommand.Logs.print(log, offset, System.err);
             String now = image.state().statusAsString();
             if (!now.equals(status)) {
                 phases.merge(status, Duration.between(since, Instant.now()), Duration::plus);
@@ -170,7 +170,7 @@ final class QuickstartCommand implements Callable<Integer> {
             }
             Thread.sleep(500);
         }
-        tail(log, offset);
+        ImagesCommand.Logs.print(log, offset, System.err);
         List<String> parts = new ArrayList<>();
         phases.forEach((phase, d) -> parts.add(phase + " " + seconds(d)));
         System.err.println("\nWhere the time went (" + seconds(Duration.between(start, Instant.now()))
@@ -209,17 +209,6 @@ final class QuickstartCommand implements Callable<Integer> {
 
     private Path log(String arn) {
         return dev.kiln.core.build.BuildFolders.log(data.dataDir.toAbsolutePath().resolve("builds"), arn);
-    }
-
-    private static long tail(Path log, long offset) throws IOException {
-        if (!Files.exists(log)) {
-            return offset;
-        }
-        byte[] all = Files.readAllBytes(log);
-        if (all.length > offset) {
-            System.err.print(new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8));
-        }
-        return all.length;
     }
 
     private static void say(String text) {

@@ -12,7 +12,6 @@ import dev.kiln.machines.base.BaseImageCache;
 import dev.kiln.machines.image.FileImageStore;
 import dev.kiln.machines.qemu.Accelerator;
 import dev.kiln.machines.qemu.QemuBackend;
-import dev.kiln.machines.qemu.InstanceSizes;
 import dev.kiln.machines.sandbox.RootTrees;
 import dev.kiln.machines.sandbox.SandboxBackend;
 import java.io.IOException;
@@ -106,11 +105,13 @@ public final class Machines {
      * failing KVM probe costs its whole timeout.
      */
     private final class VmBackend implements InstanceBackend {
+        /** Answers what needs no accelerator: which types it serves, and the orphan sweep. */
+        private final QemuBackend unprobed = new QemuBackend(Accelerator.TCG, buildsFolder());
         private volatile QemuBackend qemu;
 
         @Override
         public boolean serves(String instanceType) {
-            return !SandboxBackend.INSTANCE_TYPE.equals(instanceType) && InstanceSizes.isKnown(instanceType);
+            return unprobed.serves(instanceType);
         }
 
         @Override
@@ -120,7 +121,7 @@ public final class Machines {
 
         @Override
         public void sweepOrphans(BuildLog log) {
-            new QemuBackend(Accelerator.TCG, buildsFolder()).sweepOrphans(log);
+            unprobed.sweepOrphans(log);
         }
 
         synchronized QemuBackend qemu(BuildLog log) throws IOException, InterruptedException {

@@ -6,13 +6,9 @@ import dev.kiln.core.machine.InstanceRequest;
 import dev.kiln.core.machine.MachineImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /** Launches a build or test instance of an image on the backend that serves the plan's instance type. */
 final class LaunchInstanceStep {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final BuildEnvironment env;
 
     LaunchInstanceStep(BuildEnvironment env) {
@@ -30,18 +26,12 @@ final class LaunchInstanceStep {
                 .findFirst()
                 .orElseThrow(() -> new BuildFailure("no instance backend serves the instance type "
                         + plan.instanceType()));
-        String instanceId = newInstanceId();
+        String instanceId = InstanceRequest.newInstanceId();
         log.info("launching " + purpose + " instance " + instanceId + " (" + plan.instanceType() + ") from "
                 + image.imageId());
         Instance instance = backend.launch(new InstanceRequest(instanceId, image, plan.instanceType(), userData,
                 buildFolder.resolve("instances").resolve(instanceId), env.readyTimeout()), log);
         log.info(purpose + " instance " + instanceId + " is reachable");
         return instance;
-    }
-
-    static String newInstanceId() {
-        byte[] bytes = new byte[9];
-        RANDOM.nextBytes(bytes);
-        return "i-" + HexFormat.of().formatHex(bytes).substring(0, 17);
     }
 }

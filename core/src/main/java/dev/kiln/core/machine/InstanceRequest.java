@@ -1,7 +1,9 @@
 package dev.kiln.core.machine;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 
 /**
  * What to launch: an instance of an image, of a type, for a build.
@@ -15,4 +17,12 @@ import java.time.Duration;
  */
 public record InstanceRequest(String instanceId, MachineImage image, String instanceType, String userData,
                               Path workFolder, Duration readyTimeout) {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A fresh instance id: {@code i-} and 17 random hex digits, as EC2's. */
+    public static String newInstanceId() {
+        byte[] bytes = new byte[9];
+        RANDOM.nextBytes(bytes);
+        return "i-" + HexFormat.of().formatHex(bytes).substring(0, 17);
+    }
 }

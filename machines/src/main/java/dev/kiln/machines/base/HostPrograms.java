@@ -30,6 +30,12 @@ public final class HostPrograms {
      * @throws IOException naming the Debian package to install when the program is not there
      */
     public static Path require(String program, String debianPackage) throws IOException {
+        return find(program).orElseThrow(() -> new IOException(program + " is not installed: install the Debian"
+                + " package " + debianPackage + " (apt-get install " + debianPackage + ")"));
+    }
+
+    /** The program's path on the PATH (and the sbin folders, which root's PATH may lack), if it is there. */
+    public static java.util.Optional<Path> find(String program) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         for (String dir : (path + ":/usr/sbin:/sbin:/usr/bin:/bin").split(File.pathSeparator)) {
             if (dir.isEmpty()) {
@@ -37,11 +43,10 @@ public final class HostPrograms {
             }
             Path p = Path.of(dir, program);
             if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-                return p;
+                return java.util.Optional.of(p);
             }
         }
-        throw new IOException(program + " is not installed: install the Debian package " + debianPackage
-                + " (apt-get install " + debianPackage + ")");
+        return java.util.Optional.empty();
     }
 
     /**
