@@ -1,5 +1,7 @@
 package dev.kiln.core.build;
 
+import dev.kiln.core.container.ContainerEngine;
+import dev.kiln.core.container.ContainerRegistries;
 import dev.kiln.core.machine.ImageStore;
 import dev.kiln.core.machine.InstanceBackend;
 import java.nio.file.Path;
@@ -9,12 +11,20 @@ import java.util.List;
 
 /**
  * Where builds run: the image store, the instance backends (the first that serves an instance type
- * launches it), Kiln-managed base images, the folder builds keep their logs and instances in, and
- * how long an instance may take to become reachable.
+ * launches it), Kiln-managed base images, the folder builds keep their logs and instances in, how
+ * long an instance may take to become reachable, and for container recipes the container engine and
+ * each region's registry (null where container builds are not wired).
  */
 public record BuildEnvironment(ImageStore images, List<InstanceBackend> backends, BaseImageSource baseImages,
-                               Path buildsFolder, Clock clock, Duration readyTimeout) {
+                               Path buildsFolder, Clock clock, Duration readyTimeout, ContainerEngine containers,
+                               ContainerRegistries registries) {
     public BuildEnvironment {
         backends = List.copyOf(backends);
+    }
+
+    /** An environment for machine images only. */
+    public BuildEnvironment(ImageStore images, List<InstanceBackend> backends, BaseImageSource baseImages,
+                            Path buildsFolder, Clock clock, Duration readyTimeout) {
+        this(images, backends, baseImages, buildsFolder, clock, readyTimeout, null, null);
     }
 }

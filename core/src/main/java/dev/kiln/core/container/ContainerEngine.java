@@ -1,0 +1,44 @@
+package dev.kiln.core.container;
+
+import dev.kiln.core.build.BuildLog;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Builds container images without a daemon, in storage of Kiln's own. Images are named by a local id,
+ * a local tag or a registry reference; a reference is pulled when it is missing or newer in its
+ * registry. Failures are {@link dev.kiln.core.build.BuildFailure}s that say what failed and end with
+ * the engine's last output lines; every output line also goes to the build log.
+ */
+public interface ContainerEngine {
+
+    /**
+     * Builds a Dockerfile with its full meaning (FROM, RUN, COPY from the context folder, ENV, WORKDIR,
+     * USER, LABEL, EXPOSE, CMD, ENTRYPOINT...).
+     *
+     * @param tag a local tag for the result, e.g. {@code localhost/kiln-build/<id>:base}
+     * @return the new image's id
+     */
+    String buildDockerfile(String dockerfile, Path contextFolder, String tag, BuildLog log)
+            throws IOException, InterruptedException;
+
+    /**
+     * A working container from an image.
+     *
+     * @param name unique, starting with {@code kiln-}
+     */
+    WorkingContainer from(String image, String name, BuildLog log) throws IOException, InterruptedException;
+
+    /**
+     * Pushes a local image to a registry reference ({@code host/repository:tag}).
+     *
+     * @return the digest of the pushed manifest, {@code sha256:...}
+     */
+    String push(String image, String reference, BuildLog log) throws IOException, InterruptedException;
+
+    /** Removes a local image (by id or tag) if it is there; never throws. */
+    void removeImage(String image, BuildLog log);
+
+    /** Removes the {@code kiln-*} containers and {@code localhost/kiln-build/*} images a crashed Kiln left. */
+    void sweepOrphans(BuildLog log);
+}
