@@ -64,6 +64,16 @@ public abstract class ShellTarget implements Target {
             throws IOException, InterruptedException;
 
     /**
+     * Runs a component's program ({@link #exec}) with the same contract as {@link #execRaw}, which it
+     * calls unless a target runs programs differently from its file scripts (a container runs them
+     * as its image says, while file scripts may take a cheaper way in).
+     */
+    protected ExecResult execProgram(List<String> argv, InputStream stdin, OutputStream stdout, OutputStream stderr,
+                                     Duration timeout) throws IOException, InterruptedException {
+        return execRaw(argv, stdin, stdout, stderr, timeout);
+    }
+
+    /**
      * Runs a program on this host with raw streams, in a session of its own, its whole process tree
      * killed on timeout or interruption: the building block for targets reached through a host
      * program (nsenter into a sandbox, a container runtime's exec).
@@ -110,7 +120,7 @@ public abstract class ShellTarget implements Target {
         });
         ExecResult result;
         try {
-            result = execRaw(argv, null, out, err, request.timeout());
+            result = execProgram(argv, null, out, err, request.timeout());
         } finally {
             out.close();
             err.close();
