@@ -1,0 +1,74 @@
+package dev.kiln.machines.container;
+
+import dev.kiln.core.build.BuildFailure;
+import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.container.WorkingContainer;
+import dev.kiln.toe.target.Target;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A buildah working container, mounted for its target's file operations until it is closed. */
+final class BuildahContainer implements WorkingContainer {
+
+    private final Buildah buildah;
+    private final String name;
+    private final ContainerTarget target;
+    private final BuildLog log;
+    private boolean closed;
+
+    BuildahContainer(Buildah buildah, String name, ContainerTarget target, BuildLog log) {
+        this.buildah = buildah;
+        this.name = name;
+        this.target = target;
+        this.log = log;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Target target() {
+        return target;
+    }
+
+    @Override
+    public String commit(String tag, BuildLog log) throws IOException, InterruptedException {
+        try {
+            target.removeWorkFolder();
+        } catch (IOException e) {
+            throw new BuildFailure("could not remove Kiln's work folder from the container " + name
+                    + " before committing it: " + e.getMessage(), e);
+        }
+        Path work = Files.createTempDirectory("kiln-commit-");
+        try {
+            Path iid = work.resolve("image-id");
+            log.info("committing the container " + name + " as " + tag);
+            buildah.run(List.of("commit", "--format", "oci", "--iidfile", iid.toString(), "-q", name, tag),
+                    BuildahEngine.COMMIT_TIMEOUT, log, true, "could not commit the container " + name + " as " + tag);
+            return BuildahEngine.imageId(iid);
+        } finally {
+            BuildahEngine.deleteTree(work);
+        }
+    }
+
+    /** Unmounts and removes the container; a failure is logged and left to the start-up sweep. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        buildah.runQuietly(List.of("unmount", name), BuildahEngine.SHORT_TIMEOUT, log,
+                "unmount the container " + name);
+        if (buildah.runQuietly(List.of("rm", name), BuildahEngine.SHORT_TIMEOUT, log,
+                "remove the container " + name)) {
+            log.info("removed the working container " + name);
+        }
+    }
+}

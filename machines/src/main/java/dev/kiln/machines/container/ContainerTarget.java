@@ -1,0 +1,128 @@
+package dev.kiln.machines.container;
+
+import dev.kiln.core.build.BuildLog;
+import dev.kiln.machines.target.ShellTarget;
+import dev.kiln.toe.target.ExecResult;
+import dev.kiln.toe.target.Platform;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A working container seen by components. Their programs run through {@code buildah run}, so they see
+ * the image's environment, user and working folder as a Dockerfile RUN line would, with the host's
+ * network. The file scripts behind read, write, stat, list... run as root through chroot on the
+ * container's mount point instead: the same file system (writes show in buildah run and in the
+ * commit), about 2 ms a call instead of buildah run's 150.
+ */
+final class ContainerTarget extends ShellTarget {
+
+    /**
+     * $1 mount, $2 env, $3 chroot, $4 the container's root, then the command. Run in a mount namespace
+     * of its own, so the host's /dev (read-only: nothing may land in the image's /dev) is seen only
+     * by this call; {@code >/dev/null} in a script must not create a file in the image. A /dev that
+     * is missing or a symlink is left alone. The environment is cleared so that the host's locale and
+     * variables do not reach the image's tools.
+     */
+    static final String CHROOT = """
+            mount=$1; env=$2; chroot=$3; root=$4; shift 4
+            if [ -d "$root/dev" ] && [ ! -L "$root/dev" ]; then
+              "$mount" --bind /dev "$root/dev" && "$mount" -o remount,bind,ro "$root/dev" || exit 125
+            fi
+            exec "$env" -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C \\
+              "$chroot" "$root" "$@"
+            """;
+
+    private final Buildah buildah;
+    private final HostTools host;
+    private final String name;
+    private final Path root;
+    private final String user;
+    private final BuildLog log;
+    private String ownedWorkFolder;
+
+    /**
+     * @param root the container's mount point
+     * @param user the image's USER ("" for root): the work folder is given to it, so that the scripts
+     *             components write there can be read by their programs
+     */
+    ContainerTarget(Buildah buildah, HostTools host, String name, Path root, String user, BuildLog log) {
+        super("container " + name, Platform.LINUX);
+        this.buildah = buildah;
+        this.host = host;
+        this.name = name;
+        this.root = root;
+        this.user = user == null ? "" : user.strip();
+        this.log = log;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    @Override
+    protected ExecResult execRaw(List<String> argv, InputStream stdin, OutputStream stdout, OutputStream stderr,
+                                 Duration timeout) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(host.unshare().toString(), "--mount", "--propagation",
+                "private", "--", host.sh().toString(), "-c", CHROOT, "sh", host.mount().toString(),
+                host.env().toString(), host.chroot().toString(), root.toString()));
+        command.addAll(argv);
+        return execOnHost(command, stdin, stdout, stderr, timeout);
+    }
+
+    @Override
+    protected ExecResult execProgram(List<String> argv, InputStream stdin, OutputStream stdout, OutputStream stderr,
+                                     Duration timeout) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("run", "--isolation", "chroot", "--network", "host", name,
+                "--"));
+        args.addAll(argv);
+        return execOnHost(buildah.command(args), stdin, stdout, stderr, timeout);
+    }
+
+    @Override
+    public String workFolder() throws IOException {
+        synchronized (this) {
+            String folder = super.workFolder();
+            if (!folder.equals(ownedWorkFolder)) {
+                if (!isRoot(user)) {
+                    int colon = user.indexOf(':');
+                    setOwner(folder, colon < 0 ? user : user.substring(0, colon),
+                            colon < 0 ? null : user.substring(colon + 1), false);
+                }
+                ownedWorkFolder = folder;
+            }
+            return folder;
+        }
+    }
+
+    /**
+     * Deletes the work folder before a commit, so that the engine's files do not end up in the image;
+     * the next {@link #workFolder()} makes it again.
+     */
+    void removeWorkFolder() throws IOException {
+        synchronized (this) {
+            if (ownedWorkFolder != null) {
+                delete(ownedWorkFolder, true);
+                ownedWorkFolder = null;
+                workFolderMayHaveVanished();
+            }
+        }
+    }
+
+    /** No kernel and no service manager: nothing runs between programs, so there is nothing to restart. */
+    @Override
+    public RebootOutcome reboot(Duration delay) {
+        log.info("reboot asked for in " + description() + ": a container has no kernel or services to restart;"
+                + " its files stay and the run goes on at once");
+        return RebootOutcome.RESUMED;
+    }
+
+    private static boolean isRoot(String user) {
+        String u = user.contains(":") ? user.substring(0, user.indexOf(':')) : user;
+        return u.isEmpty() || u.equals("root") || u.equals("0");
+    }
+}

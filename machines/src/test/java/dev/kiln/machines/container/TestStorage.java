@@ -1,0 +1,100 @@
+package dev.kiln.machines.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.core.build.BuildLog;
+import dev.kiln.machines.base.HostPrograms;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An engine on storage of its own in a test folder, and its complete removal: containers unmounted
+ * and removed, images removed, the driver's mount released, the folder deleted.
+ */
+final class TestStorage implements AutoCloseable {
+
+    final Path folder;
+    final BuildahEngine engine;
+    final List<String> logLines = new CopyOnWriteArrayList<>();
+    final BuildLog log;
+
+    TestStorage(Path folder) {
+        this(folder, Map.of());
+    }
+
+    TestStorage(Path folder, Map<String, String> environment) {
+        this.folder = folder;
+        this.engine = new BuildahEngine(folder.resolve("storage"), folder.resolve("run"), environment);
+        this.log = BuildLog.discarding(Clock.systemUTC()).follow(logLines::add);
+    }
+
+    /** buildah on this storage, for checks the engine does not offer; fails on a non-zero exit. */
+    String buildah(String... args) throws Exception {
+        Buildah.Output out = buildahCli().runUnchecked(List.of(args), BuildahEngine.SHORT_TIMEOUT, null, false);
+        assertThat(out.result().exitCode()).as("buildah %s: %s", List.of(args), out.tail()).isZero();
+        return out.stdoutText();
+    }
+
+    Buildah buildahCli() throws Exception {
+        return new Buildah(HostPrograms.require("buildah", "buildah"), Path.of("/usr/bin/env"),
+                folder.resolve("storage"), folder.resolve("run"), engine.storageDriver(log), Map.of());
+    }
+
+    List<String> containerNames() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (var c : new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                orEmptyArray(buildah("containers", "--all", "--json")))) {
+            names.add(c.path("containername").asText());
+        }
+        return names;
+    }
+
+    List<String> imageNames() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (var i : new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                orEmptyArray(buildah("images", "--all", "--json")))) {
+            i.path("names").forEach(n -> names.add(n.asText()));
+        }
+        return names;
+    }
+
+    private static String orEmptyArray(String json) {
+        return json.isBlank() ? "[]" : json;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (Files.isDirectory(folder.resolve("storage"))) {
+            Buildah cli = buildahCli();
+            cli.runQuietly(List.of("unmount", "--all"), BuildahEngine.SHORT_TIMEOUT, null, "unmount");
+            cli.runQuietly(List.of("rm", "--all"), BuildahEngine.SHORT_TIMEOUT, null, "rm");
+            cli.runQuietly(List.of("rmi", "--all", "--force"), BuildahEngine.SHORT_TIMEOUT, null, "rmi");
+        }
+        engine.close();
+        List<String> left = mountsUnder(folder);
+        java.util.Collections.reverse(left);
+        for (String m : left) {
+            HostMounts.unmount(Path.of("/usr/bin/umount"), Path.of(m));
+        }
+        assertThat(mountsUnder(folder)).as("mounts left under " + folder).isEmpty();
+        BuildahEngine.deleteTree(folder);
+    }
+
+    static List<String> mountsUnder(Path folder) throws IOException {
+        String prefix = folder.toAbsolutePath().normalize() + "/";
+        List<String> mounts = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String point = HostMounts.unescape(line.split(" ")[4]);
+            if (point.startsWith(prefix)) {
+                mounts.add(point);
+            }
+        }
+        return mounts;
+    }
+}
