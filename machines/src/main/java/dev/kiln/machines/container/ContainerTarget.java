@@ -80,7 +80,10 @@ final class ContainerTarget extends ShellTarget {
         List<String> args = new ArrayList<>(List.of("run", "--isolation", "chroot", "--network", "host", name,
                 "--"));
         args.addAll(argv);
-        return execOnHost(buildah.command(args), stdin, stdout, stderr, timeout);
+        RunTrailerFilter filtered = new RunTrailerFilter(stderr);
+        ExecResult result = execOnHost(buildah.command(args), stdin, stdout, filtered, timeout);
+        filtered.finish(!result.succeeded());
+        return result;
     }
 
     @Override

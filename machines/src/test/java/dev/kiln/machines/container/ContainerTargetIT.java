@@ -1,0 +1,208 @@
+package dev.kiln.machines.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.core.container.WorkingContainer;
+import dev.kiln.toe.run.DocumentInput;
+import dev.kiln.toe.run.RunListener;
+import dev.kiln.toe.run.RunRequest;
+import dev.kiln.toe.run.RunSummary;
+import dev.kiln.toe.run.ToeRunner;
+import dev.kiln.toe.target.ExecRequest;
+import dev.kiln.toe.target.ExecResult;
+import dev.kiln.toe.target.FileInfo;
+import dev.kiln.toe.target.OutputListener;
+import dev.kiln.toe.target.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The component engine's view of a working container: programs as a Dockerfile RUN line would run
+ * them (the image's ENV, WORKDIR and USER), files through the container's mount.
+ */
+class ContainerTargetIT {
+
+    @TempDir
+    static Path shared;
+    private static TestRegistry registry;
+    private static String busybox;
+
+    @TempDir
+    Path dir;
+    private TestStorage storage;
+    private WorkingContainer container;
+    private Target target;
+
+    @BeforeAll
+    static void startRegistry() throws Exception {
+        registry = TestRegistry.start(shared.resolve("registry"));
+        busybox = BusyboxImage.push(registry, shared.resolve("busybox"));
+    }
+
+    @AfterAll
+    static void stopRegistry() throws Exception {
+        registry.close();
+    }
+
+    @BeforeEach
+    void workingContainer() throws Exception {
+        storage = new TestStorage(dir.resolve("storage"));
+        String image = storage.engine.buildDockerfile("""
+                FROM %s
+                ENV GREETING=hi
+                WORKDIR /srv/app
+                RUN chown app:app /srv/app
+                USER app
+                """.formatted(busybox), Files.createDirectories(dir.resolve("context")),
+                "localhost/kiln-build/target:1", storage.log);
+        container = storage.engine.from(image, "kiln-target", storage.log);
+        target = container.target();
+    }
+
+    @AfterEach
+    void remove() throws Exception {
+        container.close();
+        storage.close();
+    }
+
+    @Test
+    void runsProgramsWithTheImagesEnvironmentFolderAndUser() throws Exception {
+        List<String> out = new CopyOnWriteArrayList<>();
+        ExecResult result = target.exec(ExecRequest.of(List.of("sh", "-c", "pwd; echo $GREETING; id -un"),
+                Duration.ofSeconds(30)), lines(out));
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(out).containsExactly("/srv/app", "hi", "app");
+    }
+
+    @Test
+    void runsProgramsWithTheRequestsEnvironmentAndFolder() throws Exception {
+        List<String> out = new CopyOnWriteArrayList<>();
+        ExecResult result = target.exec(new ExecRequest(List.of("sh", "-c", "pwd; echo $GREETING; exit 7"),
+                Map.of("GREETING", "hello"), "/tmp", Duration.ofSeconds(30)), lines(out));
+
+        assertThat(result.exitCode()).isEqualTo(7);
+        assertThat(out).containsExactly("/tmp", "hello");
+    }
+
+    @Test
+    void readsWritesAndListsFilesThatProgramsSee() throws Exception {
+        byte[] data = {0, 1, (byte) 0xff, '\r', '\n'};
+        target.createFolders("/srv/data/deep");
+        target.write("/srv/data/bytes", data, false);
+        target.write("/srv/data/bytes", new byte[] {'x'}, true);
+        target.copy("/srv/data/bytes", "/srv/data/deep/copy", false);
+        target.createSymlink("/srv/data/link", "bytes", false);
+
+        assertThat(target.read("/srv/data/bytes")).containsExactly(0, 1, 0xff, '\r', '\n', 'x');
+        assertThat(target.stat("/srv/data/bytes")).get().extracting(FileInfo::size, FileInfo::owner)
+                .containsExactly(6L, "root");
+        assertThat(target.list("/srv/data", true)).extracting(FileInfo::path)
+                .containsExactlyInAnyOrder("/srv/data/bytes", "/srv/data/deep", "/srv/data/deep/copy", "/srv/data/link");
+        List<String> out = new CopyOnWriteArrayList<>();
+        target.exec(ExecRequest.of(List.of("wc", "-c", "/srv/data/link"), Duration.ofSeconds(30)), lines(out));
+        assertThat(out).containsExactly("6 /srv/data/link");
+
+        target.delete("/srv/data", true);
+        assertThat(target.stat("/srv/data")).isEmpty();
+    }
+
+    @Test
+    void seesWhatProgramsWrote() throws Exception {
+        target.exec(ExecRequest.of(List.of("sh", "-c", "echo from a program > /tmp/made"), Duration.ofSeconds(30)),
+                OutputListener.NONE);
+
+        assertThat(target.read("/tmp/made")).asString().isEqualTo("from a program\n");
+        assertThat(target.stat("/tmp/made")).get().extracting(FileInfo::owner).isEqualTo("app");
+    }
+
+    @Test
+    void fileScriptsLeaveNothingInTheImagesDev() throws Exception {
+        target.list("/srv", false);
+        target.write("/tmp/x", new byte[0], false);
+
+        try (var entries = Files.list(((ContainerTarget) target).root().resolve("dev"))) {
+            assertThat(entries).isEmpty();
+        }
+    }
+
+    @Test
+    void givesTheWorkFolderToTheImagesUser() throws Exception {
+        String folder = target.workFolder();
+
+        assertThat(target.stat(folder)).get().extracting(FileInfo::owner, FileInfo::isFolder)
+                .containsExactly("app", true);
+    }
+
+    @Test
+    void aRebootResumesAtOnce() throws Exception {
+        target.write("/tmp/kept", "kept".getBytes(), false);
+        Instant start = Instant.now();
+
+        assertThat(target.reboot(Duration.ofMinutes(5))).isEqualTo(Target.RebootOutcome.RESUMED);
+
+        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(1));
+        assertThat(target.read("/tmp/kept")).asString().isEqualTo("kept");
+        assertThat(storage.logLines).anyMatch(l -> l.contains("reboot asked for in container kiln-target"));
+    }
+
+    @Test
+    void runsAComponentDocument() throws Exception {
+        String yaml = """
+                schemaVersion: 1.0
+                phases:
+                  - name: build
+                    steps:
+                      - name: Write
+                        action: ExecuteBash
+                        inputs:
+                          commands:
+                            - echo "building as $(id -un) in $PWD with $GREETING"
+                            - echo made > /srv/app/component.txt
+                      - name: Reboot
+                        action: Reboot
+                      - name: Check
+                        action: ExecuteBash
+                        inputs:
+                          commands:
+                            - cat /srv/app/component.txt
+                """;
+        List<String> output = new CopyOnWriteArrayList<>();
+        RunSummary summary = new ToeRunner(target, new RunListener() {
+            @Override
+            public void stepOutput(String line, boolean error, int depth) {
+                output.add(line);
+            }
+        }, Map.of()).run(new RunRequest(List.of(new DocumentInput("component.yaml", yaml, Map.of())), List.of(),
+                Map.of(), Map.of(), null, dir.resolve("toe-logs"), dir.resolve("toe-state")));
+
+        assertThat(summary.succeeded()).as(summary.failureMessage()).isTrue();
+        assertThat(output).contains("building as app in /srv/app with hi", "made");
+        assertThat(target.read("/srv/app/component.txt")).asString().isEqualTo("made\n");
+    }
+
+    private static OutputListener lines(List<String> out) {
+        return new OutputListener() {
+            @Override
+            public void stdout(String line) {
+                out.add(line);
+            }
+
+            @Override
+            public void stderr(String line) {
+                out.add("stderr: " + line);
+            }
+        };
+    }
+}
