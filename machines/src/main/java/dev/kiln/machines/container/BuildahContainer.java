@@ -43,6 +43,10 @@ final class BuildahContainer implements WorkingContainer {
             throw new BuildFailure("could not remove Kiln's work folder from the container " + name
                     + " before committing it: " + e.getMessage(), e);
         }
+        if (!target.releaseDev()) {
+            throw new BuildFailure("could not commit the container " + name + ": the host's /dev bound in it for"
+                    + " file operations cannot be unmounted, and it would end up in the image");
+        }
         Path work = Files.createTempDirectory("kiln-commit-");
         try {
             Path iid = work.resolve("image-id");
@@ -52,6 +56,13 @@ final class BuildahContainer implements WorkingContainer {
             return BuildahEngine.imageId(iid);
         } finally {
             BuildahEngine.deleteTree(work);
+            // Components may go on after a commit (a later phase, a second commit).
+            try {
+                target.bindDev();
+            } catch (IOException e) {
+                log.info("could not bind /dev in the container " + name + " again after the commit: "
+                        + e.getMessage() + "; scripts that write to /dev/null may fail");
+            }
         }
     }
 
@@ -63,6 +74,9 @@ final class BuildahContainer implements WorkingContainer {
                 return;
             }
             closed = true;
+        }
+        if (!target.releaseDev()) {
+            log.info("could not unmount /dev in the container " + name + "; buildah's unmount detaches it");
         }
         buildah.runQuietly(List.of("unmount", name), BuildahEngine.SHORT_TIMEOUT, log,
                 "unmount the container " + name);

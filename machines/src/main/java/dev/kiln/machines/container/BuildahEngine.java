@@ -141,10 +141,18 @@ public final class BuildahEngine implements ContainerEngine, AutoCloseable {
             String user = buildah.run(List.of("inspect", "--type", "container", "--format",
                             "{{.OCIv1.Config.User}}", name), SHORT_TIMEOUT, log, false,
                     "could not read the configuration of the working container " + name).firstLine();
-            BuildahContainer container = new BuildahContainer(buildah, name, new ContainerTarget(buildah, t.host(),
-                    name, Path.of(mountpoint), user, log), log);
+            ContainerTarget target = new ContainerTarget(buildah, t.host(), name, Path.of(mountpoint), user, log);
+            try {
+                target.bindDev();
+            } catch (IOException e) {
+                target.releaseDev();
+                throw new BuildFailure("could not prepare the working container " + name + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                target.releaseDev();
+                throw e;
+            }
             made = true;
-            return container;
+            return new BuildahContainer(buildah, name, target, log);
         } finally {
             if (!made) {
                 buildah.runQuietly(List.of("rm", name), SHORT_TIMEOUT, log, "remove the container " + name);

@@ -279,9 +279,13 @@ class BuildahEngineIT {
             assertThat(vfs.engine.storageDriver(vfs.log)).isEqualTo("vfs");
             String id = vfs.engine.buildDockerfile("FROM " + busybox + "\nRUN echo on vfs > /vfs.txt\n",
                     Files.createDirectories(dir.resolve("c")), "localhost/kiln-build/vfs:1", vfs.log);
+            String committed;
             try (WorkingContainer c = vfs.engine.from(id, "kiln-vfs", vfs.log)) {
                 assertThat(c.target().read("/vfs.txt")).asString().isEqualTo("on vfs\n");
+                c.target().list("/", false);
+                committed = c.commit("localhost/kiln-build/vfs:2", vfs.log);
             }
+            assertThat(vfs.devEntries(committed)).isEmpty();
             assertThat(Files.isDirectory(dir.resolve("vfs/storage/vfs"))).isTrue();
         }
     }

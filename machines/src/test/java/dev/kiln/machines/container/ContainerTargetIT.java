@@ -128,13 +128,15 @@ class ContainerTargetIT {
     }
 
     @Test
-    void fileScriptsLeaveNothingInTheImagesDev() throws Exception {
+    void fileScriptsSeeTheHostsDevButLeaveNothingInTheImagesDev() throws Exception {
         target.list("/srv", false);
         target.write("/tmp/x", new byte[0], false);
+        assertThat(target.stat("/dev/null")).get().extracting(FileInfo::type).isEqualTo(FileInfo.Type.OTHER);
 
-        try (var entries = Files.list(((ContainerTarget) target).root().resolve("dev"))) {
-            assertThat(entries).isEmpty();
-        }
+        String id = container.commit("localhost/kiln-build/dev:1", storage.log);
+
+        assertThat(storage.devEntries(id)).isEmpty();
+        assertThat(target.stat("/dev/null")).get().extracting(FileInfo::type).isEqualTo(FileInfo.Type.OTHER);
     }
 
     @Test

@@ -64,6 +64,17 @@ final class TestStorage implements AutoCloseable {
         return names;
     }
 
+    /** What an image holds in /dev, seen through a plain buildah mount. */
+    List<String> devEntries(String image) throws Exception {
+        String name = "kiln-dev-check-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        buildah("from", "--name", name, image);
+        try (var entries = Files.list(Path.of(buildah("mount", name).strip()).resolve("dev"))) {
+            return entries.map(p -> p.getFileName().toString()).toList();
+        } finally {
+            buildah("rm", name);
+        }
+    }
+
     private static String orEmptyArray(String json) {
         return json.isBlank() ? "[]" : json;
     }
@@ -78,12 +89,13 @@ final class TestStorage implements AutoCloseable {
         }
         engine.close();
         List<String> left = mountsUnder(folder);
-        java.util.Collections.reverse(left);
-        for (String m : left) {
+        List<String> cleanup = new ArrayList<>(left);
+        java.util.Collections.reverse(cleanup);
+        for (String m : cleanup) {
             HostMounts.unmount(Path.of("/usr/bin/umount"), Path.of(m));
         }
-        assertThat(mountsUnder(folder)).as("mounts left under " + folder).isEmpty();
         BuildahEngine.deleteTree(folder);
+        assertThat(left).as("mounts the engine left under " + folder).isEmpty();
     }
 
     static List<String> mountsUnder(Path folder) throws IOException {
