@@ -128,45 +128,59 @@ final class LocalRegistry {
      * Starts the registry and supervises it, unless it already runs; concurrent callers wait for the
      * first one. Returns once {@code GET /v2/} answers 200.
      *
+     * @return whether this call started it
      * @throws IOException when it does not answer within 10 s (with the last lines of registry.log),
      *         or when its persisted port is taken by another program
      */
-    void start() throws IOException, InterruptedException {
+    boolean start() throws IOException, InterruptedException {
         synchronized (lock) {
             if (running) {
-                return;
+                return false;
             }
             stopping = false;
-            Path program = HostPrograms.require(PROGRAM, DEBIAN_PACKAGE);
-            Files.createDirectories(folder.resolve(DATA_FOLDER));
-            int persisted = readPort(folder);
-            if (persisted > 0) {
-                if (!portFree(persisted)) {
-                    throw new IOException(portTakenMessage(persisted));
+            // Claimed before the pid file is written, so that a sweep in this JVM never takes the
+            // starting registry for a leftover.
+            boolean claimed = LIVE.add(folder);
+            boolean ok = false;
+            try {
+                Path program = HostPrograms.require(PROGRAM, DEBIAN_PACKAGE);
+                Files.createDirectories(folder.resolve(DATA_FOLDER));
+                int persisted = readPort(folder);
+                if (persisted > 0) {
+                    if (!portFree(persisted)) {
+                        throw new IOException(portTakenMessage(persisted));
+                    }
+                    try {
+                        launchAndAwait(program, persisted, "starting docker-registry on 127.0.0.1:" + persisted);
+                    } catch (PortTaken e) {
+                        throw new IOException(portTakenMessage(persisted) + "\n" + e.getMessage(), e);
+                    }
+                } else {
+                    startOnFreshPort(program);
                 }
-                try {
-                    launchAndAwait(program, persisted, "starting");
-                } catch (PortTaken e) {
-                    throw new IOException(portTakenMessage(persisted) + "\n" + e.getMessage(), e);
+                running = true;
+                supervisor = new Thread(() -> supervise(program), "registry-supervisor-" + folder.getParent()
+                        .getFileName());
+                supervisor.setDaemon(true);
+                supervisor.start();
+                ok = true;
+                return true;
+            } finally {
+                if (!ok && claimed) {
+                    LIVE.remove(folder);
                 }
-            } else {
-                startOnFreshPort(program);
             }
-            running = true;
-            LIVE.add(folder);
-            supervisor = new Thread(() -> supervise(program), "registry-supervisor-" + folder.getParent()
-                    .getFileName());
-            supervisor.setDaemon(true);
-            supervisor.start();
         }
     }
 
     /**
      * Starts it if needed, then waits (bounded) until it answers: after a crash the supervisor may be
      * restarting it.
+     *
+     * @return whether this call started it
      */
-    void awaitAnswering(Duration timeout) throws IOException, InterruptedException {
-        start();
+    boolean awaitAnswering(Duration timeout) throws IOException, InterruptedException {
+        boolean started = start();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!RegistryPing.answers(url(), PING_TIMEOUT)) {
             if (System.nanoTime() > deadline) {
@@ -176,6 +190,7 @@ final class LocalRegistry {
             }
             Thread.sleep(100);
         }
+        return started;
     }
 
     /** SIGTERM, then SIGKILL after 5 s; no restart. Does nothing when it does not run. */
@@ -215,7 +230,7 @@ final class LocalRegistry {
             }
             deleteQuietly(folder.resolve(PID_FILE));
             LIVE.remove(folder);
-            note("stopped");
+            note("stopped docker-registry" + (p == null ? "" : " (pid " + p.pid() + ")"));
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -246,7 +261,8 @@ final class LocalRegistry {
         for (int attempt = 1; ; attempt++) {
             int candidate = freePort();
             try {
-                launchAndAwait(program, candidate, "starting for the first time");
+                launchAndAwait(program, candidate, "starting docker-registry on 127.0.0.1:" + candidate + ", a free port"
+                        + " picked for its first start; it is kept in " + PORT_FILE + " once the registry answers");
                 writePort(folder, candidate);
                 return;
             } catch (PortTaken e) {
@@ -260,7 +276,7 @@ final class LocalRegistry {
     }
 
     /** Writes the config, starts the process, and waits until it answers; on failure it is killed. */
-    private void launchAndAwait(Path program, int onPort, String what) throws IOException, InterruptedException {
+    private void launchAndAwait(Path program, int onPort, String startNote) throws IOException, InterruptedException {
         Process p;
         long logOffset;
         synchronized (lock) {
@@ -270,7 +286,7 @@ final class LocalRegistry {
             port = onPort;
             Files.writeString(folder.resolve(CONFIG_FILE), config(folder, onPort, randomSecret()));
             rotateLog();
-            note(what + " docker-registry on 127.0.0.1:" + onPort);
+            note(startNote);
             logOffset = logSize();
             List<String> command = new ArrayList<>();
             if (SETSID != null) {
@@ -362,7 +378,7 @@ final class LocalRegistry {
                 if (!portFree(port)) {
                     throw new IOException(portTakenMessage(port));
                 }
-                launchAndAwait(program, port, "restarting");
+                launchAndAwait(program, port, "restarting docker-registry on 127.0.0.1:" + port);
                 note("restarted; it answers on 127.0.0.1:" + port);
             } catch (InterruptedException e) {
                 return;
@@ -500,6 +516,8 @@ final class LocalRegistry {
         }
         OptionalLong pid = orphanPid(absolute);
         if (pid.isEmpty()) {
+            // Its process is gone (or the pid is another program's now): the file only misleads.
+            deleteQuietly(absolute.resolve(PID_FILE));
             return false;
         }
         ProcessHandle handle = ProcessHandle.of(pid.getAsLong()).orElse(null);

@@ -41,10 +41,13 @@ import java.util.regex.Pattern;
  * goes only to {@code auth.json}, never into a returned URL or a message.</li>
  * <li><b>Client configuration of its own.</b> buildah and skopeo learn which registries speak plain
  * http and which credentials to send from {@code registries.conf} and {@code auth.json} in the config
- * folder, handed to them through {@link #environment()}, not from the host's
+ * folder, handed to them through {@link #environment()} (and {@link #globalOptions()}, since skopeo 1.9
+ * ignores {@code CONTAINERS_REGISTRIES_CONF}), not from the host's
  * {@code /etc/containers} or root's login files: builds must not depend on, or change, how the host
- * was set up. {@code registries.conf} lists no search registries, so a short name in a Dockerfile
- * fails instead of quietly pulling from a public registry; it lists every Kiln-run registry that has
+ * was set up. {@code registries.conf} lists no search registries, so a short name is not looked up
+ * in public registries one after another (the aliases in the host's
+ * {@code /etc/containers/registries.conf.d/} still apply: buildah 1.28 reads that folder whatever it is
+ * told, so Debian's {@code shortnames.conf} still maps {@code debian} to Docker Hub); it lists every Kiln-run registry that has
  * started and every http:// registry the operator named as {@code insecure} (plain http), and is
  * replaced atomically when a registry starts so a running buildah never reads half a file.
  * {@code auth.json} is mode 0600.</li>
@@ -118,6 +121,15 @@ public final class RegionRegistries implements ContainerRegistries {
                 AUTH_FILE_ENV, configFolder.resolve(AUTH_JSON).toString());
     }
 
+    /**
+     * {@code --registries-conf PATH}: global options for buildah and skopeo, placed before the
+     * subcommand. skopeo 1.9 (Debian 12) ignores {@code CONTAINERS_REGISTRIES_CONF} and reads this
+     * hidden option only; buildah honours both.
+     */
+    public List<String> globalOptions() {
+        return List.of("--registries-conf", configFolder.resolve(REGISTRIES_CONF).toString());
+    }
+
     @Override
     public ContainerRegistry registry(String region, BuildLog log) throws IOException, InterruptedException {
         checkRegion(region);
@@ -129,9 +141,9 @@ public final class RegionRegistries implements ContainerRegistries {
             return configuredRegistry(region, url, log);
         }
         LocalRegistry local = locals.computeIfAbsent(region, r -> new LocalRegistry(registryFolder(r)));
-        boolean wasRunning = local.running();
+        boolean started;
         try {
-            local.awaitAnswering(LOCAL_ANSWER_TIMEOUT);
+            started = local.awaitAnswering(LOCAL_ANSWER_TIMEOUT);
         } catch (IOException e) {
             throw new BuildFailure("region " + region + ": Kiln's container registry"
                     + (local.port() > 0 ? " at " + local.host() : "") + " (" + local.folder() + ") is not"
@@ -142,7 +154,7 @@ public final class RegionRegistries implements ContainerRegistries {
             throw new IllegalStateException("the region registries were closed meanwhile");
         }
         listStarted(local.host());
-        if (!wasRunning) {
+        if (started) {
             log.info("region " + region + ": started Kiln's container registry on " + local.host() + " (data in "
                     + local.folder() + ")");
         }
@@ -197,6 +209,11 @@ public final class RegionRegistries implements ContainerRegistries {
         for (LocalRegistry r : started) {
             r.stop();
         }
+    }
+
+    /** The Kiln-run registry of a region, once {@link #registry} was asked for it; for tests. */
+    LocalRegistry local(String region) {
+        return locals.get(region);
     }
 
     Path registryFolder(String region) {
