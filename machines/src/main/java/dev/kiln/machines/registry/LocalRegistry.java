@@ -261,8 +261,9 @@ final class LocalRegistry {
         for (int attempt = 1; ; attempt++) {
             int candidate = freePort();
             try {
-                launchAndAwait(program, candidate, "starting docker-registry on 127.0.0.1:" + candidate + ", a free port"
-                        + " picked for its first start; it is kept in " + PORT_FILE + " once the registry answers");
+                launchAndAwait(program, candidate, "starting docker-registry on 127.0.0.1:" + candidate
+                        + ", a free port picked for its first start; it is kept in " + PORT_FILE
+                        + " once the registry answers");
                 writePort(folder, candidate);
                 return;
             } catch (PortTaken e) {
@@ -422,9 +423,8 @@ final class LocalRegistry {
                 ? "is held by docker-registry pid " + orphan.getAsLong() + ", which an earlier Kiln left running"
                 + " (Kiln stops such leftovers at start-up; or kill " + orphan.getAsLong() + ")"
                 : "is taken by another program";
-        return "the registry in " + folder + " cannot start: its port 127.0.0.1:" + taken + " (kept in " + portFile
-                + ") " + holder + ". Image URIs Kiln recorded name this port, so Kiln does not move the registry by"
-                + " itself: stop that program, or write another port into " + portFile + ", or delete " + portFile
+        return "its port 127.0.0.1:" + taken + " (kept in " + portFile + ") " + holder + ". Image URIs Kiln"
+                + " recorded name this port, so Kiln does not move the registry by itself: stop that program, or write another port into " + portFile + ", or delete " + portFile
                 + " to let Kiln pick a free one (the images stay, but URIs recorded with the old port stop working).";
     }
 

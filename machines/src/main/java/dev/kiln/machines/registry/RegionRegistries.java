@@ -47,8 +47,9 @@ import java.util.regex.Pattern;
  * was set up. {@code registries.conf} lists no search registries, so a short name is not looked up
  * in public registries one after another (the aliases in the host's
  * {@code /etc/containers/registries.conf.d/} still apply: buildah 1.28 reads that folder whatever it is
- * told, so Debian's {@code shortnames.conf} still maps {@code debian} to Docker Hub); it lists every Kiln-run registry that has
- * started and every http:// registry the operator named as {@code insecure} (plain http), and is
+ * told, so Debian's {@code shortnames.conf} still maps {@code debian} to Docker Hub); it lists every
+ * Kiln-run registry that has started and every http:// registry the operator named as
+ * {@code insecure} (plain http), and is
  * replaced atomically when a registry starts so a running buildah never reads half a file.
  * {@code auth.json} is mode 0600.</li>
  * <li><b>Leftovers from a crash are swept.</b> A Kiln killed with SIGKILL leaves its registries
@@ -58,9 +59,9 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class RegionRegistries implements ContainerRegistries {
-    /** The environment variable containers-registries.conf(5) readers (buildah, skopeo) honour. */
+    /** The environment variable buildah reads containers-registries.conf(5) from (skopeo 1.9 does not). */
     public static final String REGISTRIES_CONF_ENV = "CONTAINERS_REGISTRIES_CONF";
-    /** The environment variable containers-auth.json(5) readers honour. */
+    /** The environment variable buildah and skopeo read containers-auth.json(5) from. */
     public static final String AUTH_FILE_ENV = "REGISTRY_AUTH_FILE";
     static final String REGISTRIES_CONF = "registries.conf";
     static final String AUTH_JSON = "auth.json";

@@ -68,7 +68,8 @@ class RegionRegistriesIT {
         Run inspect = skopeo(registries, "inspect", "docker://" + registry.reference("kiln/hello", "1.0.0-1"));
         assertThat(inspect.exitCode).as(inspect.output).isZero();
         assertThat(inspect.output).contains(digest);
-        Run withoutConf = run(Map.of(), "skopeo", "inspect", "docker://" + registry.digestReference("kiln/hello", digest));
+        Run withoutConf = run(Map.of(), "skopeo", "inspect",
+                "docker://" + registry.digestReference("kiln/hello", digest));
         assertThat(withoutConf.exitCode).as("plain http is allowed only through Kiln's registries.conf").isNotZero();
     }
 
@@ -131,7 +132,8 @@ class RegionRegistriesIT {
         try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        RegionRegistries registries = registries(Map.of("us-east-1", URI.create("http://kiln:secret@127.0.0.1:" + port)));
+        RegionRegistries registries = registries(Map.of("us-east-1",
+                URI.create("http://kiln:secret@127.0.0.1:" + port)));
 
         assertThatThrownBy(() -> registries.registry("us-east-1", log)).isInstanceOf(BuildFailure.class)
                 .hasMessageContaining("us-east-1")
@@ -145,7 +147,10 @@ class RegionRegistriesIT {
     void aConfiguredRegistryWithCredentialsIsUsedThroughTheAuthFile() throws Exception {
         int port = freePort();
         Process secured = startRegistryWithPassword(dir.resolve("secured"), port, "kiln", "s3cret!");
-        toClose.add(() -> ProcessRunner.killTree(secured));
+        toClose.add(() -> {
+            secured.destroyForcibly();
+            secured.waitFor();
+        });
         URI plain = URI.create("http://127.0.0.1:" + port);
         awaitStatus(plain, 401);
         String digest = TinyImage.push(plain, "team/app", "2.0.0-1", "secured", TinyImage.basic("kiln", "s3cret!"));

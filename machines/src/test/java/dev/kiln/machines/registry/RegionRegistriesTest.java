@@ -50,7 +50,8 @@ class RegionRegistriesTest {
 
     @Test
     void credentialsGoToAPrivateAuthFileOnly() throws Exception {
-        Map<String, URI> configured = Map.of("eu-west-1", URI.create("https://kiln:p%40ss:w@registry.example.com:5443"));
+        Map<String, URI> configured = Map.of("eu-west-1",
+                URI.create("https://kiln:p%40ss:w@registry.example.com:5443"));
         try (RegionRegistries r = new RegionRegistries(dir.resolve("regions"), dir.resolve("conf"), configured)) {
             Path auth = Path.of(r.environment().get("REGISTRY_AUTH_FILE"));
             JsonNode entry = new ObjectMapper().readTree(auth.toFile()).get("auths").get("registry.example.com:5443");

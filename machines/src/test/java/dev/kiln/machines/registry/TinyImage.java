@@ -47,7 +47,8 @@ final class TinyImage {
     }
 
     /** The status of {@code GET /v2/<repository>/manifests/<reference>}. */
-    static int manifestStatus(URI registry, String repository, String reference) throws IOException, InterruptedException {
+    static int manifestStatus(URI registry, String repository, String reference)
+            throws IOException, InterruptedException {
         return send(request(registry.resolve("/v2/" + repository + "/manifests/" + reference), null)
                 .header("Accept", MANIFEST_TYPE).GET()).statusCode();
     }
@@ -58,8 +59,8 @@ final class TinyImage {
 
     private static void uploadBlob(URI registry, String repository, byte[] blob, String basicAuth)
             throws IOException, InterruptedException {
-        HttpResponse<String> started = send(request(registry.resolve("/v2/" + repository + "/blobs/uploads/"), basicAuth)
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        URI uploads = registry.resolve("/v2/" + repository + "/blobs/uploads/");
+        HttpResponse<String> started = send(request(uploads, basicAuth).POST(HttpRequest.BodyPublishers.noBody()));
         expect(started, 202);
         String location = started.headers().firstValue("Location").orElseThrow();
         URI put = registry.resolve(location + (location.contains("?") ? "&" : "?") + "digest=" + digest(blob));
@@ -82,7 +83,8 @@ final class TinyImage {
 
     private static void expect(HttpResponse<String> r, int status) throws IOException {
         if (r.statusCode() != status) {
-            throw new IOException(r.request().method() + " " + r.uri() + " answered " + r.statusCode() + ": " + r.body());
+            throw new IOException(r.request().method() + " " + r.uri() + " answered " + r.statusCode() + ": "
+                    + r.body());
         }
     }
 
