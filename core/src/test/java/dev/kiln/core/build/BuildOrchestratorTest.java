@@ -331,6 +331,7 @@ class BuildOrchestratorTest {
         assertThat(state(interrupted).path("status").asText()).isEqualTo("FAILED");
         assertThat(state(interrupted).path("reason").asText()).contains("Kiln stopped while this image was TESTING");
         assertThat(machines.events).first().isEqualTo("sweep");
+        assertThat(containers.events).first().isEqualTo("sweep");
     }
 
     private void awaitStatus(String arn, String status) throws InterruptedException {
