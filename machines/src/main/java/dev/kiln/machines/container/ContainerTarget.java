@@ -55,10 +55,6 @@ final class ContainerTarget extends ShellTarget {
         this.log = log;
     }
 
-    Path root() {
-        return root;
-    }
-
     @Override
     protected ExecResult execRaw(List<String> argv, InputStream stdin, OutputStream stdout, OutputStream stderr,
                                  Duration timeout) throws IOException, InterruptedException {
