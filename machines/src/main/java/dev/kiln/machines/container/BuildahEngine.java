@@ -134,8 +134,16 @@ public final class BuildahEngine implements ContainerEngine, AutoCloseable {
         args.add(image);
         log.info("making the working container " + name + " from " + image);
         boolean made = false;
+        boolean someoneElses = false;
         try {
-            buildah.run(args, TRANSFER_TIMEOUT, log, true, "could not pull " + image);
+            Buildah.Output pulled = buildah.runUnchecked(args, TRANSFER_TIMEOUT, log, true);
+            if (!pulled.result().succeeded()) {
+                // Another container by that name is not this call's to remove.
+                someoneElses = pulled.error().filter(e -> e.contains("already in use")).isPresent();
+                throw new BuildFailure(Buildah.failureMessage(someoneElses
+                        ? "could not make the working container " + name + " from " + image
+                        : "could not pull " + image, pulled, TRANSFER_TIMEOUT));
+            }
             String mountpoint = buildah.run(List.of("mount", name), SHORT_TIMEOUT, log, false,
                     "could not mount the working container " + name).firstLine();
             String user = buildah.run(List.of("inspect", "--type", "container", "--format",
@@ -154,7 +162,7 @@ public final class BuildahEngine implements ContainerEngine, AutoCloseable {
             made = true;
             return new BuildahContainer(buildah, name, target, log);
         } finally {
-            if (!made) {
+            if (!made && !someoneElses) {
                 buildah.runQuietly(List.of("rm", name), SHORT_TIMEOUT, log, "remove the container " + name);
             }
         }

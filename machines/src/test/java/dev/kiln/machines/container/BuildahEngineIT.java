@@ -163,6 +163,17 @@ class BuildahEngineIT {
     }
 
     @Test
+    void aNameInUseFailsAndLeavesItsContainerAlone() throws Exception {
+        try (WorkingContainer first = engine.from(busybox, "kiln-taken", storage.log)) {
+            assertThatThrownBy(() -> engine.from(busybox, "kiln-taken", storage.log))
+                    .isInstanceOf(BuildFailure.class)
+                    .hasMessageStartingWith("could not make the working container kiln-taken from " + busybox)
+                    .hasMessageContaining("already in use");
+            assertThat(first.target().read("/etc/passwd")).isNotEmpty();
+        }
+    }
+
+    @Test
     void pushesAndAnswersTheDigestTheRegistryHas() throws Exception {
         Path skopeo = HostPrograms.require("skopeo", "skopeo");
         String id = engine.buildDockerfile("FROM " + busybox + "\nRUN echo pushed > /pushed.txt\n",
