@@ -54,7 +54,13 @@ public final class ContainerBaseImages {
      */
     public String ensurePushed(String name, ContainerRegistry registry, Map<String, String> environment,
                                BuildLog log) throws IOException, InterruptedException {
-        ContainerBaseImage image = ensure(name, log);
+        ContainerBaseImage image;
+        try {
+            image = ensure(name, log);
+        } catch (IOException e) {
+            throw new BuildFailure("container base image " + name + " could not be made in " + folder.path() + ": "
+                    + e.getMessage(), e);
+        }
         try {
             return push.ensurePushed(image, registry, environment, log);
         } catch (IOException e) {

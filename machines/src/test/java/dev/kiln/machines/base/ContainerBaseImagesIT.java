@@ -48,7 +48,7 @@ class ContainerBaseImagesIT {
 
     @TempDir
     static Path work;
-    static Process registryProcess;
+    static final List<Process> registries = new CopyOnWriteArrayList<>();
     static ContainerRegistry registry;
     static ContainerBaseImages images;
     static ContainerBaseImage image;
@@ -57,30 +57,20 @@ class ContainerBaseImagesIT {
     static void buildAndStartARegistry() throws Exception {
         HostPrograms.require("skopeo", "skopeo");
         HostPrograms.require("mmdebstrap", "mmdebstrap");
-        Path registryProgram = HostPrograms.require("docker-registry", "docker-registry");
         images = new ContainerBaseImages(CACHE);
         long start = System.nanoTime();
         image = images.ensure(NAME, LOG);
         System.out.printf("ensure %s: %.2f s%n", NAME, (System.nanoTime() - start) / 1e9);
 
-        int port = freePort();
-        Path config = work.resolve("registry.yml");
-        // Never the Debian package's /etc/docker/registry/config.yml: it wants htpasswd auth and listens on all interfaces.
-        Files.writeString(config, "version: 0.1\nlog: {level: warn}\nstorage: {filesystem: {rootdirectory: "
-                + work.resolve("registry") + "}, delete: {enabled: true}}\nhttp: {addr: 127.0.0.1:" + port + "}\n");
-        registryProcess = new ProcessBuilder(registryProgram.toString(), "serve", config.toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("registry.log").toFile()).start();
-        registry = new ContainerRegistry("us-east-1", "127.0.0.1:" + port, URI.create("http://127.0.0.1:" + port),
-                true);
-        awaitRegistry();
+        registry = startRegistry("us-east-1", "");
     }
 
     @AfterAll
-    static void stopRegistry() throws InterruptedException {
-        if (registryProcess != null) {
-            registryProcess.destroy();
-            if (!registryProcess.waitFor(10, TimeUnit.SECONDS)) {
-                registryProcess.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    static void stopRegistries() throws InterruptedException {
+        for (Process p : registries) {
+            p.destroy();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         }
     }
@@ -172,23 +162,50 @@ class ContainerBaseImagesIT {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
 
+    @Test
+    void aRegistryThatRefusesThePushFailsWithSkopeosLastLines() throws Exception {
+        ContainerRegistry readOnly = startRegistry("ap-south-1", "  maintenance: {readonly: {enabled: true}}\n");
+        assertThatThrownBy(() -> images.ensurePushed(NAME, readOnly, Map.of(), LOG))
+                .isInstanceOf(BuildFailure.class)
+                .hasMessageContaining("cannot push container base image debian-12-container to the registry of region"
+                        + " ap-south-1 (" + readOnly.host() + "/kiln/debian-12-container:2026.11.0)")
+                .hasMessageContaining("skopeo copy failed with exit code")
+                .hasMessageContaining("its last lines:");
+    }
+
+    /** A CNCF registry for a region on a free loopback port, with extra storage settings; stopped after all tests. */
+    private static ContainerRegistry startRegistry(String region, String storage) throws Exception {
+        Path program = HostPrograms.require("docker-registry", "docker-registry");
+        int port = freePort();
+        Path config = work.resolve(region + ".yml");
+        Path output = work.resolve(region + ".log");
+        // Never the Debian package's /etc/docker/registry/config.yml: it wants htpasswd auth and listens on all interfaces.
+        Files.writeString(config, "version: 0.1\nlog: {level: warn}\nstorage:\n  filesystem: {rootdirectory: "
+                + work.resolve(region) + "}\n  delete: {enabled: true}\n" + storage + "http: {addr: 127.0.0.1:"
+                + port + "}\n");
+        Process p = new ProcessBuilder(program.toString(), "serve", config.toString())
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        registries.add(p);
+        awaitRegistry(p, URI.create("http://127.0.0.1:" + port + "/v2/"), output);
+        return new ContainerRegistry(region, "127.0.0.1:" + port, URI.create("http://127.0.0.1:" + port), true);
+    }
+
     private static String skopeo(String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of(HostPrograms.require("skopeo", "skopeo").toString()));
         command.addAll(List.of(args));
         return HostPrograms.run(command, Duration.ofMinutes(2), null, null);
     }
 
-    private static void awaitRegistry() throws Exception {
+    private static void awaitRegistry(Process p, URI v2, Path output) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < deadline) {
-            if (!registryProcess.isAlive()) {
-                fail("docker-registry exited: " + Files.readString(work.resolve("registry.log")));
+            if (!p.isAlive()) {
+                fail("docker-registry exited: " + Files.readString(output));
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(registry.url().resolve("/v2/")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
+                if (http.send(HttpRequest.newBuilder(v2).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -196,7 +213,7 @@ class ContainerBaseImagesIT {
             }
             Thread.sleep(50);
         }
-        fail("docker-registry did not answer on " + registry.url() + ": " + Files.readString(work.resolve("registry.log")));
+        fail("docker-registry did not answer on " + v2 + ": " + Files.readString(output));
     }
 
     private static int freePort() throws IOException {
