@@ -45,7 +45,8 @@ final class BaseImagesCommand implements Runnable {
             if (ContainerBaseImages.names().contains(name.toLowerCase(java.util.Locale.ROOT))) {
                 Prerequisites.ensure(java.util.Map.of("mmdebstrap", "mmdebstrap"), System.err);
                 try {
-                    ContainerBaseImage image = new ContainerBaseImages(machines.baseImages().folder()).rebuild(name, log);
+                    ContainerBaseImage image = new ContainerBaseImages(machines.baseImages().folder())
+                            .rebuild(name, log);
                     System.out.println(image.ociReference());
                 } catch (BuildFailure e) {
                     throw new UserError(e.getMessage(), ExitCodes.FAILED);

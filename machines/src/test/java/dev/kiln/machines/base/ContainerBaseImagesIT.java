@@ -83,11 +83,13 @@ class ContainerBaseImagesIT {
         JsonNode manifest = JSON.readTree(skopeo("inspect", "--raw", "--tls-verify=false", "docker://" + reference));
         assertThat(manifest.path("mediaType").asText()).isEqualTo("application/vnd.oci.image.manifest.v1+json");
         assertThat(manifest.path("layers")).hasSize(1);
-        assertThat(manifest.at("/layers/0/mediaType").asText()).isEqualTo("application/vnd.oci.image.layer.v1.tar+gzip");
+        assertThat(manifest.at("/layers/0/mediaType").asText())
+                .isEqualTo("application/vnd.oci.image.layer.v1.tar+gzip");
         JsonNode inspect = JSON.readTree(skopeo("inspect", "--tls-verify=false", "docker://" + reference));
         assertThat(inspect.path("Digest").asText()).isEqualTo(image.manifestDigest());
         assertThat(inspect.path("Architecture").asText()).isEqualTo("amd64");
-        assertThat(inspect.path("Env").toString()).contains("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        assertThat(inspect.path("Env").toString())
+                .contains("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         assertThat(inspect.at("/Labels").path("org.opencontainers.image.version").asText()).isEqualTo("2026.11.0");
         assertThat(inspect.at("/Labels").path("org.opencontainers.image.vendor").asText()).isEqualTo("Kiln");
         JsonNode config = JSON.readTree(skopeo("inspect", "--config", "--tls-verify=false", "docker://" + reference));
@@ -179,7 +181,8 @@ class ContainerBaseImagesIT {
         int port = freePort();
         Path config = work.resolve(region + ".yml");
         Path output = work.resolve(region + ".log");
-        // Never the Debian package's /etc/docker/registry/config.yml: it wants htpasswd auth and listens on all interfaces.
+        // Never the Debian package's /etc/docker/registry/config.yml: it wants htpasswd auth and listens on all
+        // interfaces.
         Files.writeString(config, "version: 0.1\nlog: {level: warn}\nstorage:\n  filesystem: {rootdirectory: "
                 + work.resolve(region) + "}\n  delete: {enabled: true}\n" + storage + "http: {addr: 127.0.0.1:"
                 + port + "}\n");

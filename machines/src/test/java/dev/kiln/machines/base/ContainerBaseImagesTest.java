@@ -26,7 +26,9 @@ class ContainerBaseImagesTest {
         ContainerRegistry registry = new ContainerRegistry("us-east-1", "127.0.0.1:1", URI.create("http://127.0.0.1:1"),
                 true);
         assertThatThrownBy(() -> images.ensurePushed("alpine-3", registry, Map.of(), LOG))
-                .isInstanceOf(BuildFailure.class).hasMessageContaining("alpine-3").hasMessageContaining("debian-12-container");
+                .isInstanceOf(BuildFailure.class)
+                .hasMessageContaining("alpine-3")
+                .hasMessageContaining("debian-12-container");
         assertThatThrownBy(() -> images.ensure("debian-12-x86", LOG)).isInstanceOf(BuildFailure.class);
         assertThat(images.cached("alpine-3")).isEmpty();
         assertThat(ContainerBaseImages.names()).containsExactly("debian-12-container");
