@@ -25,6 +25,7 @@ import java.util.Map;
  * with {@code skopeo copy}.
  */
 final class LayoutPush {
+    private static final String REGISTRIES_CONF = "CONTAINERS_REGISTRIES_CONF";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration PUSH_TIMEOUT = Duration.ofMinutes(15);
@@ -58,7 +59,7 @@ final class LayoutPush {
         }
         log.info("container base image " + image.name() + ": pushing to " + reference
                 + (present == null ? "" : " (the registry has " + present + " under that tag)"));
-        List<String> command = new ArrayList<>(List.of(skopeo(), "copy", "--preserve-digests"));
+        List<String> command = skopeo(environment, "copy", "--preserve-digests");
         if (insecure(registry)) {
             command.add("--dest-tls-verify=false");
         }
@@ -108,7 +109,7 @@ final class LayoutPush {
     /** Asks through skopeo, which has the credentials and registry settings from the environment. */
     private String inspect(ContainerBaseImage image, ContainerRegistry registry, Map<String, String> environment)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(skopeo(), "inspect", "--format", "{{.Digest}}"));
+        List<String> command = skopeo(environment, "inspect", "--format", "{{.Digest}}");
         if (insecure(registry)) {
             command.add("--tls-verify=false");
         }
@@ -132,8 +133,19 @@ final class LayoutPush {
         return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
     }
 
-    private static String skopeo() throws IOException {
-        return HostPrograms.require("skopeo", "skopeo").toString();
+    /**
+     * skopeo and a subcommand. skopeo 1.9 (Debian 12) ignores {@code CONTAINERS_REGISTRIES_CONF} and
+     * reads registries.conf only from its global {@code --registries-conf} option, so the variable is
+     * passed that way too.
+     */
+    private static List<String> skopeo(Map<String, String> environment, String... subcommand) throws IOException {
+        List<String> command = new ArrayList<>(List.of(HostPrograms.require("skopeo", "skopeo").toString()));
+        String registriesConf = environment.get(REGISTRIES_CONF);
+        if (registriesConf != null) {
+            command.addAll(List.of("--registries-conf", registriesConf));
+        }
+        command.addAll(List.of(subcommand));
+        return command;
     }
 
     private static String describe(Exception e) {

@@ -175,6 +175,17 @@ class ContainerBaseImagesIT {
                 .hasMessageContaining("its last lines:");
     }
 
+    @Test
+    void skopeoReadsTheRegistriesConfNamedInTheEnvironment() throws Exception {
+        ContainerRegistry blocked = startRegistry("sa-east-1", "");
+        Path conf = work.resolve("registries.conf");
+        Files.writeString(conf, "[[registry]]\nlocation = \"" + blocked.host() + "\"\nblocked = true\n");
+        assertThatThrownBy(() -> images.ensurePushed(NAME, blocked,
+                Map.of("CONTAINERS_REGISTRIES_CONF", conf.toString()), LOG))
+                .isInstanceOf(BuildFailure.class)
+                .hasMessageContaining("blocked");
+    }
+
     /** A CNCF registry for a region on a free loopback port, with extra storage settings; stopped after all tests. */
     private static ContainerRegistry startRegistry(String region, String storage) throws Exception {
         Path program = HostPrograms.require("docker-registry", "docker-registry");
