@@ -26,10 +26,12 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code kiln build FILE.yaml}: one image build from a local file, without a server, as
  * {@code packer build} does. The recipe, components and infrastructure live only for this run (an
- * in-memory store); the output image lands in the data folder's image store.
+ * in-memory store); a machine image lands in the data folder's image store, a container image in the
+ * region's registry (Kiln's own, started for the run, with its storage in the data folder).
  */
 @Command(name = "build", mixinStandardHelpOptions = true,
-        description = "Build a machine image once from a local build file (recipe, components, infrastructure).")
+        description = "Build a machine image or a container image once from a local build file (recipe,"
+                + " components, infrastructure).")
 final class BuildCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The build file (YAML).")
     Path file;
@@ -65,7 +67,8 @@ final class BuildCommand implements Callable<Integer> {
                 }
             });
             Runtime.getRuntime().addShutdownHook(hook);
-            new BuildOrchestrator(db.resources(), machines.environment()).build(imageArn, System.err::println);
+            new BuildOrchestrator(db.resources(), machines.environment()).build(imageArn, System.err::println,
+                    build.container() ? file.toAbsolutePath().getParent() : null);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
@@ -78,9 +81,10 @@ final class BuildCommand implements Callable<Integer> {
                 throw new UserError("the build ended " + status + " after " + took.toSeconds() + " s: "
                         + image.path("state").path("reason").asText(""), ExitCodes.FAILED);
             }
-            String ami = image.at("/outputResources/amis/0/image").asText();
-            System.out.println(ami);
-            System.err.println("Built " + ami + " in " + build.region() + " in " + took.toSeconds() + " s (log: "
+            String output = build.container() ? image.at("/outputResources/containers/0/imageUris/0").asText()
+                    : image.at("/outputResources/amis/0/image").asText();
+            System.out.println(output);
+            System.err.println("Built " + output + " in " + build.region() + " in " + took.toSeconds() + " s (log: "
                     + dev.kiln.core.build.BuildFolders.log(machines.buildsFolder(), imageArn) + ")");
             return ExitCodes.OK;
         }
@@ -89,7 +93,10 @@ final class BuildCommand implements Callable<Integer> {
     private static String create(ImageBuilderService api, CallContext ctx, BuildFile build) {
         ObjectNode recipe = build.recipe().deepCopy();
         String parent = recipe.path("parentImage").asText();
-        if (!parent.startsWith("arn:") && !parent.startsWith("ami-")) {
+        boolean baseImageName = build.container()
+                ? BaseImages.ALL.stream().anyMatch(b -> b.name().equals(parent))
+                : !parent.startsWith("arn:") && !parent.startsWith("ami-");
+        if (baseImageName) {
             recipe.put("parentImage", Arn.of(ctx.region(), Arn.AWS_OWNER, "image", parent).withVersion("x.x.x")
                     .toString());
         }
@@ -108,7 +115,9 @@ final class BuildCommand implements Callable<Integer> {
             }
         }
         recipe.put("clientToken", UUID.randomUUID().toString());
-        String recipeArn = api.call(ctx, "CreateImageRecipe", recipe).path("imageRecipeArn").asText();
+        String recipeArn = build.container()
+                ? api.call(ctx, "CreateContainerRecipe", recipe).path("containerRecipeArn").asText()
+                : api.call(ctx, "CreateImageRecipe", recipe).path("imageRecipeArn").asText();
         ObjectNode infra = build.infrastructure().deepCopy();
         infra.put("name", build.recipe().path("name").asText() + "-build");
         if (!infra.has("instanceProfileName")) {
@@ -118,7 +127,8 @@ final class BuildCommand implements Callable<Integer> {
         String infraArn = api.call(ctx, "CreateInfrastructureConfiguration", infra)
                 .path("infrastructureConfigurationArn").asText();
         ObjectNode image = new ObjectNode(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance)
-                .put("imageRecipeArn", recipeArn).put("infrastructureConfigurationArn", infraArn)
+                .put(build.container() ? "containerRecipeArn" : "imageRecipeArn", recipeArn)
+                .put("infrastructureConfigurationArn", infraArn)
                 .put("clientToken", UUID.randomUUID().toString());
         if (build.imageTestsConfiguration() != null) {
             image.set("imageTestsConfiguration", build.imageTestsConfiguration());

@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The file {@code kiln build} reads: an image recipe, its components (documents beside the file) and
- * the infrastructure to build on, in the API's own member names. Problems are reported as
- * {@code file:line:column: message}, all of them at once.
+ * The file {@code kiln build} reads: an image recipe or a container recipe, its components (documents
+ * beside the file) and the infrastructure to build on, in the API's own member names. Problems are
+ * reported as {@code file:line:column: message}, all of them at once.
  *
  * <pre>
  * name: hello-web
@@ -33,15 +33,34 @@ import java.util.Set;
  *   instanceTypes: [kiln.sandbox]
  * imageTestsConfiguration: {imageTestsEnabled: true}
  * </pre>
+ *
+ * A container recipe has a Dockerfile template, inline ({@code dockerfileTemplateData}) or in a file
+ * beside the build file ({@code dockerfile: Dockerfile.kiln}), and a {@code targetRepository}; the
+ * build file's folder is the Dockerfile's context (what COPY and ADD read):
+ *
+ * <pre>
+ * name: hello-container
+ * semanticVersion: 1.0.0
+ * parentImage: debian-12-container    # a Kiln base image, an image ARN, or host:port/repository:tag
+ * dockerfile: Dockerfile.kiln
+ * targetRepository: {repositoryName: hello}
+ * components:
+ *   - path: hello.yaml
+ * </pre>
  */
 record BuildFile(Path file, String region, ObjectNode recipe, List<Component> components, ObjectNode infrastructure,
-                 ObjectNode imageTestsConfiguration) {
+                 ObjectNode imageTestsConfiguration, boolean container) {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final Set<String> TOP = Set.of("name", "semanticVersion", "description", "parentImage",
             "components", "workingDirectory", "additionalInstanceConfiguration", "blockDeviceMappings", "tags",
-            "infrastructure", "imageTestsConfiguration", "region");
+            "infrastructure", "imageTestsConfiguration", "region", "containerType", "dockerfile",
+            "dockerfileTemplateData", "targetRepository");
     private static final Set<String> RECIPE = Set.of("name", "semanticVersion", "description", "parentImage",
-            "workingDirectory", "additionalInstanceConfiguration", "blockDeviceMappings", "tags");
+            "workingDirectory", "additionalInstanceConfiguration", "blockDeviceMappings", "tags", "containerType",
+            "dockerfileTemplateData", "targetRepository");
+    private static final Set<String> CONTAINER_ONLY = Set.of("containerType", "dockerfile", "dockerfileTemplateData",
+            "targetRepository");
+    private static final Set<String> IMAGE_ONLY = Set.of("additionalInstanceConfiguration", "blockDeviceMappings");
 
     /** A component document named by the build file. */
     record Component(String name, String document, ObjectNode parameters) {
@@ -84,6 +103,10 @@ record BuildFile(Path file, String region, ObjectNode recipe, List<Component> co
         for (String key : RECIPE) {
             map.get(key).ifPresent(v -> recipe.set(key, json(v)));
         }
+        boolean container = CONTAINER_ONLY.stream().anyMatch(k -> map.get(k).isPresent());
+        if (container) {
+            containerRecipe(file, map, recipe, problems);
+        }
         List<Component> components = new ArrayList<>();
         YNode list = map.get("components").orElse(null);
         if (list != null && !(list instanceof YNode.YList)) {
@@ -101,7 +124,42 @@ record BuildFile(Path file, String region, ObjectNode recipe, List<Component> co
         if (!problems.isEmpty()) {
             throw new UserError(String.join("\n", problems));
         }
-        return new BuildFile(file, region, recipe, components, infrastructure, tests);
+        return new BuildFile(file, region, recipe, components, infrastructure, tests, container);
+    }
+
+    /** Checks a container recipe's members and reads its Dockerfile template from a file when named so. */
+    private static void containerRecipe(Path file, YNode.YMap map, ObjectNode recipe, List<String> problems) {
+        for (String key : IMAGE_ONLY) {
+            map.get(key).ifPresent(v -> problems.add(where(file, v.mark()) + "'" + key + "' belongs to image recipes;"
+                    + " this build file is a container recipe (it has a Dockerfile template or targetRepository)"));
+        }
+        YNode dockerfile = map.get("dockerfile").orElse(null);
+        if (dockerfile != null && map.get("dockerfileTemplateData").isPresent()) {
+            problems.add(where(file, dockerfile.mark()) + "give the Dockerfile template either in a file (dockerfile)"
+                    + " or inline (dockerfileTemplateData), not both");
+        } else if (dockerfile != null) {
+            Path path = file.toAbsolutePath().getParent().resolve(json(dockerfile).asText());
+            try {
+                recipe.put("dockerfileTemplateData", Files.readString(path));
+            } catch (IOException e) {
+                problems.add(where(file, dockerfile.mark()) + "cannot read the Dockerfile template " + path
+                        + (e instanceof NoSuchFileException ? ": no such file" : ": " + e.getMessage()));
+            }
+        } else if (map.get("dockerfileTemplateData").isEmpty()) {
+            problems.add(where(file, map.mark()) + "a container recipe needs a Dockerfile template: dockerfile (a file"
+                    + " beside this one) or dockerfileTemplateData");
+        }
+        if (map.get("targetRepository").isEmpty()) {
+            problems.add(where(file, map.mark()) + "a container recipe needs targetRepository: {repositoryName: NAME}");
+        } else if (recipe.path("targetRepository").isObject()) {
+            ObjectNode target = (ObjectNode) recipe.get("targetRepository");
+            if (!target.has("service")) {
+                target.put("service", "ECR");
+            }
+        }
+        if (!recipe.has("containerType")) {
+            recipe.put("containerType", "DOCKER");
+        }
     }
 
     private static java.util.Optional<Component> component(Path file, YNode item, List<String> problems) {

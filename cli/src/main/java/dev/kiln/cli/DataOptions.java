@@ -1,6 +1,10 @@
 package dev.kiln.cli;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Where Kiln keeps its state: the data folder and, optionally, a PostgreSQL database. */
@@ -24,6 +28,31 @@ final class DataOptions {
             description = "Where Kiln-managed base images are cached (default: <data-dir>/base-images); several"
                     + " data folders can share one.")
     Path baseImages;
+
+    @Option(names = "--registry", paramLabel = "REGION=URL",
+            description = "The OCI registry that stands in for ECR in a region, e.g."
+                    + " us-east-1=https://user:password@registry.example:5000 (repeatable). Regions without one get a"
+                    + " registry Kiln runs on 127.0.0.1 with its storage in the data folder.")
+    Map<String, String> registryUrls = new LinkedHashMap<>();
+
+    /** The --registry options as URLs, checked. */
+    Map<String, URI> registries() {
+        Map<String, URI> out = new LinkedHashMap<>();
+        registryUrls.forEach((region, url) -> {
+            URI uri;
+            try {
+                uri = new URI(url);
+            } catch (URISyntaxException e) {
+                throw new UserError("--registry " + region + "=" + url + ": not a URL: " + e.getMessage());
+            }
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new UserError("--registry " + region + "=" + url + ": give an http:// or https:// URL with a"
+                        + " host, e.g. https://registry.example:5000");
+            }
+            out.put(region, uri);
+        });
+        return out;
+    }
 
     String password() {
         return dbPassword != null ? dbPassword : System.getenv("KILN_DB_PASSWORD");

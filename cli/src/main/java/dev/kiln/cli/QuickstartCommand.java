@@ -60,7 +60,8 @@ final class QuickstartCommand implements Callable<Integer> {
         Prerequisites.ensure(Prerequisites.VM_BUILDS, System.err);
         Instant start = Instant.now();
         ServerConfig config = new ServerConfig("127.0.0.1", 0, data.dataDir.toAbsolutePath(), List.of(REGION),
-                data.dbUrl, data.dbUser, data.password(), Clock.systemUTC(), 1, data.baseImages, null);
+                data.dbUrl, data.dbUser, data.password(), Clock.systemUTC(), 1, data.baseImages, null,
+                data.registries());
         try (KilnServer server = KilnServer.start(config); ImagebuilderClient api = client(server)) {
             System.err.println("Kiln serves the Image Builder API at " + server.endpoint());
             String imageArn = startPipeline(api);

@@ -74,4 +74,37 @@ class BuildFileTest {
         assertThatThrownBy(() -> BuildFile.read(write("list.yaml", "- a\n- b\n")))
                 .hasMessageContaining("a build file is a mapping");
     }
+
+    @Test
+    void aDockerfileTemplateBesideTheFileMakesAContainerRecipe() throws Exception {
+        write("Dockerfile.kiln", "FROM {{{ imagebuilder:parentImage }}}\n{{{ imagebuilder:components }}}\n");
+        BuildFile build = BuildFile.read(write("build.yaml", """
+                name: app
+                semanticVersion: 1.0.0
+                parentImage: debian-12-container
+                dockerfile: Dockerfile.kiln
+                targetRepository: {repositoryName: team/app}
+                """));
+
+        assertThat(build.container()).isTrue();
+        assertThat(build.recipe().path("dockerfileTemplateData").asText()).startsWith("FROM {{{ imagebuilder:parentImage");
+        assertThat(build.recipe().path("targetRepository").path("service").asText()).isEqualTo("ECR");
+        assertThat(build.recipe().path("containerType").asText()).isEqualTo("DOCKER");
+    }
+
+    @Test
+    void aContainerRecipeWithoutTemplateOrRepositoryOrWithImageOnlyMembersIsRefusedWithLines() throws Exception {
+        Path file = write("build.yaml", """
+                name: app
+                semanticVersion: 1.0.0
+                parentImage: debian-12-container
+                dockerfile: nowhere.kiln
+                blockDeviceMappings: []
+                """);
+
+        assertThatThrownBy(() -> BuildFile.read(file)).isInstanceOf(UserError.class)
+                .hasMessageContaining("build.yaml:4:13: cannot read the Dockerfile template")
+                .hasMessageContaining("build.yaml:5:22: 'blockDeviceMappings' belongs to image recipes")
+                .hasMessageContaining("needs targetRepository");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.core.build;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.kiln.core.container.WorkingContainer;
 import dev.kiln.core.image.ImageBuilds;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceException;
@@ -10,28 +11,25 @@ import dev.kiln.core.store.StoredResource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
  * Builds one image build version: owns the order of the steps, the image's state transitions
  * (PENDING → BUILDING → CREATING → TESTING → DISTRIBUTING → AVAILABLE, or FAILED / CANCELLED), and
- * cleanup: every instance is closed in reverse order in {@code finally}, even when the build thread
- * is interrupted by a cancel. A failed build with {@code terminateInstanceOnFailure: false} keeps its
+ * cleanup: every instance, working container and local image is released in reverse order in
+ * {@code finally}, even when the build thread is interrupted by a cancel. Machine images go build
+ * instance → capture → test instance → distribution; container images go Dockerfile and components
+ * → test container → push to the region's registry. A failed build with {@code terminateInstanceOnFailure: false} keeps its
  * build instance running and says in the image's reason how to reach it.
  */
 public final class BuildOrchestrator {
     private static final List<String> BUILD_PHASES = List.of("build", "validate");
-    private static final List<String> TEST_PHASES = List.of("test");
 
     private final ResourceStore store;
     private final BuildEnvironment env;
@@ -41,13 +39,9 @@ public final class BuildOrchestrator {
     private final RunComponentsStep components = new RunComponentsStep();
     private final CreateImageStep create;
     private final DistributeStep distribute;
+    private final TestComponentsStep test = new TestComponentsStep(components);
     /** Build instances kept after a failure, by image ARN, until Kiln stops or the image is deleted. */
     private final Map<String, Instance> kept = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "build-timeouts");
-        t.setDaemon(true);
-        return t;
-    });
 
     public BuildOrchestrator(ResourceStore store, BuildEnvironment env) {
         this.store = store;
@@ -66,6 +60,14 @@ public final class BuildOrchestrator {
      * @param follower receives each build log line as it is written (CLI progress), or null
      */
     public void build(String imageArn, Consumer<String> follower) {
+        build(imageArn, follower, null);
+    }
+
+    /**
+     * As {@link #build(String, Consumer)}, with the folder a container recipe's Dockerfile reads COPY
+     * and ADD sources from ({@code kiln build} passes the build file's folder); null for an empty one.
+     */
+    public void build(String imageArn, Consumer<String> follower, Path contextFolder) {
         StoredResource image = store.get(imageArn).orElse(null);
         if (image == null || !"PENDING".equals(ImageBuilds.status(image))) {
             return;
@@ -75,13 +77,13 @@ public final class BuildOrchestrator {
             if (follower != null) {
                 log.follow(follower);
             }
-            run(image, folder, log);
+            run(image, folder, contextFolder, log);
         } catch (IOException e) {
             fail(imageArn, "Kiln could not write the build's files in " + folder + ": " + e.getMessage(), null);
         }
     }
 
-    private void run(StoredResource image, Path folder, BuildLog log) {
+    private void run(StoredResource image, Path folder, Path contextFolder, BuildLog log) {
         String arn = image.arn();
         BuildPlan plan = null;
         Instance buildInstance = null;
@@ -93,9 +95,13 @@ public final class BuildOrchestrator {
         try {
             log.info("building " + arn);
             states.status(arn, "BUILDING");
-            plan = resolve.run(image, log);
+            plan = resolve.run(image, folder, contextFolder, log);
+            if (plan.container() != null) {
+                buildContainer(plan, folder, log);
+                return;
+            }
             buildInstance = launch.run(plan, plan.parent(), "build", plan.userData(), folder, log);
-            components.run(plan, buildInstance, BUILD_PHASES, folder.resolve("components-build"), log);
+            components.run(plan, buildInstance.target(), BUILD_PHASES, folder.resolve("components-build"), log);
             states.status(arn, "CREATING");
             output = create.run(plan, buildInstance, folder, log);
             close(buildInstance, log);
@@ -103,7 +109,7 @@ public final class BuildOrchestrator {
             if (plan.testsEnabled()) {
                 states.status(arn, "TESTING");
                 testInstance = launch.run(plan, output, "test", null, folder, log);
-                test(plan, testInstance, folder, log);
+                test.run(plan, testInstance.target(), folder, log);
                 close(testInstance, log);
                 testInstance = null;
             } else {
@@ -111,7 +117,7 @@ public final class BuildOrchestrator {
             }
             states.status(arn, "DISTRIBUTING");
             ArrayNode amis = distribute.run(plan, output, log);
-            states.available(arn, amis);
+            states.available(arn, "amis", amis);
             log.info("AVAILABLE: " + output.imageId());
             output = null;
         } catch (ImageStates.Cancelled e) {
@@ -152,27 +158,37 @@ public final class BuildOrchestrator {
         }
     }
 
-    /** The test phases, bounded by the image's test timeout. */
-    private void test(BuildPlan plan, Instance instance, Path folder, BuildLog log)
-            throws IOException, InterruptedException {
-        Thread self = Thread.currentThread();
-        AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> timer = timers.schedule(() -> {
-            timedOut.set(true);
-            self.interrupt();
-        }, plan.testTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    /**
+     * A container recipe: build locally, test in a container from the result, push. Working containers
+     * are removed as each stage ends; the local images it made are removed in {@code finally}, whatever
+     * happened (the parent image stays cached in the engine's storage).
+     */
+    private void buildContainer(BuildPlan plan, Path folder, BuildLog log) throws IOException, InterruptedException {
+        String arn = plan.imageArn();
+        ContainerNames names = ContainerNames.of(arn);
+        List<String> made = new ArrayList<>();
         try {
-            components.run(plan, instance, TEST_PHASES, folder.resolve("components-test"), log);
-        } catch (InterruptedException e) {
-            if (timedOut.get()) {
-                throw new BuildFailure("the tests did not finish within " + plan.testTimeout().toMinutes()
-                        + " minute(s) (imageTestsConfiguration.timeoutMinutes)");
+            String image = new BuildContainerStep(env.containers(), components)
+                    .run(plan, names, folder, made, () -> states.status(arn, "CREATING"), log);
+            if (plan.testsEnabled()) {
+                states.status(arn, "TESTING");
+                try (WorkingContainer container = env.containers().from(image, names.container("test"), log)) {
+                    test.run(plan, container.target(), folder, log);
+                }
+            } else {
+                log.info("image tests are disabled: no test container");
             }
-            throw e;
+            states.status(arn, "DISTRIBUTING");
+            ArrayNode containers = new PushContainerStep(env.containers()).run(plan, image, log);
+            states.available(arn, "containers", containers);
+            log.info("AVAILABLE: " + containers.path(0).path("imageUris").path(0).asText());
         } finally {
-            timer.cancel(false);
-            if (timedOut.get()) {
-                Thread.interrupted();
+            boolean interrupted = Thread.interrupted();
+            for (int i = made.size() - 1; i >= 0; i--) {
+                env.containers().removeImage(made.get(i), log);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -216,7 +232,7 @@ public final class BuildOrchestrator {
     /** Terminates every kept instance (Kiln is stopping). */
     public void close() {
         kept.keySet().forEach(this::releaseKept);
-        timers.shutdownNow();
+        test.close();
     }
 
     static void deleteQuietly(Path folder) {

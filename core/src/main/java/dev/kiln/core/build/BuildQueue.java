@@ -51,6 +51,9 @@ public final class BuildQueue implements ImageBuildEvents, AutoCloseable {
         for (InstanceBackend backend : env.backends()) {
             backend.sweepOrphans(sweepLog);
         }
+        if (env.containers() != null) {
+            env.containers().sweepOrphans(sweepLog);
+        }
         int queued = 0;
         for (StoredResource image : store.listOfType(ImageBuilds.TYPE)) {
             String status = ImageBuilds.status(image);

@@ -33,30 +33,31 @@ final class ImageStates {
     }
 
     void status(String arn, String status) {
-        write(arn, status, null, null);
+        write(arn, status, null, null, null);
     }
 
     void failed(String arn, String reason) {
-        write(arn, "FAILED", reason, null);
+        write(arn, "FAILED", reason, null, null);
     }
 
-    void available(String arn, JsonNode amis) {
-        write(arn, "AVAILABLE", null, amis);
+    /** @param kind {@code amis} or {@code containers}, the outputResources member the image's copies go in */
+    void available(String arn, String kind, JsonNode resources) {
+        write(arn, "AVAILABLE", null, kind, resources);
     }
 
     boolean cancelled(String arn) {
         return store.get(arn).map(i -> ImageBuilds.status(i).equals("CANCELLED")).orElse(true);
     }
 
-    private synchronized void write(String arn, String status, String reason, JsonNode amis) {
+    private synchronized void write(String arn, String status, String reason, String kind, JsonNode resources) {
         StoredResource image = current(arn);
         ObjectNode body = image.body().deepCopy();
         ObjectNode state = body.putObject("state").put("status", status);
         if (reason != null) {
             state.put("reason", reason);
         }
-        if (amis != null) {
-            ((ObjectNode) body.path("outputResources")).set("amis", amis);
+        if (resources != null) {
+            ((ObjectNode) body.path("outputResources")).set(kind, resources);
         }
         store.update(image.withBody(body));
     }

@@ -4,13 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.core.CallContext;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.container.ContainerRegistry;
 import dev.kiln.core.machine.MachineImage;
+import dev.kiln.core.recipe.ContainerImageReference;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.Versions;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -22,7 +26,9 @@ import java.util.Set;
 /**
  * Turns an image build version's copies of its recipe and configurations into a {@link BuildPlan}:
  * each component ARN (wildcards included) to the newest matching version and its document, the parent
- * image to a machine image in the build's region, and the settings the later steps need.
+ * image to a machine image in the build's region (or, for a container recipe, to a reference in a
+ * registry: a Kiln-managed base image is pushed to the region's registry first), and the settings the
+ * later steps need.
  */
 final class ResolveRecipeStep {
     /** What AWS launches when an infrastructure configuration names no instance type. */
@@ -37,27 +43,114 @@ final class ResolveRecipeStep {
         this.env = env;
     }
 
-    BuildPlan run(StoredResource image, BuildLog log) throws IOException, InterruptedException {
+    /**
+     * @param contextFolder the folder a container recipe's Dockerfile reads COPY and ADD sources from
+     *                      (the build file's folder for {@code kiln build}); null for an empty one
+     */
+    BuildPlan run(StoredResource image, Path buildFolder, Path contextFolder, BuildLog log)
+            throws IOException, InterruptedException {
         JsonNode body = image.body();
-        JsonNode recipe = body.path("imageRecipe");
+        boolean container = body.path("imageRecipe").isMissingNode();
+        JsonNode recipe = container ? body.path("containerRecipe") : body.path("imageRecipe");
         if (recipe.isMissingNode()) {
-            throw new BuildFailure("Kiln builds machine images only so far: container recipes are not built yet");
+            throw new BuildFailure("the image build version has neither an image recipe nor a container recipe");
         }
         CallContext ctx = new CallContext(image.accountId(), image.region(), "build");
         List<ComponentRun> components = components(ctx, recipe.path("components"));
-        MachineImage parent = parent(ctx, recipe.path("parentImage").asText(), log);
         JsonNode infrastructure = body.path("infrastructureConfiguration");
-        String instanceType = infrastructure.path("instanceTypes").path(0).asText(DEFAULT_INSTANCE_TYPE);
         JsonNode tests = body.path("imageTestsConfiguration");
-        log.info("recipe " + recipe.path("arn").asText() + ": parent " + parent.imageId() + " (" + parent.name()
-                + "), " + components.size() + " component(s), instance type " + instanceType);
+        MachineImage parent = null;
+        String instanceType = null;
+        BuildPlan.ContainerPlan containerPlan = null;
+        if (container) {
+            containerPlan = containerPlan(ctx, recipe, buildFolder, contextFolder, log);
+            log.info("container recipe " + recipe.path("arn").asText() + ": parent " + containerPlan.parentImage()
+                    + ", " + components.size() + " component(s), pushed to "
+                    + containerPlan.registry().host() + "/" + containerPlan.repositoryName());
+        } else {
+            parent = parent(ctx, recipe.path("parentImage").asText(), log);
+            instanceType = infrastructure.path("instanceTypes").path(0).asText(DEFAULT_INSTANCE_TYPE);
+            log.info("recipe " + recipe.path("arn").asText() + ": parent " + parent.imageId() + " (" + parent.name()
+                    + "), " + components.size() + " component(s), instance type " + instanceType);
+        }
         return new BuildPlan(image.arn(), image.region(), image.accountId(), recipe.path("name").asText(),
                 recipe.path("version").asText(), recipe.path("description").asText(null), parent, components,
                 instanceType, userData(recipe.path("additionalInstanceConfiguration").path("userDataOverride")),
                 Json.text(recipe, "workingDirectory"), tests.path("imageTestsEnabled").asBoolean(true),
                 Duration.ofMinutes(tests.path("timeoutMinutes").asInt(720)),
                 infrastructure.path("terminateInstanceOnFailure").asBoolean(true),
-                body.hasNonNull("distributionConfiguration") ? body.get("distributionConfiguration") : null);
+                body.hasNonNull("distributionConfiguration") ? body.get("distributionConfiguration") : null,
+                containerPlan);
+    }
+
+    private BuildPlan.ContainerPlan containerPlan(CallContext ctx, JsonNode recipe, Path buildFolder,
+                                                  Path contextFolder, BuildLog log)
+            throws IOException, InterruptedException {
+        if (env.containers() == null || env.registries() == null) {
+            throw new BuildFailure("this Kiln was started without a container engine: container recipes"
+                    + " cannot be built here");
+        }
+        String template = Json.text(recipe, "dockerfileTemplateData");
+        if (template == null) {
+            throw new BuildFailure("the container recipe " + recipe.path("arn").asText()
+                    + " has no Dockerfile template (dockerfileTemplateData)");
+        }
+        String repository = recipe.path("targetRepository").path("repositoryName").asText("");
+        if (!repository.matches("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*")) {
+            throw new BuildFailure("targetRepository.repositoryName '" + repository + "' is not a repository name"
+                    + " a registry accepts (lower-case letters, digits, and . _ - / between them)");
+        }
+        ContainerRegistry registry = env.registries().registry(ctx.region(), log);
+        String parent = containerParent(ctx, recipe.path("parentImage").asText(), registry, log);
+        Path context = contextFolder;
+        if (context == null) {
+            context = Files.createDirectories(buildFolder.resolve("context"));
+        }
+        return new BuildPlan.ContainerPlan(registry, parent, template, repository, context);
+    }
+
+    /** The reference the container engine pulls for a container recipe's parentImage. */
+    private String containerParent(CallContext ctx, String text, ContainerRegistry registry, BuildLog log)
+            throws IOException, InterruptedException {
+        if (!text.startsWith("arn:")) {
+            ContainerImageReference reference = ContainerImageReference.parse(text).orElseThrow(() ->
+                    new BuildFailure("the recipe's parentImage '" + text + "' is not a container image reference"));
+            if (reference.registry() == null) {
+                throw new BuildFailure("the recipe's parentImage '" + text + "' names no registry, so it means Docker"
+                        + " Hub, which Kiln does not reach: name an image in a registry this machine reaches"
+                        + " (this region's registry is " + registry.host() + "), or a Kiln-managed image such as "
+                        + "arn:aws:imagebuilder:" + ctx.region() + ":aws:image/debian-12-container/x.x.x");
+            }
+            return text;
+        }
+        Arn arn = Arn.parse(text).orElseThrow(() -> new BuildFailure("the recipe's parentImage '" + text
+                + "' is not an image ARN"));
+        StoredResource build = parentBuild(ctx, arn, text);
+        if (arn.owner().equals(Arn.AWS_OWNER)) {
+            return env.baseImages().containerImage(build.name(), registry, log);
+        }
+        for (JsonNode c : build.body().path("outputResources").path("containers")) {
+            if (ctx.region().equals(c.path("region").asText()) && c.path("imageUris").size() > 0) {
+                return c.path("imageUris").path(0).asText();
+            }
+        }
+        throw new BuildFailure("the parent image " + build.arn() + " has no container image in " + ctx.region());
+    }
+
+    /** The newest usable build an image ARN selects; a user's image must be AVAILABLE. */
+    private StoredResource parentBuild(CallContext ctx, Arn arn, String text) {
+        boolean managed = arn.owner().equals(Arn.AWS_OWNER);
+        StoredResource build = Versions.matching(store, managed ? new CallContext(Arn.AWS_OWNER, ctx.region(),
+                        ctx.requestId()) : ctx, arn).stream()
+                .filter(b -> !UNUSABLE.contains(ImageBuilds.status(b)))
+                .findFirst()
+                .orElseThrow(() -> new BuildFailure("the parent image " + text + " has no usable build in "
+                        + ctx.region()));
+        if (!managed && !"AVAILABLE".equals(ImageBuilds.status(build))) {
+            throw new BuildFailure("the parent image " + build.arn() + " is " + ImageBuilds.status(build)
+                    + "; a parent image must be AVAILABLE");
+        }
+        return build;
     }
 
     private List<ComponentRun> components(CallContext ctx, JsonNode given) {
@@ -96,19 +189,9 @@ final class ResolveRecipeStep {
         }
         Arn arn = Arn.parse(text).orElseThrow(() -> new BuildFailure("the recipe's parentImage '" + text
                 + "' is not an image ARN"));
-        boolean managed = arn.owner().equals(Arn.AWS_OWNER);
-        StoredResource build = Versions.matching(store, managed ? new CallContext(Arn.AWS_OWNER, ctx.region(),
-                        ctx.requestId()) : ctx, arn).stream()
-                .filter(b -> !UNUSABLE.contains(ImageBuilds.status(b)))
-                .findFirst()
-                .orElseThrow(() -> new BuildFailure("the parent image " + text + " has no usable build in "
-                        + ctx.region()));
-        if (managed) {
+        StoredResource build = parentBuild(ctx, arn, text);
+        if (arn.owner().equals(Arn.AWS_OWNER)) {
             return env.baseImages().machineImage(build.name(), ctx.region(), log);
-        }
-        if (!"AVAILABLE".equals(ImageBuilds.status(build))) {
-            throw new BuildFailure("the parent image " + build.arn() + " is " + ImageBuilds.status(build)
-                    + "; a parent image must be AVAILABLE");
         }
         for (JsonNode ami : build.body().path("outputResources").path("amis")) {
             if (ctx.region().equals(ami.path("region").asText())) {

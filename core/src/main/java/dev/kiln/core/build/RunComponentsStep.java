@@ -1,6 +1,5 @@
 package dev.kiln.core.build;
 
-import dev.kiln.core.machine.Instance;
 import dev.kiln.toe.run.DocumentInput;
 import dev.kiln.toe.run.RunException;
 import dev.kiln.toe.run.RunListener;
@@ -17,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs phases of the plan's components, in recipe order, on an instance with Kiln's component engine:
- * the engine runs on the Kiln host and acts on the instance through its target. Every step's output
+ * Runs phases of the plan's components, in recipe order, on an instance or in a container with Kiln's
+ * component engine: the engine runs on the Kiln host and acts on the instance through its target. Every step's output
  * goes to the build log; a failure becomes a reason that names the component, phase, step and its
  * last output lines.
  */
@@ -29,14 +28,14 @@ final class RunComponentsStep {
      * @param phases e.g. build and validate, or test
      * @param logFolder where the engine writes its logs (document copies, detailed output)
      */
-    void run(BuildPlan plan, Instance instance, List<String> phases, Path logFolder, BuildLog log)
+    void run(BuildPlan plan, Target instance, List<String> phases, Path logFolder, BuildLog log)
             throws IOException, InterruptedException {
         if (plan.components().isEmpty()) {
             log.info("no components to run for " + String.join(", ", phases));
             return;
         }
-        Target target = plan.workingDirectory() == null ? instance.target()
-                : new WorkingDirectoryTarget(instance.target(), plan.workingDirectory());
+        Target target = plan.workingDirectory() == null ? instance
+                : new WorkingDirectoryTarget(instance, plan.workingDirectory());
         List<DocumentInput> documents = plan.components().stream()
                 .map(c -> new DocumentInput(c.name(), c.document(), c.parameters()))
                 .toList();
@@ -50,7 +49,7 @@ final class RunComponentsStep {
             throw new BuildFailure("the components could not run: " + e.getMessage(), e);
         }
         if (!summary.succeeded()) {
-            throw new BuildFailure(failures.reason(summary, instance));
+            throw new BuildFailure(failures.reason(summary));
         }
         log.info(String.join(" and ", phases) + " finished: " + summary.executedStepCount() + " step(s) ran"
                 + (summary.ignoredFailedStepCount() > 0 ? ", " + summary.ignoredFailedStepCount()
@@ -113,7 +112,7 @@ final class RunComponentsStep {
             }
         }
 
-        String reason(RunSummary summary, Instance instance) {
+        String reason(RunSummary summary) {
             StringBuilder reason = new StringBuilder();
             if (failedStep != null) {
                 reason.append(failedStep).append(" failed");

@@ -37,9 +37,14 @@ class BuildOrchestratorTest {
         new BaseImages(store, Clock.systemUTC()).seed(List.of("us-east-1"));
     }
 
+    private FakeContainers containers;
+
     private BuildEnvironment env() {
+        if (containers == null) {
+            containers = new FakeContainers(dir.resolve("containers"));
+        }
         return new BuildEnvironment(machines, List.of(machines), machines, dir.resolve("builds"), Clock.systemUTC(),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), containers, containers);
     }
 
     private ObjectNode call(String operation, ObjectNode in) {
@@ -79,6 +84,92 @@ class BuildOrchestratorTest {
         ObjectNode create = Json.object().put("imageRecipeArn", recipeArn).put("infrastructureConfigurationArn", infraArn);
         create.putObject("imageTestsConfiguration").put("imageTestsEnabled", tests);
         return call("CreateImage", create).path("imageBuildVersionArn").asText();
+    }
+
+    private String containerImage(String componentArn, String template, boolean tests) {
+        ObjectNode recipe = Json.object().put("name", "app-" + UUID.randomUUID().toString().substring(0, 8))
+                .put("semanticVersion", "2.1.0").put("containerType", "DOCKER").put("parentImage", "127.0.0.1:5999/base:1")
+                .put("dockerfileTemplateData", template);
+        recipe.putObject("targetRepository").put("service", "ECR").put("repositoryName", "team/app");
+        recipe.putArray("components").addObject().put("componentArn", componentArn);
+        String recipeArn = call("CreateContainerRecipe", recipe).path("containerRecipeArn").asText();
+        ObjectNode infra = Json.object().put("name", "infra-" + UUID.randomUUID().toString().substring(0, 8))
+                .put("instanceProfileName", "kiln");
+        String infraArn = call("CreateInfrastructureConfiguration", infra).path("infrastructureConfigurationArn").asText();
+        ObjectNode create = Json.object().put("containerRecipeArn", recipeArn).put("infrastructureConfigurationArn", infraArn);
+        create.putObject("imageTestsConfiguration").put("imageTestsEnabled", tests);
+        return call("CreateImage", create).path("imageBuildVersionArn").asText();
+    }
+
+    private static final String TEMPLATE = "FROM {{{ imagebuilder:parentImage }}}\n{{{ imagebuilder:environments }}}\n"
+            + "ENV STAGE=one\n{{{ imagebuilder:components }}}\nCMD [\"bash\"]\n";
+
+    @Test
+    void aContainerBuildRunsTheTemplateAroundTheComponentsTestsAndPushesVersionBuildAndDigest() {
+        String arn = containerImage(component("writer", "echo built > " + marker(), "test -f " + marker()), TEMPLATE,
+                true);
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        assertThat(state(arn).path("status").asText()).isEqualTo("AVAILABLE");
+        assertThat(containers.dockerfiles).containsExactly("FROM 127.0.0.1:5999/base:1\n\nENV STAGE=one\n",
+                "FROM image-2\nCMD [\"bash\"]\n\n");
+        assertThat(store.get(arn).orElseThrow().body().at("/outputResources/containers/0/imageUris"))
+                .extracting(JsonNode::asText)
+                .containsExactly("127.0.0.1:5999/team/app:2.1.0-1", "127.0.0.1:5999/team/app@sha256:" + "ab".repeat(32));
+        assertThat(containers.events).filteredOn(e -> e.startsWith("from") || e.startsWith("push"))
+                .containsExactly("from image-1 as " + ContainerNames.of(arn).container("build"),
+                        "from image-3 as " + ContainerNames.of(arn).container("test"),
+                        "push image-3 127.0.0.1:5999/team/app:2.1.0-1");
+        assertThat(containers.containers).isEmpty();
+        assertThat(containers.localImages).isEmpty();
+        assertThat(BuildFolders.log(dir.resolve("builds"), arn)).content()
+                .contains("[component/writer] build/Make", "[component/writer] test/Probe");
+    }
+
+    @Test
+    void aFailingContainerTestPushesNothingAndLeavesNoLocalImage() {
+        String arn = containerImage(component("writer", "echo built > " + marker(), "echo missing >&2; false"),
+                TEMPLATE, true);
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        assertThat(state(arn).path("status").asText()).isEqualTo("FAILED");
+        assertThat(state(arn).path("reason").asText()).contains("phase test, step Probe", "missing");
+        assertThat(containers.events).noneMatch(e -> e.startsWith("push"));
+        assertThat(containers.containers).isEmpty();
+        assertThat(containers.localImages).isEmpty();
+    }
+
+    @Test
+    void aFailingDockerfileLineOrAnUnreachableRegistryFailsTheContainerImage() {
+        String badTemplate = containerImage(component("a", "true", "true"),
+                "FROM {{{ imagebuilder:parentImage }}}\nRUN false\n{{{ imagebuilder:components }}}", false);
+        new BuildOrchestrator(store, env()).build(badTemplate, null);
+        assertThat(state(badTemplate).path("reason").asText()).contains("the Dockerfile failed: RUN false");
+
+        containers.registryDown = true;
+        String noRegistry = containerImage(component("b", "true", "true"), TEMPLATE, false);
+        new BuildOrchestrator(store, env()).build(noRegistry, null);
+        assertThat(state(noRegistry).path("reason").asText()).contains("registry of us-east-1", "does not answer");
+    }
+
+    @Test
+    void aParentOnDockerHubIsRefusedWithWhatToNameInstead() {
+        ObjectNode recipe = Json.object().put("name", "hub").put("semanticVersion", "1.0.0")
+                .put("containerType", "DOCKER").put("parentImage", "debian:12")
+                .put("dockerfileTemplateData", TEMPLATE);
+        recipe.putObject("targetRepository").put("service", "ECR").put("repositoryName", "hub");
+        String recipeArn = call("CreateContainerRecipe", recipe).path("containerRecipeArn").asText();
+        String infraArn = call("CreateInfrastructureConfiguration", Json.object().put("name", "i")
+                .put("instanceProfileName", "kiln")).path("infrastructureConfigurationArn").asText();
+        String arn = call("CreateImage", Json.object().put("containerRecipeArn", recipeArn)
+                .put("infrastructureConfigurationArn", infraArn)).path("imageBuildVersionArn").asText();
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        assertThat(state(arn).path("reason").asText()).contains("'debian:12' names no registry", "127.0.0.1:5999",
+                "debian-12-container");
     }
 
     private JsonNode state(String arn) {
@@ -240,6 +331,7 @@ class BuildOrchestratorTest {
         assertThat(state(interrupted).path("status").asText()).isEqualTo("FAILED");
         assertThat(state(interrupted).path("reason").asText()).contains("Kiln stopped while this image was TESTING");
         assertThat(machines.events).first().isEqualTo("sweep");
+        assertThat(containers.events).first().isEqualTo("sweep");
     }
 
     private void awaitStatus(String arn, String status) throws InterruptedException {

@@ -2,6 +2,7 @@ package dev.kiln.core.recipe;
 
 import static dev.kiln.core.recipe.RecipeWorld.assertApiError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.core.error.ErrorType;
 import org.junit.jupiter.api.Test;
@@ -42,5 +43,40 @@ class DockerfileTemplateTest {
                 .hasMessageContaining("did you mean imagebuilder:environments?")
                 .hasMessageContaining("imagebuilder:workingDirectory }}} is not a variable")
                 .hasMessageContaining("must build FROM");
+    }
+
+    @Test
+    void renderingSplitsWhereTheComponentsRunAndExpandsTheParent() {
+        DockerfileTemplate.Rendered r = DockerfileTemplate.render("FROM {{{ imagebuilder:parentImage }}} AS base\n"
+                + "{{{ imagebuilder:environments }}}\nENV A=1\n  {{{imagebuilder:components}}}  \nCMD [\"bash\"]\n",
+                "127.0.0.1:5001/kiln/debian:1");
+        assertThat(r.before()).isEqualTo("FROM 127.0.0.1:5001/kiln/debian:1 AS base\n\nENV A=1\n");
+        assertThat(r.after()).isEqualTo("CMD [\"bash\"]\n\n");
+        assertThat(r.afterFirstLine()).isEqualTo(5);
+        assertThat(r.namesComponents()).isTrue();
+        assertThat(r.hasInstructionsAfter()).isTrue();
+    }
+
+    @Test
+    void aTemplateWithoutComponentsIsAllBeforeAndNothingAfter() {
+        DockerfileTemplate.Rendered r = DockerfileTemplate.render("FROM {{{ imagebuilder:parentImage }}}\nRUN x",
+                "p");
+        assertThat(r.before()).isEqualTo("FROM p\nRUN x\n");
+        assertThat(r.namesComponents()).isFalse();
+        assertThat(r.hasInstructionsAfter()).isFalse();
+        assertThat(DockerfileTemplate.render("FROM {{{ imagebuilder:parentImage }}}\n"
+                + "{{{ imagebuilder:components }}}\n# only a comment\n\n", "p").hasInstructionsAfter()).isFalse();
+    }
+
+    @Test
+    void renderingNamesTheLineOfAMisplacedOrRepeatedComponentsVariable() {
+        assertThatThrownBy(() -> DockerfileTemplate.render("FROM {{{ imagebuilder:parentImage }}}\n"
+                + "RUN x {{{ imagebuilder:components }}}", "p"))
+                .hasMessageContaining("line 2").hasMessageContaining("alone on its line");
+        assertThatThrownBy(() -> DockerfileTemplate.render("FROM {{{ imagebuilder:parentImage }}}\n"
+                + "{{{ imagebuilder:components }}}\n{{{ imagebuilder:components }}}", "p"))
+                .hasMessageContaining("line 3").hasMessageContaining("second time");
+        assertThatThrownBy(() -> DockerfileTemplate.render("FROM {{{ imagebuilder:parent }}}", "p"))
+                .hasMessageContaining("line 1").hasMessageContaining("imagebuilder:parent ");
     }
 }
