@@ -81,11 +81,15 @@ final class ContainerBaseImageBuilder {
         meta.put("tarSize", tarSize);
         meta.put("recipeHash", recipe.hash());
         meta.put("builtAt", clock.instant().toString());
-        meta.put("mmdebstrapSeconds", Duration.between(start, strapped).toMillis() / 1000.0);
-        meta.put("layoutSeconds", Duration.between(strapped, layered).toMillis() / 1000.0);
+        meta.put("mmdebstrapSeconds", seconds(start, strapped));
+        meta.put("layoutSeconds", seconds(strapped, layered));
         CacheFolder.writeMetadata(dir.resolve(METADATA), meta);
-        log.info("container base image " + recipe.name() + ": built in " + Duration.between(start, clock.instant())
-                .toSeconds() + " s (mmdebstrap " + Duration.between(start, strapped).toSeconds() + " s, layer "
-                + (written.layer().size() >> 20) + " MB in " + Duration.between(strapped, layered).toSeconds() + " s)");
+        log.info(String.format("container base image %s: built in %.1f s (mmdebstrap %.1f s, %d MB layer in %.1f s)",
+                recipe.name(), seconds(start, clock.instant()), seconds(start, strapped),
+                written.layer().size() >> 20, seconds(strapped, layered)));
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return Duration.between(from, to).toMillis() / 1000.0;
     }
 }
