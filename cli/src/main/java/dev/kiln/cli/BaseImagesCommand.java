@@ -1,9 +1,14 @@
 package dev.kiln.cli;
 
+import dev.kiln.core.build.BuildFailure;
 import dev.kiln.core.build.BuildLog;
 import dev.kiln.machines.Machines;
 import dev.kiln.machines.base.BaseImage;
+import dev.kiln.machines.base.ContainerBaseImage;
+import dev.kiln.machines.base.ContainerBaseImages;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,9 +28,11 @@ final class BaseImagesCommand implements Runnable {
     }
 
     @Command(name = "build", mixinStandardHelpOptions = true,
-            description = "Build (or rebuild) a base image now, e.g. debian-12; builds otherwise make it on first use.")
+            description = "Build (or rebuild) a base image now, e.g. debian-12 or debian-12-container; builds"
+                    + " otherwise make it on first use.")
     static final class Build implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME", defaultValue = "debian-12", description = "debian-12 (default).")
+        @Parameters(paramLabel = "NAME", defaultValue = "debian-12",
+                description = "debian-12 (default, the VM image) or debian-12-container (the container image).")
         String name;
 
         @Mixin
@@ -33,14 +40,25 @@ final class BaseImagesCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Prerequisites.ensure(Prerequisites.VM_BUILDS, System.err);
             Machines machines = Machines.in(data.dataDir, Clock.systemUTC(), data.baseImages);
             BuildLog log = BuildLog.discarding(Clock.systemUTC()).follow(System.err::println);
+            if (ContainerBaseImages.names().contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                Prerequisites.ensure(java.util.Map.of("mmdebstrap", "mmdebstrap"), System.err);
+                try {
+                    ContainerBaseImage image = new ContainerBaseImages(machines.baseImages().folder())
+                            .rebuild(name, log);
+                    System.out.println(image.ociReference());
+                } catch (BuildFailure e) {
+                    throw new UserError(e.getMessage(), ExitCodes.FAILED);
+                }
+                return ExitCodes.OK;
+            }
+            Prerequisites.ensure(Prerequisites.VM_BUILDS, System.err);
             BaseImage image;
             try {
                 image = machines.baseImages().rebuild(name, log);
             } catch (IllegalArgumentException e) {
-                throw new UserError(e.getMessage());
+                throw new UserError(e.getMessage() + ", " + String.join(", ", ContainerBaseImages.names()));
             }
             System.out.println(image.disk());
             return ExitCodes.OK;
@@ -55,9 +73,17 @@ final class BaseImagesCommand implements Runnable {
         @Override
         public Integer call() {
             Machines machines = Machines.in(data.dataDir, Clock.systemUTC(), data.baseImages);
-            machines.baseImages().cached("debian-12").ifPresentOrElse(
-                    i -> System.out.println(i.name() + "\t" + i.builtAt() + "\t" + i.sizeGiB() + " GiB\t" + i.disk()),
-                    () -> System.err.println("no base image is cached yet: kiln base-images build debian-12"));
+            Optional<BaseImage> vm = machines.baseImages().cached("debian-12");
+            vm.ifPresent(i -> System.out.println(i.name() + "\t" + i.builtAt() + "\t" + i.sizeGiB() + " GiB\t"
+                    + i.disk()));
+            ContainerBaseImages containers = new ContainerBaseImages(machines.baseImages().folder());
+            List<ContainerBaseImage> cached = ContainerBaseImages.names().stream()
+                    .flatMap(n -> containers.cached(n).stream()).toList();
+            cached.forEach(i -> System.out.println(i.name() + "\t" + i.builtAt() + "\t" + (i.layerSize() >> 20)
+                    + " MB\t" + i.ociReference()));
+            if (vm.isEmpty() && cached.isEmpty()) {
+                System.err.println("no base image is cached yet: kiln base-images build debian-12");
+            }
             return ExitCodes.OK;
         }
     }

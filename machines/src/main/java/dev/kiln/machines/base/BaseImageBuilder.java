@@ -12,13 +12,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -50,7 +47,7 @@ final class BaseImageBuilder {
         String qemuImg = HostPrograms.require("qemu-img", "qemu-utils").toString();
         Instant start = clock.instant();
         Files.createDirectories(dir);
-        Path hooks = writeHooks(dir.resolve("hooks"));
+        Path hooks = writeHooks(dir.resolve("hooks"), HOOK_FILES);
         DebianMirror mirror = DebianMirror.detect(aptFolder);
         Path rootfs = dir.resolve("rootfs");
         log.info("base image " + recipe.name() + ": mmdebstrap " + recipe.suite() + " from " + mirror.archive()
@@ -108,9 +105,7 @@ final class BaseImageBuilder {
         meta.put("builtAt", clock.instant().toString());
         meta.put("mmdebstrapSeconds", Duration.between(start, strapped).toSeconds());
         meta.put("buildSeconds", Duration.between(start, clock.instant()).toSeconds());
-        Path partial = dir.resolve(METADATA + ".partial");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(partial.toFile(), meta);
-        Files.move(partial, dir.resolve(METADATA), StandardCopyOption.ATOMIC_MOVE);
+        CacheFolder.writeMetadata(dir.resolve(METADATA), meta);
         log.info("base image " + recipe.name() + ": built in " + Duration.between(start, clock.instant()).toSeconds()
                 + " s (mmdebstrap " + Duration.between(start, strapped).toSeconds() + " s)");
     }
@@ -120,24 +115,13 @@ final class BaseImageBuilder {
      * made by another version of Kiln and is built again.
      */
     static String recipeHash(BaseImageRecipe recipe) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(recipe.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            for (String name : HOOK_FILES) {
-                try (InputStream in = BaseImageBuilder.class.getResourceAsStream(name)) {
-                    md.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    md.update(in == null ? new byte[0] : in.readAllBytes());
-                }
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException | IOException e) {
-            throw new IllegalStateException("cannot read Kiln's own base image files", e);
-        }
+        return CacheFolder.recipeHash(recipe.toString(), HOOK_FILES);
     }
 
-    private Path writeHooks(Path hooks) throws IOException {
+    /** Writes resources beside this class into a folder, the scripts among them executable. */
+    static Path writeHooks(Path hooks, List<String> names) throws IOException {
         Files.createDirectories(hooks);
-        for (String name : HOOK_FILES) {
+        for (String name : names) {
             Path file = hooks.resolve(name);
             try (InputStream in = BaseImageBuilder.class.getResourceAsStream(name)) {
                 if (in == null) {

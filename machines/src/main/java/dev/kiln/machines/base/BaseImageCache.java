@@ -1,24 +1,14 @@
 package dev.kiln.machines.base;
 
-import dev.kiln.machines.HostFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.core.build.BuildLog;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 /**
  * Kiln-managed base images, built from the Debian mirror on first use and kept in a folder, one
@@ -31,10 +21,9 @@ import java.util.stream.Stream;
  * rebuild while builds use it.
  */
 public final class BaseImageCache {
-    private static final Map<Path, ReentrantLock> IN_THIS_JVM = new ConcurrentHashMap<>();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path folder;
+    private final CacheFolder folder;
     private final BaseImageBuilder builder;
 
     public BaseImageCache(Path folder) {
@@ -42,7 +31,7 @@ public final class BaseImageCache {
     }
 
     BaseImageCache(Path folder, Path aptFolder, Clock clock) {
-        this.folder = folder.toAbsolutePath().normalize();
+        this.folder = new CacheFolder(folder);
         this.builder = new BaseImageBuilder(aptFolder, clock);
     }
 
@@ -64,8 +53,8 @@ public final class BaseImageCache {
                 log.info("base image " + recipe.name() + " was built meanwhile by another caller");
                 return meanwhile.get();
             }
-            if (Files.exists(folder.resolve(recipe.name()).resolve(BaseImageBuilder.METADATA))) {
-                log.info("base image " + recipe.name() + " in " + folder + " was made by another version of Kiln"
+            if (Files.exists(folder.dir(recipe.name()).resolve(BaseImageBuilder.METADATA))) {
+                log.info("base image " + recipe.name() + " in " + folder.path() + " was made by another version of Kiln"
                         + " (or is incomplete); building it again");
             }
             return build(recipe, log);
@@ -76,6 +65,11 @@ public final class BaseImageCache {
     public BaseImage rebuild(String name, BuildLog log) throws IOException, InterruptedException {
         BaseImageRecipe recipe = BaseImageRecipe.named(name);
         return locked(recipe, log, () -> build(recipe, log));
+    }
+
+    /** The folder base images are cached in. */
+    public Path folder() {
+        return folder.path();
     }
 
     /**
@@ -89,7 +83,7 @@ public final class BaseImageCache {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        Path dir = folder.resolve(recipe.name());
+        Path dir = folder.dir(recipe.name());
         Path meta = dir.resolve(BaseImageBuilder.METADATA);
         if (!Files.isRegularFile(meta)) {
             return Optional.empty();
@@ -116,63 +110,14 @@ public final class BaseImageCache {
         }
     }
 
-    private interface Work {
-        BaseImage run() throws IOException, InterruptedException;
-    }
-
-    /** Runs work holding this JVM's lock for the image and the lock file other processes honour. */
-    private BaseImage locked(BaseImageRecipe recipe, BuildLog log, Work work) throws IOException, InterruptedException {
-        Files.createDirectories(folder);
-        Path lockFile = folder.resolve(recipe.name() + ".lock");
-        ReentrantLock jvmLock = IN_THIS_JVM.computeIfAbsent(lockFile, p -> new ReentrantLock());
-        if (!jvmLock.tryLock()) {
-            log.info("base image " + recipe.name() + " is being built by another build; waiting for it");
-            jvmLock.lockInterruptibly();
-        }
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                log.info("base image " + recipe.name() + " is being built by another Kiln process; waiting for it");
-                lock = channel.lock();
-            }
-            try {
-                return work.run();
-            } finally {
-                lock.release();
-            }
-        } finally {
-            jvmLock.unlock();
-        }
-    }
-
     private BaseImage build(BaseImageRecipe recipe, BuildLog log) throws IOException, InterruptedException {
-        removeLeftovers(recipe);
-        Path building = folder.resolve("." + recipe.name() + ".build-" + UUID.randomUUID());
-        try {
-            builder.build(recipe, building, log);
-            Path dir = folder.resolve(recipe.name());
-            Path old = folder.resolve("." + recipe.name() + ".old-" + UUID.randomUUID());
-            if (Files.exists(dir)) {
-                Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(building, dir, StandardCopyOption.ATOMIC_MOVE);
-            HostFiles.deleteTree(old);
-        } finally {
-            HostFiles.deleteTree(building);
-        }
+        folder.replace(recipe.name(), dir -> builder.build(recipe, dir, log));
         return cached(recipe.name()).orElseThrow(() ->
-                new IOException("base image " + recipe.name() + " was built but is incomplete in " + folder));
+                new IOException("base image " + recipe.name() + " was built but is incomplete in " + folder.path()));
     }
 
-    /** Half-built trees from a build that crashed, and old trees a rebuild could not delete. */
-    private void removeLeftovers(BaseImageRecipe recipe) throws IOException {
-        try (Stream<Path> entries = Files.list(folder)) {
-            for (Path p : entries.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith("." + recipe.name() + ".build-") || n.startsWith("." + recipe.name() + ".old-")) {
-                    HostFiles.deleteTree(p);
-                }
-            }
-        }
+    private BaseImage locked(BaseImageRecipe recipe, BuildLog log, CacheFolder.Work<BaseImage> work)
+            throws IOException, InterruptedException {
+        return folder.locked(recipe.name(), "base image " + recipe.name(), log, work);
     }
 }

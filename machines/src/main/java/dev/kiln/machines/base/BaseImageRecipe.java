@@ -40,9 +40,6 @@ record BaseImageRecipe(String name, String description, String suite, List<Strin
 
     /** The Debian suites and the apt source lines for them, from the chosen mirror. */
     List<String> sourceLines(DebianMirror mirror) {
-        return List.of(
-                "deb " + mirror.archive() + " " + suite + " main",
-                "deb " + mirror.archive() + " " + suite + "-updates main",
-                "deb " + mirror.security() + " " + suite + "-security main");
+        return mirror.sourceLines(suite);
     }
 }

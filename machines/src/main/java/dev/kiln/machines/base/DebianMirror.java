@@ -27,6 +27,14 @@ record DebianMirror(String archive, String security) {
     private static final Set<String> DEBIAN_SUITES = Set.of("buster", "bullseye", "bookworm", "trixie", "forky",
             "duke", "sid", "stable", "testing", "unstable", "oldstable", "oldoldstable");
 
+    /** The apt source lines of a suite's main component, with its updates and security suites. */
+    List<String> sourceLines(String suite) {
+        return List.of(
+                "deb " + archive + " " + suite + " main",
+                "deb " + archive + " " + suite + "-updates main",
+                "deb " + security + " " + suite + "-security main");
+    }
+
     /** One apt source: a URI and the suites it serves. */
     private record Source(String uri, List<String> suites) {
     }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The host programs base images and VMs need (mmdebstrap, mkfs.ext4, qemu-img, qemu-system-x86_64),
@@ -57,6 +58,15 @@ public final class HostPrograms {
      */
     public static String run(List<String> command, Duration timeout, BuildLog log, String source)
             throws IOException, InterruptedException {
+        return run(command, Map.of(), timeout, log, source);
+    }
+
+    /**
+     * Runs a program as {@link #run(List, Duration, BuildLog, String)} does, with variables added to
+     * Kiln's own environment (a registry's auth file for skopeo, say).
+     */
+    public static String run(List<String> command, Map<String, String> environment, Duration timeout, BuildLog log,
+                             String source) throws IOException, InterruptedException {
         Deque<String> tail = new ArrayDeque<>();
         OutputListener listener = new OutputListener() {
             @Override
@@ -81,7 +91,7 @@ public final class HostPrograms {
                 }
             }
         };
-        ExecResult result = ProcessRunner.run(ExecRequest.of(command, timeout), listener);
+        ExecResult result = ProcessRunner.run(new ExecRequest(command, environment, null, timeout), listener);
         String output;
         synchronized (tail) {
             output = String.join("\n", tail);
