@@ -55,39 +55,52 @@ final class BuildCommand implements Callable<Integer> {
             } catch (ApiException e) {
                 throw new UserError(file + ": " + e.getMessage());
             }
-            Machines machines = Machines.in(data.dataDir, clock, data.baseImages);
-            Instant start = clock.instant();
-            Thread builder = Thread.currentThread();
-            Thread hook = new Thread(() -> {
-                builder.interrupt();
-                try {
-                    builder.join(Duration.ofSeconds(90).toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            try (Machines machines = Machines.in(data.dataDir, clock, data.baseImages, data.registries())) {
+                if (build.container()) {
+                    machines.registries().sweepOrphans();
                 }
-            });
-            Runtime.getRuntime().addShutdownHook(hook);
-            new BuildOrchestrator(db.resources(), machines.environment()).build(imageArn, System.err::println,
-                    build.container() ? file.toAbsolutePath().getParent() : null);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // Already shutting down.
+                return build(db, machines, build, imageArn, clock);
             }
-            JsonNode image = db.resources().get(imageArn).orElseThrow().body();
-            String status = image.path("state").path("status").asText();
-            Duration took = Duration.between(start, clock.instant());
-            if (!status.equals("AVAILABLE")) {
-                throw new UserError("the build ended " + status + " after " + took.toSeconds() + " s: "
-                        + image.path("state").path("reason").asText(""), ExitCodes.FAILED);
-            }
-            String output = build.container() ? image.at("/outputResources/containers/0/imageUris/0").asText()
-                    : image.at("/outputResources/amis/0/image").asText();
-            System.out.println(output);
-            System.err.println("Built " + output + " in " + build.region() + " in " + took.toSeconds() + " s (log: "
-                    + dev.kiln.core.build.BuildFolders.log(machines.buildsFolder(), imageArn) + ")");
-            return ExitCodes.OK;
         }
+    }
+
+    private int build(Database db, Machines machines, BuildFile build, String imageArn, Clock clock)
+            throws java.io.IOException {
+        Instant start = clock.instant();
+        Thread builder = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            builder.interrupt();
+            try {
+                builder.join(Duration.ofSeconds(90).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        new BuildOrchestrator(db.resources(), machines.environment()).build(imageArn, System.err::println,
+                build.container() ? file.toAbsolutePath().getParent() : null);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // Already shutting down.
+        }
+        JsonNode image = db.resources().get(imageArn).orElseThrow().body();
+        String status = image.path("state").path("status").asText();
+        Duration took = Duration.between(start, clock.instant());
+        if (!status.equals("AVAILABLE")) {
+            throw new UserError("the build ended " + status + " after " + took.toSeconds() + " s: "
+                    + image.path("state").path("reason").asText(""), ExitCodes.FAILED);
+        }
+        String output = build.container() ? image.at("/outputResources/containers/0/imageUris/0").asText()
+                : image.at("/outputResources/amis/0/image").asText();
+        System.out.println(output);
+        System.err.println("Built " + output + " in " + build.region() + " in " + took.toSeconds() + " s (log: "
+                + dev.kiln.core.build.BuildFolders.log(machines.buildsFolder(), imageArn) + ")");
+        if (build.container()) {
+            System.err.println("The image is in the region's registry, which runs while `kiln server` runs (with this"
+                    + " data folder) or during the next `kiln build`.");
+        }
+        return ExitCodes.OK;
     }
 
     private static String create(ImageBuilderService api, CallContext ctx, BuildFile build) {

@@ -1,33 +1,45 @@
 package dev.kiln.machines;
 
+import dev.kiln.core.build.BaseImageSource;
 import dev.kiln.core.build.BuildEnvironment;
 import dev.kiln.core.build.BuildFailure;
 import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.container.ContainerRegistry;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceBackend;
 import dev.kiln.core.machine.InstanceRequest;
 import dev.kiln.core.machine.MachineImage;
 import dev.kiln.machines.base.BaseImage;
 import dev.kiln.machines.base.BaseImageCache;
+import dev.kiln.machines.base.ContainerBaseImages;
+import dev.kiln.machines.container.BuildahEngine;
 import dev.kiln.machines.image.FileImageStore;
 import dev.kiln.machines.qemu.Accelerator;
 import dev.kiln.machines.qemu.QemuBackend;
+import dev.kiln.machines.registry.RegionRegistries;
 import dev.kiln.machines.sandbox.RootTrees;
 import dev.kiln.machines.sandbox.SandboxBackend;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a build runs on, laid out in a data folder as DESIGN.md says: the image store under
  * {@code regions/}, base images under {@code base-images/} (or a shared folder), builds under
  * {@code builds/}, caches under {@code cache/}. The server, {@code kiln build} and {@code kiln images
  * launch} all take their instances and images here.
+ *
+ * <p>Container builds add each region's registry ({@code regions/<region>/registry/}, started on
+ * first use unless the operator named one) and buildah's storage ({@code cache/containers/storage};
+ * its run-time state goes under {@code /run/kiln/}, which a reboot empties, as containers/storage
+ * expects). Close the Machines to stop the registries it started.
  */
-public final class Machines {
+public final class Machines implements AutoCloseable {
     /** How long a build or test instance may take to become reachable (a Debian boot under TCG ≈ 25–35 s). */
     public static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
     /** Kiln-managed base images as Image Builder names them, and the cache's name for each. */
@@ -40,9 +52,14 @@ public final class Machines {
     private final RootTrees trees;
     private final SandboxBackend sandbox;
     private final VmBackend vms;
+    private final ContainerBaseImages containerBaseImages;
+    private final Map<String, URI> configuredRegistries;
+    private RegionRegistries registries;
+    private BuildahEngine containers;
 
-    private Machines(Path dataDir, Clock clock, Path baseImagesFolder) {
+    private Machines(Path dataDir, Clock clock, Path baseImagesFolder, Map<String, URI> registries) {
         this.dataDir = dataDir.toAbsolutePath();
+        this.configuredRegistries = Map.copyOf(registries);
         this.clock = clock;
         this.images = new FileImageStore(this.dataDir.resolve("regions"), clock);
         this.baseImages = new BaseImageCache(baseImagesFolder != null ? baseImagesFolder.toAbsolutePath()
@@ -50,11 +67,20 @@ public final class Machines {
         this.trees = new RootTrees(this.dataDir.resolve("cache").resolve("trees"));
         this.sandbox = new SandboxBackend(trees, buildsFolder());
         this.vms = new VmBackend();
+        this.containerBaseImages = new ContainerBaseImages(baseImages.folder());
     }
 
     /** @param baseImagesFolder where base images are cached, or null for {@code <data>/base-images} */
     public static Machines in(Path dataDir, Clock clock, Path baseImagesFolder) {
-        return new Machines(dataDir, clock, baseImagesFolder);
+        return new Machines(dataDir, clock, baseImagesFolder, Map.of());
+    }
+
+    /**
+     * @param registries the registries the operator runs, by region (credentials in the URL's user
+     *                   info); the other regions get one Kiln runs on loopback
+     */
+    public static Machines in(Path dataDir, Clock clock, Path baseImagesFolder, Map<String, URI> registries) {
+        return new Machines(dataDir, clock, baseImagesFolder, registries);
     }
 
     public FileImageStore images() {
@@ -73,14 +99,84 @@ public final class Machines {
         return List.of(sandbox, vms);
     }
 
-    public BuildEnvironment environment() {
+    public BuildEnvironment environment() throws IOException {
         return environment(null);
     }
 
     /** @param readyTimeout how long an instance may take to become reachable; null for {@link #READY_TIMEOUT} */
-    public BuildEnvironment environment(Duration readyTimeout) {
-        return new BuildEnvironment(images, backends(), this::baseImage, buildsFolder(), clock,
-                readyTimeout != null ? readyTimeout : READY_TIMEOUT);
+    public BuildEnvironment environment(Duration readyTimeout) throws IOException {
+        BaseImageSource bases = new BaseImageSource() {
+            @Override
+            public MachineImage machineImage(String name, String region, BuildLog log)
+                    throws IOException, InterruptedException {
+                return baseImage(name, region, log);
+            }
+
+            @Override
+            public String containerImage(String name, ContainerRegistry registry, BuildLog log)
+                    throws IOException, InterruptedException {
+                return containerBaseImage(name, registry, log);
+            }
+        };
+        return new BuildEnvironment(images, backends(), bases, buildsFolder(), clock,
+                readyTimeout != null ? readyTimeout : READY_TIMEOUT, containers(), registries());
+    }
+
+    /** Each region's registry; made on first use (it writes the registry client files under cache/). */
+    public synchronized RegionRegistries registries() throws IOException {
+        if (registries == null) {
+            registries = new RegionRegistries(dataDir.resolve("regions"),
+                    dataDir.resolve("cache").resolve("containers"), configuredRegistries);
+        }
+        return registries;
+    }
+
+    /** The container engine, with its storage in this data folder. */
+    public synchronized BuildahEngine containers() throws IOException {
+        if (containers == null) {
+            containers = new BuildahEngine(containerStorage(), containerRunFolder(), registries().environment());
+        }
+        return containers;
+    }
+
+    /** Where buildah keeps this data folder's images and containers. */
+    public Path containerStorage() {
+        return dataDir.resolve("cache").resolve("containers").resolve("storage");
+    }
+
+    /** buildah's run-time state for this data folder: on tmpfs, one folder per data folder. */
+    private Path containerRunFolder() {
+        String id = java.util.UUID.nameUUIDFromBytes(dataDir.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString().replace("-", "").substring(0, 12);
+        return Path.of("/run", "kiln", "containers-" + id);
+    }
+
+    /** A Kiln-managed container base image, pushed to the region's registry first when it is not there. */
+    public String containerBaseImage(String name, ContainerRegistry registry, BuildLog log)
+            throws IOException, InterruptedException {
+        if (!ContainerBaseImages.names().contains(name)) {
+            throw new BuildFailure("Kiln has no container base image " + name + "; it has "
+                    + String.join(", ", ContainerBaseImages.names()));
+        }
+        return containerBaseImages.ensurePushed(name, registry, registries().environment(), log);
+    }
+
+    public ContainerBaseImages containerBaseImages() {
+        return containerBaseImages;
+    }
+
+    /** Stops the registries Kiln started and releases the container engine's mounts. */
+    @Override
+    public synchronized void close() {
+        try {
+            if (containers != null) {
+                containers.close();
+            }
+        } finally {
+            if (registries != null) {
+                registries.close();
+            }
+        }
     }
 
     /**

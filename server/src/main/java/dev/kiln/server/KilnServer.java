@@ -4,6 +4,8 @@ import dev.kiln.core.ImageBuilderApi;
 import dev.kiln.core.ImageBuilderService;
 import dev.kiln.core.api.RequestBinder;
 import dev.kiln.core.api.ServiceModel;
+import dev.kiln.core.build.BuildFailure;
+import dev.kiln.core.build.BuildLog;
 import dev.kiln.core.build.BuildQueue;
 import dev.kiln.core.image.BaseImages;
 import dev.kiln.core.image.ImageBuildEvents;
@@ -17,9 +19,12 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.http.UriCompliance;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kiln's API server: opens the database (creating the first account and its key on first start),
@@ -31,29 +36,38 @@ public final class KilnServer implements AutoCloseable {
     private final ServerConfig config;
     private final FirstStart.Result firstStart;
     private final BuildQueue builds;
+    private final Machines machines;
+    private final Map<String, String> registries;
 
     private KilnServer(Database database, Javalin app, ServerConfig config, FirstStart.Result firstStart,
-                       BuildQueue builds) {
+                       BuildQueue builds, Machines machines, Map<String, String> registries) {
         this.database = database;
         this.app = app;
         this.config = config;
         this.firstStart = firstStart;
         this.builds = builds;
+        this.machines = machines;
+        this.registries = registries;
     }
 
     public static KilnServer start(ServerConfig config) throws IOException {
         createDataDir(config.dataDir());
         Database database = openDatabase(config);
         BuildQueue builds = null;
+        Machines machines = null;
+        Map<String, String> registries = new LinkedHashMap<>();
         try {
             FirstStart.Result first = FirstStart.ensureAccount(database.accounts(), config.dataDir());
             Set<String> regions = new LinkedHashSet<>(config.regions());
             new BaseImages(database.resources(), config.clock()).seed(regions);
             if (config.maxConcurrentBuilds() > 0) {
-                Machines machines = Machines.in(config.dataDir(), config.clock(), config.baseImagesFolder());
+                machines = Machines.in(config.dataDir(), config.clock(), config.baseImagesFolder(),
+                        config.registries());
                 for (String region : regions) {
                     machines.images().sweep(region);
                 }
+                machines.registries().sweepOrphans();
+                startRegistries(machines, regions, registries);
                 builds = new BuildQueue(database.resources(), machines.environment(config.instanceReadyTimeout()),
                         config.maxConcurrentBuilds());
                 builds.recover();
@@ -81,14 +95,47 @@ public final class KilnServer implements AutoCloseable {
             }
             app.addHttpHandler(HandlerType.GET, "/", api);
             app.start(config.host(), config.port());
-            return new KilnServer(database, app, config, first, builds);
-        } catch (RuntimeException | IOException e) {
+            return new KilnServer(database, app, config, first, builds, machines, registries);
+        } catch (RuntimeException | IOException | InterruptedException e) {
             if (builds != null) {
                 builds.close();
             }
+            if (machines != null) {
+                machines.close();
+            }
             database.close();
-            throw e;
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting", e);
+            }
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) e;
         }
+    }
+
+    /**
+     * Starts each region's registry with the server, so that the image URIs of earlier builds can be
+     * pulled and parent images pushed before the first build. A registry that cannot start does not
+     * stop the server: container builds in that region fail and say why.
+     */
+    private static void startRegistries(Machines machines, Set<String> regions, Map<String, String> started)
+            throws IOException, InterruptedException {
+        BuildLog log = BuildLog.discarding(java.time.Clock.systemUTC());
+        for (String region : regions) {
+            try {
+                started.put(region, machines.registries().registry(region, log).host());
+            } catch (BuildFailure e) {
+                LoggerFactory.getLogger(KilnServer.class).warn("the container registry of {} is not available: {}",
+                        region, e.getMessage());
+            }
+        }
+    }
+
+    /** The registry (host:port) of each region whose registry answered at start; empty without builds. */
+    public Map<String, String> registries() {
+        return Map.copyOf(registries);
     }
 
     /**
@@ -149,7 +196,13 @@ public final class KilnServer implements AutoCloseable {
                     builds.close();
                 }
             } finally {
-                database.close();
+                try {
+                    if (machines != null) {
+                        machines.close();
+                    }
+                } finally {
+                    database.close();
+                }
             }
         }
     }
