@@ -42,6 +42,9 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BuildFile build = BuildFile.read(file);
+        if (build.container()) {
+            Prerequisites.ensure(Prerequisites.CONTAINER_BUILDS, System.err);
+        }
         String account = ImagesCommand.defaultAccount(data);
         Clock clock = Clock.systemUTC();
         try (Database db = Database.open("jdbc:h2:mem:kiln-build-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {

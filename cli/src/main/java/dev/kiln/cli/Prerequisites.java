@@ -22,7 +22,14 @@ final class Prerequisites {
     /** Program → the Debian package that provides it, for VM builds from the Debian mirror. */
     static final Map<String, String> VM_BUILDS = new LinkedHashMap<>();
 
+    /** Program → package, for container builds (buildah, the registry Kiln runs, base image pushes). */
+    static final Map<String, String> CONTAINER_BUILDS = new LinkedHashMap<>();
+
     static {
+        CONTAINER_BUILDS.put("buildah", "buildah");
+        CONTAINER_BUILDS.put("skopeo", "skopeo");
+        CONTAINER_BUILDS.put("docker-registry", "docker-registry");
+        CONTAINER_BUILDS.put("mmdebstrap", "mmdebstrap");
         VM_BUILDS.put("qemu-system-x86_64", "qemu-system-x86");
         VM_BUILDS.put("qemu-img", "qemu-utils");
         VM_BUILDS.put("mmdebstrap", "mmdebstrap");
