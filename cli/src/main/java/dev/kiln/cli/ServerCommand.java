@@ -69,6 +69,8 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("First start: created account " + server.firstStart().account().id()
                     + " and its access key, in " + server.credentialsFile() + " (mode 0600).");
         }
+        server.registries().forEach((region, host) -> System.err.println("Container registry of " + region + ": " + host
+                + " (container images are pushed there; pull with --tls-verify=false)"));
         System.err.println("Point the AWS CLI at it:\n"
                 + "  export AWS_SHARED_CREDENTIALS_FILE=" + server.credentialsFile() + " AWS_DEFAULT_REGION="
                 + regions.get(0) + "\n"
