@@ -23,8 +23,8 @@ BENCH_TMP=$(mktemp -d /var/tmp/kiln-bench-containers.XXXXXX)
 PLAIN_RUN=/run/kiln-bench-plain-$$
 SERVER_PID="" REGISTRY_PID=""
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  [ -n "$REGISTRY_PID" ] && kill "$REGISTRY_PID" 2>/dev/null && wait "$REGISTRY_PID" 2>/dev/null
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  if [ -n "$REGISTRY_PID" ]; then kill "$REGISTRY_PID" 2>/dev/null || true; wait "$REGISTRY_PID" 2>/dev/null || true; fi
   buildah --root "$BENCH_TMP/plain-storage" --runroot "$PLAIN_RUN" unmount --all >/dev/null 2>&1 || true
   buildah --root "$BENCH_TMP/data/cache/containers/storage" unmount --all >/dev/null 2>&1 || true
   rm -rf "$BENCH_TMP" "$PLAIN_RUN"

@@ -47,10 +47,14 @@ class ServerCrashIT {
     Process server;
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         if (server != null) {
-            server.destroyForcibly();
+            server.destroyForcibly().waitFor();
         }
+        // The killed server's registry (a session of its own) and the container storage's symbolic links,
+        // which JUnit would warn about one by one.
+        processesUnder(data.toString()).forEach(ProcessHandle::destroyForcibly);
+        new ProcessBuilder("rm", "-rf", data.resolve("cache").toString()).inheritIO().start().waitFor();
     }
 
     private Process startServer(int port) throws IOException {
@@ -146,5 +150,60 @@ class ServerCrashIT {
         try (Stream<Path> files = Files.walk(data.resolve("builds"))) {
             assertThat(files.filter(p -> p.toString().contains("/instances/i-"))).isEmpty();
         }
+    }
+
+    private List<ProcessHandle> processesUnder(String marker) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .toList();
+    }
+
+    private String containers() throws Exception {
+        Process p = new ProcessBuilder("buildah", "--root", data.resolve("cache/containers/storage").toString(),
+                "containers", "--all", "--format", "{{.ContainerName}}").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    @Test
+    void aServerKilledMidContainerBuildRemovesItsContainerAndRestartsItsRegistry() throws Exception {
+        int port = freePort();
+        server = startServer(port);
+        String arn;
+        try (ImagebuilderClient api = client(port)) {
+            String component = api.createComponent(r -> r.name("slow").semanticVersion("1.0.0")
+                    .platform(Platform.LINUX).data(SLOW)).componentBuildVersionArn();
+            String recipe = api.createContainerRecipe(r -> r.name("crash").semanticVersion("1.0.0")
+                    .containerType("DOCKER")
+                    .parentImage("arn:aws:imagebuilder:us-east-1:aws:image/debian-12-container/x.x.x")
+                    .dockerfileTemplateData("FROM {{{ imagebuilder:parentImage }}}\n{{{ imagebuilder:components }}}\n")
+                    .targetRepository(t -> t.service("ECR").repositoryName("crash"))
+                    .components(c -> c.componentArn(component))).containerRecipeArn();
+            String infra = api.createInfrastructureConfiguration(r -> r.name("crash").instanceProfileName("kiln"))
+                    .infrastructureConfigurationArn();
+            arn = api.createImage(r -> r.containerRecipeArn(recipe).infrastructureConfigurationArn(infra))
+                    .imageBuildVersionArn();
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (!log(arn).contains("build/Sleeps") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(log(arn)).contains("build/Sleeps");
+        }
+        assertThat(containers()).contains("kiln-");
+        String registry = data.resolve("regions/us-east-1/registry").toString();
+        assertThat(processesUnder(registry)).as("the region's registry runs").hasSize(1);
+
+        server.destroyForcibly().waitFor();
+
+        server = startServer(port);
+        try (ImagebuilderClient api = client(port)) {
+            Image image = api.getImage(r -> r.imageBuildVersionArn(arn)).image();
+            assertThat(image.state().statusAsString()).isEqualTo("FAILED");
+            assertThat(image.state().reason()).contains("Kiln stopped while this image was BUILDING");
+        }
+        assertThat(containers()).doesNotContain("kiln-");
+        assertThat(processesUnder(registry)).as("the old registry was stopped, a new one started").hasSize(1);
+        assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(data.resolve("cache").toString());
     }
 }

@@ -133,13 +133,15 @@ class ContainerPipelineIT {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws Exception {
         if (api != null) {
             api.close();
         }
         if (server != null) {
             server.close();
         }
+        // JUnit would warn about each symbolic link of the Debian layers in buildah's storage.
+        new ProcessBuilder("rm", "-rf", dataDir.resolve("cache").toString()).inheritIO().start().waitFor();
     }
 
     /** Starts a container pipeline and answers the image build version. */
@@ -343,6 +345,8 @@ class ContainerPipelineIT {
 
             assertThat(image.state().status()).isEqualTo(ImageStatus.FAILED);
             assertThat(image.state().reason()).contains("127.0.0.1:" + closed, REGION);
+        } finally {
+            new ProcessBuilder("rm", "-rf", otherData.resolve("cache").toString()).inheritIO().start().waitFor();
         }
     }
 
