@@ -76,7 +76,7 @@ final class LocalRegistry {
     private static final long ROTATE_BYTES = 10L * 1024 * 1024;
     private static final int FRESH_PORT_ATTEMPTS = 5;
     private static final int TAIL_LINES = 20;
-    private static final String SETSID = findSetsid();
+    private static final String SETSID = ProcessRunner.setsid();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path folder;
@@ -620,15 +620,6 @@ final class LocalRegistry {
         }
     }
 
-    private static String findSetsid() {
-        for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
-            Path p = Path.of(dir, "setsid");
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        return null;
-    }
 
     /** The registry could not bind its port: someone else has it. */
     static final class PortTaken extends IOException {

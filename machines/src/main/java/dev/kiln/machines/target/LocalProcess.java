@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalProcess {
 
-    private static final String SETSID = findSetsid();
+    private static final String SETSID = ProcessRunner.setsid();
     private static final long DRAIN_MILLIS = 2_000;
 
     private LocalProcess() {
@@ -90,13 +90,4 @@ final class LocalProcess {
         return t;
     }
 
-    private static String findSetsid() {
-        for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
-            Path p = Path.of(dir, "setsid");
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        return null;
-    }
 }

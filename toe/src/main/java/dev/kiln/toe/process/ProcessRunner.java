@@ -147,6 +147,14 @@ public final class ProcessRunner {
         }
     }
 
+    /**
+     * The setsid program, which every Kiln process helper starts programs through (a session of their
+     * own, so that a whole tree can be killed), or null when this host has none.
+     */
+    public static String setsid() {
+        return SETSID;
+    }
+
     private static String findSetsid() {
         for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
             Path p = Path.of(dir, "setsid");
