@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * A working container seen by components. Their programs run as a Dockerfile RUN line would: the
@@ -175,9 +176,9 @@ final class ContainerTarget extends ShellTarget {
     }
 
     /** The holder's PID, for tests; empty when none runs. */
-    java.util.OptionalLong holderPid() {
+    OptionalLong holderPid() {
         synchronized (holderLock) {
-            return holder == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(holder.pid());
+            return holder == null ? OptionalLong.empty() : OptionalLong.of(holder.pid());
         }
     }
 

@@ -66,7 +66,9 @@ record HeldProcess(long pid, String startTime, List<String> environment, Map<Str
                     + command);
         }
         String startTime = startTime(Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8));
-        List<String> environment = nulSeparated(Files.readAllBytes(dir.resolve("environ")));
+        // env would take an entry without '=' for the program to run; getenv never sees one anyway.
+        List<String> environment = nulSeparated(Files.readAllBytes(dir.resolve("environ"))).stream()
+                .filter(e -> e.indexOf('=') > 0).toList();
         Map<String, String> credentials = credentials(Files.readString(dir.resolve("status"),
                 StandardCharsets.UTF_8));
         if (!credentials.keySet().containsAll(CREDENTIAL_FIELDS)) {

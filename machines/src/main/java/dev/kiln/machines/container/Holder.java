@@ -6,6 +6,7 @@ import dev.kiln.toe.target.ExecResult;
 import dev.kiln.toe.target.OutputListener;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -261,7 +262,7 @@ final class Holder {
                 closed.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("the holder's stdin was interrupted");
+                throw new InterruptedIOException("the holder's stdin was interrupted");
             }
         }
     }

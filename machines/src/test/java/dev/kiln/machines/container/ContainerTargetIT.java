@@ -13,14 +13,17 @@ import dev.kiln.toe.target.ExecResult;
 import dev.kiln.toe.target.FileInfo;
 import dev.kiln.toe.target.OutputListener;
 import dev.kiln.toe.target.Target;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -333,15 +336,15 @@ class ContainerTargetIT {
         return processes(args -> args.equals(List.of(argv)));
     }
 
-    private static List<Long> processes(java.util.function.Predicate<List<String>> matching) throws Exception {
-        List<Long> pids = new java.util.ArrayList<>();
+    private static List<Long> processes(Predicate<List<String>> matching) throws Exception {
+        List<Long> pids = new ArrayList<>();
         try (var dirs = Files.list(Path.of("/proc"))) {
             for (Path d : dirs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
                 try {
                     if (matching.test(HeldProcess.nulSeparated(Files.readAllBytes(d.resolve("cmdline"))))) {
                         pids.add(Long.parseLong(d.getFileName().toString()));
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // Gone meanwhile.
                 }
             }
