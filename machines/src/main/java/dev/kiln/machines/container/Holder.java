@@ -108,9 +108,8 @@ final class Holder {
         Thread thread = new Thread(() -> {
             try {
                 ended.complete(ProcessRunner.run(ExecRequest.of(buildah.command(args), LIFETIME), output, stdin));
-            } catch (IOException | RuntimeException e) {
-                ended.completeExceptionally(e);
-            } catch (InterruptedException e) {
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                // Interrupted: stop() gave up waiting and ProcessRunner killed the tree.
                 ended.completeExceptionally(e);
             }
         }, marker);
