@@ -37,6 +37,8 @@ final class BuildahContainer implements WorkingContainer {
 
     @Override
     public String commit(String tag, BuildLog log) throws IOException, InterruptedException {
+        // Its buildah run must be over: the commit takes the container as buildah run leaves it.
+        target.stopHolder();
         try {
             target.removeWorkFolder();
         } catch (IOException e) {
@@ -75,6 +77,7 @@ final class BuildahContainer implements WorkingContainer {
             }
             closed = true;
         }
+        target.stopHolder();
         if (!target.releaseDev()) {
             log.info("could not unmount /dev in the container " + name + "; buildah's unmount detaches it");
         }

@@ -16,13 +16,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
- * A working container seen by components. Their programs run through {@code buildah run}, so they see
- * the image's environment, user and working folder as a Dockerfile RUN line would, with the host's
- * network. The file scripts behind read, write, stat, list... run as root through chroot on the
- * container's mount point instead: the same file system (writes show in buildah run and in the
- * commit) for a few milliseconds a call instead of buildah run's 150.
+ * A working container seen by components. Their programs run as a Dockerfile RUN line would: the
+ * image's environment, user and working folder, the host's network, buildah's /dev, /proc, /sys and
+ * resolv.conf. One {@code buildah run} per container is kept waiting (a {@link Holder}) and each program
+ * enters it in a few milliseconds; where that cannot work (no shell in the image), programs go through a
+ * buildah run each, about 170 ms. The file scripts behind read, write, stat, list... run as root through
+ * chroot on the container's mount point instead: the same file system (writes show in programs and in
+ * the commit) for a few milliseconds a call.
  */
 final class ContainerTarget extends ShellTarget {
 
@@ -39,6 +42,10 @@ final class ContainerTarget extends ShellTarget {
     private final BuildLog log;
     private String ownedWorkFolder;
     private boolean devBound;
+    private final Object holderLock = new Object();
+    private Holder holder;
+    /** Why programs go through buildah run, once the holder could not serve; null while it can. */
+    private String noHolder;
 
     /**
      * @param root the container's mount point
@@ -115,6 +122,10 @@ final class ContainerTarget extends ShellTarget {
     @Override
     protected ExecResult execProgram(List<String> argv, InputStream stdin, OutputStream stdout, OutputStream stderr,
                                      Duration timeout) throws IOException, InterruptedException {
+        List<String> entered = enteredCommand(argv);
+        if (entered != null) {
+            return execOnHost(entered, stdin, stdout, stderr, timeout);
+        }
         List<String> args = new ArrayList<>(List.of("run", "--isolation", "chroot", "--network", "host", name,
                 "--"));
         args.addAll(argv);
@@ -122,6 +133,53 @@ final class ContainerTarget extends ShellTarget {
         ExecResult result = execOnHost(buildah.command(args), stdin, stdout, filtered, timeout);
         filtered.finish(!result.succeeded());
         return result;
+    }
+
+    /**
+     * The command that runs argv through the holder, starting one when there is none or the last one
+     * ended; null when programs must go through buildah run (said in the log once).
+     */
+    private List<String> enteredCommand(List<String> argv) throws InterruptedException {
+        synchronized (holderLock) {
+            if (noHolder != null) {
+                return null;
+            }
+            if (holder != null && !holder.usable()) {
+                holder.stop();
+                holder = null;
+            }
+            if (holder == null) {
+                try {
+                    holder = Holder.start(buildah, host, name);
+                } catch (Holder.Unavailable e) {
+                    noHolder = e.getMessage();
+                    log.info("programs in " + description() + " run through a buildah run each (about 0.2 s):"
+                            + " they cannot enter a held one: " + noHolder);
+                    return null;
+                }
+            }
+            return holder.command(argv);
+        }
+    }
+
+    /**
+     * Ends the holder, if one runs: before a commit (the next program starts a new one) and on close.
+     * Never throws; bounded.
+     */
+    void stopHolder() {
+        synchronized (holderLock) {
+            if (holder != null) {
+                holder.stop();
+                holder = null;
+            }
+        }
+    }
+
+    /** The holder's PID, for tests; empty when none runs. */
+    OptionalLong holderPid() {
+        synchronized (holderLock) {
+            return holder == null ? OptionalLong.empty() : OptionalLong.of(holder.pid());
+        }
     }
 
     @Override

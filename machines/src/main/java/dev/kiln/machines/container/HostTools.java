@@ -4,11 +4,16 @@ import dev.kiln.machines.base.HostPrograms;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** The host programs a working container's file operations go through, by absolute path. */
-record HostTools(Path mount, Path umount, Path env, Path chroot) {
+/**
+ * The host programs a working container's file operations and held programs go through, by absolute
+ * path (all from Debian's essential packages).
+ */
+record HostTools(Path mount, Path umount, Path env, Path chroot, Path sh, Path prlimit, Path nsenter, Path setpriv) {
 
     static HostTools find() throws IOException {
         return new HostTools(HostPrograms.require("mount", "mount"), HostPrograms.require("umount", "mount"),
-                HostPrograms.require("env", "coreutils"), HostPrograms.require("chroot", "coreutils"));
+                HostPrograms.require("env", "coreutils"), HostPrograms.require("chroot", "coreutils"),
+                HostPrograms.require("sh", "dash"), HostPrograms.require("prlimit", "util-linux"),
+                HostPrograms.require("nsenter", "util-linux"), HostPrograms.require("setpriv", "util-linux"));
     }
 }

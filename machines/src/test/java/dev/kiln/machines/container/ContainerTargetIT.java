@@ -13,13 +13,17 @@ import dev.kiln.toe.target.ExecResult;
 import dev.kiln.toe.target.FileInfo;
 import dev.kiln.toe.target.OutputListener;
 import dev.kiln.toe.target.Target;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -192,6 +196,160 @@ class ContainerTargetIT {
         assertThat(summary.succeeded()).as(summary.failureMessage()).isTrue();
         assertThat(output).contains("building as app in /srv/app with hi", "made");
         assertThat(target.read("/srv/app/component.txt")).asString().isEqualTo("made\n");
+    }
+
+    @Test
+    void programsSeeWhatBuildahRunGivesThemAsTheImagesUser() throws Exception {
+        assertSameAsBuildahRun(container, "uid=1000(app) gid=1000(app)");
+    }
+
+    @Test
+    void programsSeeWhatBuildahRunGivesThemAsRoot() throws Exception {
+        try (WorkingContainer root = storage.engine.from(busybox, "kiln-root", storage.log)) {
+            assertSameAsBuildahRun(root, "uid=0(root) gid=0(root)");
+        }
+    }
+
+    /** What a program sees, through the holder and through a buildah run of its own, must not differ. */
+    private void assertSameAsBuildahRun(WorkingContainer c, String id) throws Exception {
+        String script = """
+                env | sort; id; pwd; cat /etc/hostname; hostname; cat /etc/hosts /etc/resolv.conf
+                for ns in net ipc pid cgroup; do readlink /proc/self/ns/$ns; done
+                ls /proc/self >/dev/null && echo proc works
+                ls -d /dev/pts /dev/shm /sys/kernel /run/.containerenv; ls /dev
+                grep -E '^(Uid|Gid|Groups|Cap|NoNewPrivs|Umask)' /proc/self/status; cat /proc/self/limits; umask
+                """;
+        List<String> entered = new CopyOnWriteArrayList<>();
+        ExecResult result = c.target().exec(ExecRequest.of(List.of("sh", "-c", script), Duration.ofSeconds(30)),
+                lines(entered));
+        String plain = storage.buildah("run", "--isolation", "chroot", "--network", "host", c.name(), "--",
+                "sh", "-c", script);
+
+        assertThat(result.succeeded()).as(String.join("\n", entered)).isTrue();
+        assertThat(((ContainerTarget) c.target()).holderPid()).as("a held buildah run").isPresent();
+        assertThat(String.join("\n", entered)).isEqualTo(plain.strip());
+        assertThat(entered).anyMatch(l -> l.startsWith(id)).contains("proc works",
+                Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString())
+                .anyMatch(l -> l.startsWith("nameserver"));
+    }
+
+    @Test
+    void filesProgramsWriteAreCommittedAndNoHolderIsLeft() throws Exception {
+        run("echo before > /srv/app/made");
+        assertThat(holders("kiln-target")).isNotEmpty();
+
+        String id = container.commit("localhost/kiln-build/held:1", storage.log);
+
+        assertThat(holders("kiln-target")).isEmpty();
+        run("echo after >> /srv/app/made");
+        assertThat(holders("kiln-target")).isNotEmpty();
+        container.close();
+        assertThat(holders("kiln-target")).isEmpty();
+        try (WorkingContainer check = storage.engine.from(id, "kiln-check", storage.log)) {
+            assertThat(check.target().read("/srv/app/made")).asString().isEqualTo("before\n");
+        }
+        assertThat(holders("kiln-check")).isEmpty();
+    }
+
+    @Test
+    void leavesInTheContainerWhatABuildahRunLeaves() throws Exception {
+        try (WorkingContainer held = storage.engine.from(busybox, "kiln-held", storage.log);
+             WorkingContainer plain = storage.engine.from(busybox, "kiln-plain", storage.log)) {
+            held.target().exec(ExecRequest.of(List.of("true"), Duration.ofSeconds(30)), OutputListener.NONE);
+            held.target().exec(ExecRequest.of(List.of("true"), Duration.ofSeconds(30)), OutputListener.NONE);
+            ((ContainerTarget) held.target()).stopHolder();
+            storage.buildah("run", "--isolation", "chroot", "--network", "host", "kiln-plain", "--", "true");
+
+            assertThat(storage.upperLayer(held.name())).isNotEmpty()
+                    .isEqualTo(storage.upperLayer(plain.name()));
+        }
+    }
+
+    @Test
+    void anInterruptedProgramAndAllItStartedStopWithinSeconds() throws Exception {
+        AtomicReference<Throwable> ended = new AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try {
+                target.exec(ExecRequest.of(List.of("sh", "-c", "sleep 613 & sleep 614; wait"), null),
+                        OutputListener.NONE);
+            } catch (Throwable t) {
+                ended.set(t);
+            }
+        });
+        runner.start();
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (processes("sleep", "614").isEmpty() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        assertThat(processes("sleep", "613")).hasSize(1);
+        Instant interrupted = Instant.now();
+        runner.interrupt();
+        runner.join(10_000);
+
+        assertThat(runner.isAlive()).isFalse();
+        assertThat(Duration.between(interrupted, Instant.now())).isLessThan(Duration.ofSeconds(5));
+        assertThat(ended.get()).isInstanceOf(InterruptedException.class);
+        assertThat(processes("sleep", "613")).isEmpty();
+        assertThat(processes("sleep", "614")).isEmpty();
+    }
+
+    @Test
+    void aProgramPastItsTimeoutIsStopped() throws Exception {
+        ExecResult result = target.exec(ExecRequest.of(List.of("sleep", "615"), Duration.ofSeconds(1)),
+                OutputListener.NONE);
+
+        assertThat(result.timedOut()).isTrue();
+        assertThat(processes("sleep", "615")).isEmpty();
+    }
+
+    @Test
+    void runsProgramsThroughBuildahRunWhenTheImageHasNoShell() throws Exception {
+        Path context = Files.createDirectories(dir.resolve("no-shell/rootfs/bin"));
+        Files.copy(Path.of("/bin/busybox"), context.resolve("busybox"));
+        String image = storage.engine.buildDockerfile("FROM scratch\nCOPY rootfs/ /\n",
+                context.getParent().getParent(), "localhost/kiln-build/no-shell:1", storage.log);
+        try (WorkingContainer bare = storage.engine.from(image, "kiln-bare", storage.log)) {
+            List<String> out = new CopyOnWriteArrayList<>();
+            for (String word : List.of("one", "two")) {
+                assertThat(bare.target().exec(ExecRequest.of(List.of("/bin/busybox", "echo", word),
+                        Duration.ofSeconds(30)), lines(out)).succeeded()).isTrue();
+            }
+
+            assertThat(out).containsExactly("one", "two");
+            assertThat(storage.logLines).filteredOn(l -> l.contains("run through a buildah run each")).hasSize(1);
+        }
+    }
+
+    private void run(String script) throws Exception {
+        List<String> out = new CopyOnWriteArrayList<>();
+        ExecResult r = target.exec(ExecRequest.of(List.of("sh", "-c", script), Duration.ofSeconds(30)), lines(out));
+        assertThat(r.succeeded()).as(String.join("\n", out)).isTrue();
+    }
+
+    /** Every process of a container's holder (buildah's and the shell), by the marker on their command lines. */
+    private static List<Long> holders(String container) throws Exception {
+        return processes(args -> args.stream().anyMatch(a -> a.startsWith(Holder.MARKER_PREFIX + container + "-")));
+    }
+
+    /** Processes whose arguments are exactly these. */
+    private static List<Long> processes(String... argv) throws Exception {
+        return processes(args -> args.equals(List.of(argv)));
+    }
+
+    private static List<Long> processes(Predicate<List<String>> matching) throws Exception {
+        List<Long> pids = new ArrayList<>();
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    if (matching.test(HeldProcess.nulSeparated(Files.readAllBytes(d.resolve("cmdline"))))) {
+                        pids.add(Long.parseLong(d.getFileName().toString()));
+                    }
+                } catch (IOException e) {
+                    // Gone meanwhile.
+                }
+            }
+        }
+        return pids;
     }
 
     private static OutputListener lines(List<String> out) {

@@ -75,6 +75,25 @@ final class TestStorage implements AutoCloseable {
         }
     }
 
+    /** What a mounted overlay container has written to its upper layer: relative paths and file types. */
+    List<String> upperLayer(String container) throws Exception {
+        String mountpoint = buildah("mount", container).strip();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            if (HostMounts.unescape(f[4]).equals(mountpoint)) {
+                java.util.regex.Matcher upper = java.util.regex.Pattern.compile("upperdir=([^,]+)").matcher(line);
+                assertThat(upper.find()).as("an overlay mount: " + line).isTrue();
+                Path root = Path.of(HostMounts.unescape(upper.group(1)));
+                try (var walk = Files.walk(root)) {
+                    return walk.filter(p -> !p.equals(root)).map(p -> root.relativize(p) + " "
+                            + (Files.isSymbolicLink(p) ? "link" : Files.isDirectory(p) ? "folder"
+                            : Files.isRegularFile(p) ? "file" : "other")).sorted().toList();
+                }
+            }
+        }
+        throw new AssertionError("the container " + container + " is not mounted at " + mountpoint);
+    }
+
     private static String orEmptyArray(String json) {
         return json.isBlank() ? "[]" : json;
     }
