@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -167,23 +168,30 @@ public final class BuildOrchestrator {
         String arn = plan.imageArn();
         ContainerNames names = ContainerNames.of(arn);
         List<String> made = new ArrayList<>();
+        CompletableFuture<Void> testContainerRemoved = CompletableFuture.completedFuture(null);
         try {
             String image = new BuildContainerStep(env.containers(), components)
                     .run(plan, names, folder, made, () -> states.status(arn, "CREATING"), log);
             if (plan.testsEnabled()) {
                 states.status(arn, "TESTING");
-                try (WorkingContainer container = env.containers().from(image, names.container("test"), log)) {
+                WorkingContainer container = env.containers().from(image, names.container("test"), log);
+                try {
                     test.run(plan, container.target(), folder, log);
+                } finally {
+                    // Removed while the image is pushed: it is on no one's way, and the build saves the wait.
+                    testContainerRemoved = CompletableFuture.runAsync(container::close);
                 }
             } else {
                 log.info("image tests are disabled: no test container");
             }
             states.status(arn, "DISTRIBUTING");
             ArrayNode containers = new PushContainerStep(env.containers()).run(plan, image, log);
+            testContainerRemoved.join();
             states.available(arn, "containers", containers);
             log.info("AVAILABLE: " + containers.path(0).path("imageUris").path(0).asText());
         } finally {
             boolean interrupted = Thread.interrupted();
+            testContainerRemoved.join();
             for (int i = made.size() - 1; i >= 0; i--) {
                 env.containers().removeImage(made.get(i), log);
             }
