@@ -98,14 +98,19 @@ final class Buildah {
             }
 
             private void keep(String line) {
+                if (log != null) {
+                    log.line(LOG_SOURCE, line);
+                }
+                // buildah 1.28 dumps a failed Dockerfile step as a Go struct, once alone and once after its
+                // error: noise to a person reading the image's reason.
+                if (line.contains("(UNHANDLED LOGLEVEL)")) {
+                    return;
+                }
                 synchronized (tail) {
-                    tail.addLast(line);
+                    tail.addLast(withoutDump(line));
                     if (tail.size() > TAIL_LINES) {
                         tail.removeFirst();
                     }
-                }
-                if (log != null) {
-                    log.line(LOG_SOURCE, line);
                 }
             }
         };
@@ -157,6 +162,11 @@ final class Buildah {
             m.append("\nbuildah's last lines:\n").append(String.join("\n", out.tail()));
         }
         return m.toString();
+    }
+
+    private static String withoutDump(String line) {
+        int dump = line.indexOf(" &imagebuilder.Step{");
+        return dump < 0 ? line : line.substring(0, dump);
     }
 
     private static String describe(Duration d) {
