@@ -11,7 +11,9 @@
 #          container from the result, push to a registry of its own, remove the local image
 #          (bench/container/plain.sh), with a storage of its own.
 # Both have the parent image in their storage already (warm-up round) and push to a registry on loopback.
-# Rounds alternate Kiln and plain, so that a change in the machine's speed falls on both.
+# Rounds alternate Kiln and plain, so that a change in the machine's speed falls on both. Then, for the
+# record, `kiln build examples/build/container.yaml` (the same component, JVM start, an in-memory store
+# and the region's registry start included) a few times.
 #
 #   bench/container-pipeline.sh [ROUNDS]     default 7 rounds after one warm-up
 set -euo pipefail
@@ -73,4 +75,8 @@ read -r _ p_med p_min p_max _ <<<"$(bench_stats "$plain_times" 0)"
 echo "Kiln container pipeline, StartImagePipelineExecution to AVAILABLE: median $k_med ms (min $k_min, max $k_max; rounds $kiln_times)"
 echo "plain buildah bud + test container + push:                        median $p_med ms (min $p_min, max $p_max; rounds $plain_times)"
 echo "ratio of medians: $(awk -v k="$k_med" -v p="$p_med" 'BEGIN { printf "%.2f", k / p }')x"
+kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null || true
+SERVER_PID=""
+bench_time 3 1 build "./kiln build examples/build/container.yaml --data-dir $BENCH_TMP/data --base-images $CACHE"
+echo "kiln build examples/build/container.yaml, JVM included: median ${B_MEDIAN[build]} ms (min ${B_MIN[build]}, max ${B_MAX[build]}; rounds ${B_TIMES[build]})"
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"

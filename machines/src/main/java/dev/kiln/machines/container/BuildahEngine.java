@@ -6,6 +6,7 @@ import dev.kiln.core.build.BuildFailure;
 import dev.kiln.core.build.BuildLog;
 import dev.kiln.core.container.ContainerEngine;
 import dev.kiln.core.container.WorkingContainer;
+import dev.kiln.machines.HostFiles;
 import dev.kiln.machines.base.HostPrograms;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +60,7 @@ public final class BuildahEngine implements ContainerEngine, AutoCloseable {
      */
     private final ReadWriteLock builds = new ReentrantReadWriteLock();
     private Tools tools;
+    private final Path temporaryFolder;
 
     /**
      * @param storageFolder where images and layers are kept ({@code --root})
@@ -68,7 +70,12 @@ public final class BuildahEngine implements ContainerEngine, AutoCloseable {
     public BuildahEngine(Path storageFolder, Path runFolder, Map<String, String> environment) {
         this.storageFolder = storageFolder.toAbsolutePath();
         this.runFolder = runFolder.toAbsolutePath();
-        this.environment = Map.copyOf(environment);
+        this.temporaryFolder = this.storageFolder.resolveSibling("tmp");
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        // buildah's scratch folders for RUN lines: a killed buildah leaves its folder behind, and here
+        // the start-up sweep finds it instead of it piling up in the host's /var/tmp.
+        env.putIfAbsent("TMPDIR", temporaryFolder.toString());
+        this.environment = Map.copyOf(env);
     }
 
     /** The storage driver in use (overlay or vfs), probing it on first use. */
@@ -222,6 +229,9 @@ public final class BuildahEngine implements ContainerEngine, AutoCloseable {
                 log.info("removing containers left by an earlier run: " + String.join(", ", containers));
                 buildah.runQuietly(concat(List.of("rm"), containers), SHORT_TIMEOUT, log, "remove the containers");
             }
+            if (quiet) {
+                emptyTemporaryFolder(log);
+            }
         } finally {
             if (quiet) {
                 builds.writeLock().unlock();
@@ -253,6 +263,26 @@ public final class BuildahEngine implements ContainerEngine, AutoCloseable {
         if (HostMounts.isMountPoint(driverHome)) {
             HostMounts.unmount(t.host().umount(), driverHome);
         }
+        // Nothing mounted and no container: the run-time state is only lock files now, and a folder per
+        // data folder would otherwise stay in /run until the host reboots.
+        if (containers(t.buildah(), null).isEmpty()) {
+            try {
+                HostFiles.deleteTree(runFolder);
+            } catch (IOException e) {
+                // Left for the host's next reboot: /run is a tmpfs.
+            }
+        }
+    }
+
+    private void emptyTemporaryFolder(BuildLog log) {
+        try (var entries = Files.list(temporaryFolder)) {
+            for (Path p : entries.toList()) {
+                log.info("removing " + p + ", left by a buildah that was stopped");
+                HostFiles.deleteTree(p);
+            }
+        } catch (IOException e) {
+            log.info("could not empty " + temporaryFolder + ": " + e.getMessage());
+        }
     }
 
     /** The storage: buildah with its flags, the driver, the host programs; found and probed on first use. */
@@ -262,6 +292,7 @@ public final class BuildahEngine implements ContainerEngine, AutoCloseable {
             HostTools host = HostTools.find();
             Files.createDirectories(storageFolder);
             Files.createDirectories(runFolder);
+            Files.createDirectories(temporaryFolder);
             Optional<String> override = Optional.ofNullable(environment.get(StorageDrivers.OVERRIDE_VARIABLE))
                     .or(() -> Optional.ofNullable(System.getenv(StorageDrivers.OVERRIDE_VARIABLE)));
             String driver = StorageDrivers.choose(override, storageFolder, () -> probeOverlay(
