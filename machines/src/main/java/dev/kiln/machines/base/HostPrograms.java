@@ -1,6 +1,7 @@
 package dev.kiln.machines.base;
 
 import dev.kiln.core.build.BuildLog;
+import dev.kiln.machines.target.LastLines;
 import dev.kiln.toe.process.ProcessRunner;
 import dev.kiln.toe.target.ExecRequest;
 import dev.kiln.toe.target.ExecResult;
@@ -10,8 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +66,7 @@ public final class HostPrograms {
      */
     public static String run(List<String> command, Map<String, String> environment, Duration timeout, BuildLog log,
                              String source) throws IOException, InterruptedException {
-        Deque<String> tail = new ArrayDeque<>();
+        LastLines tail = new LastLines(300);
         OutputListener listener = new OutputListener() {
             @Override
             public void stdout(String line) {
@@ -80,12 +79,7 @@ public final class HostPrograms {
             }
 
             private void keep(String line) {
-                synchronized (tail) {
-                    tail.addLast(line);
-                    if (tail.size() > 300) {
-                        tail.removeFirst();
-                    }
-                }
+                tail.add(line);
                 if (log != null && source != null) {
                     log.line(source, line);
                 }
@@ -93,9 +87,7 @@ public final class HostPrograms {
         };
         ExecResult result = ProcessRunner.run(new ExecRequest(command, environment, null, timeout), listener);
         String output;
-        synchronized (tail) {
-            output = String.join("\n", tail);
-        }
+        output = tail.text();
         if (!result.succeeded()) {
             String why = result.timedOut() ? "did not finish within " + timeout.toSeconds() + " s"
                     : "failed with exit code " + result.exitCode();

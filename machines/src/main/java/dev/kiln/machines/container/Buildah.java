@@ -2,6 +2,7 @@ package dev.kiln.machines.container;
 
 import dev.kiln.core.build.BuildFailure;
 import dev.kiln.core.build.BuildLog;
+import dev.kiln.machines.target.LastLines;
 import dev.kiln.toe.process.ProcessRunner;
 import dev.kiln.toe.target.ExecRequest;
 import dev.kiln.toe.target.ExecResult;
@@ -9,9 +10,7 @@ import dev.kiln.toe.target.OutputListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -80,7 +79,7 @@ final class Buildah {
     Output runUnchecked(List<String> args, Duration timeout, BuildLog log, boolean logStdout)
             throws IOException, InterruptedException {
         List<String> stdout = new ArrayList<>();
-        Deque<String> tail = new ArrayDeque<>();
+        LastLines tail = new LastLines(TAIL_LINES);
         OutputListener listener = new OutputListener() {
             @Override
             public void stdout(String line) {
@@ -106,19 +105,12 @@ final class Buildah {
                 if (line.contains("(UNHANDLED LOGLEVEL)")) {
                     return;
                 }
-                synchronized (tail) {
-                    tail.addLast(withoutDump(line));
-                    if (tail.size() > TAIL_LINES) {
-                        tail.removeFirst();
-                    }
-                }
+                tail.add(withoutDump(line));
             }
         };
         ExecResult result = ProcessRunner.run(ExecRequest.of(command(args), timeout), listener);
         synchronized (stdout) {
-            synchronized (tail) {
-                return new Output(result, List.copyOf(stdout), List.copyOf(tail));
-            }
+            return new Output(result, List.copyOf(stdout), tail.lines());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.machines.container;
 
+import dev.kiln.machines.target.LastLines;
 import dev.kiln.toe.process.ProcessRunner;
 import dev.kiln.toe.target.ExecRequest;
 import dev.kiln.toe.target.ExecResult;
@@ -9,9 +10,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -81,7 +79,7 @@ final class Holder {
                 "sh", "-c", SCRIPT, marker);
         CompletableFuture<String> pid = new CompletableFuture<>();
         CompletableFuture<ExecResult> ended = new CompletableFuture<>();
-        Deque<String> tail = new ArrayDeque<>();
+        LastLines tail = new LastLines(TAIL_LINES);
         OutputListener output = new OutputListener() {
             @Override
             public void stdout(String line) {
@@ -96,12 +94,7 @@ final class Holder {
             }
 
             private void keep(String line) {
-                synchronized (tail) {
-                    tail.addLast(line);
-                    if (tail.size() > TAIL_LINES) {
-                        tail.removeFirst();
-                    }
-                }
+                tail.add(line);
             }
         };
         Gate stdin = new Gate();
@@ -241,10 +234,8 @@ final class Holder {
         }
     }
 
-    private static String lastLines(Deque<String> tail) {
-        synchronized (tail) {
-            return tail.isEmpty() ? "" : "; buildah's last lines:\n" + String.join("\n", new ArrayList<>(tail));
-        }
+    private static String lastLines(LastLines tail) {
+        return tail.isEmpty() ? "" : "; buildah's last lines:\n" + tail.text();
     }
 
     /** The holder's stdin: nothing to read until it is closed, then end of input. */
