@@ -54,7 +54,8 @@ class ServerCrashIT {
         // The killed server's registry (a session of its own) and the container storage's symbolic links,
         // which JUnit would warn about one by one.
         processesUnder(data.toString()).forEach(ProcessHandle::destroyForcibly);
-        new ProcessBuilder("rm", "-rf", data.resolve("cache").toString()).inheritIO().start().waitFor();
+        new ProcessBuilder("rm", "-rf", data.resolve("cache").toString(),
+                dev.kiln.machines.Machines.containerRunFolder(data).toString()).inheritIO().start().waitFor();
     }
 
     private Process startServer(int port) throws IOException {

@@ -134,7 +134,7 @@ public final class Machines implements AutoCloseable {
     /** The container engine, with its storage in this data folder. */
     public synchronized BuildahEngine containers() throws IOException {
         if (containers == null) {
-            containers = new BuildahEngine(containerStorage(), containerRunFolder(), registries().environment());
+            containers = new BuildahEngine(containerStorage(), containerRunFolder(dataDir), registries().environment());
         }
         return containers;
     }
@@ -144,9 +144,10 @@ public final class Machines implements AutoCloseable {
         return dataDir.resolve("cache").resolve("containers").resolve("storage");
     }
 
-    /** buildah's run-time state for this data folder: on tmpfs, one folder per data folder. */
-    private Path containerRunFolder() {
-        String id = java.util.UUID.nameUUIDFromBytes(dataDir.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+    /** buildah's run-time state for a data folder: on tmpfs, one folder per data folder. */
+    public static Path containerRunFolder(Path dataDir) {
+        String id = java.util.UUID.nameUUIDFromBytes(dataDir.toAbsolutePath().toString()
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .toString().replace("-", "").substring(0, 12);
         return Path.of("/run", "kiln", "containers-" + id);
     }
