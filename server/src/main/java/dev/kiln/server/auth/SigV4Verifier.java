@@ -76,6 +76,14 @@ public final class SigV4Verifier {
     }
 
     /**
+     * The same verifier (same keys, clock and regions) for requests signed for another service: the
+     * EC2 Query API that the server answers beside Image Builder is signed for {@code ec2}.
+     */
+    public SigV4Verifier forService(String service) {
+        return new SigV4Verifier(keys, clock, regions, service);
+    }
+
+    /**
      * Verifies the request's signature.
      *
      * @return the caller: account, access key, and the region and service of the credential scope
