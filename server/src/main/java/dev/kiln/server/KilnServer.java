@@ -11,8 +11,11 @@ import dev.kiln.core.image.BaseImages;
 import dev.kiln.core.image.ImageBuildEvents;
 import dev.kiln.machines.Machines;
 import dev.kiln.core.store.Database;
+import dev.kiln.machines.image.FileImageStore;
 import dev.kiln.server.auth.SigV4Verifier;
+import dev.kiln.server.ec2.Ec2Handler;
 import io.javalin.Javalin;
+import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -28,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kiln's API server: opens the database (creating the first account and its key on first start),
- * seeds the Kiln-managed base images, and serves the Image Builder API over HTTP.
+ * seeds the Kiln-managed base images, and serves the Image Builder API over HTTP, and EC2's Query API
+ * for the AMIs in its image store.
  */
 public final class KilnServer implements AutoCloseable {
     private final Database database;
@@ -86,14 +90,29 @@ public final class KilnServer implements AutoCloseable {
                     h.setUriCompliance(UriCompliance.LEGACY);
                     // Answer a too-large declared body with 413 at once, without waiting for it.
                     h.setDelayDispatchUntilContent(false);
+                    // Signed header values must reach SigV4 as sent: Jetty's header cache would otherwise
+                    // answer "charset=UTF-8" for the "charset=utf-8" the AWS CLI signs on EC2's form posts.
+                    h.setHeaderCacheCaseSensitive(true);
                 });
                 c.jetty.modifyServer(s -> s.setErrorHandler(new AwsErrorPages()));
             });
+            // EC2's Query API (AMIs) is a form post to /, where Image Builder has no operation.
+            Ec2Handler ec2 = new Ec2Handler(verifier.forService("ec2"), machines != null ? machines.images()
+                    : new FileImageStore(config.dataDir().toAbsolutePath().resolve("regions"), config.clock()),
+                    regions);
+            Handler post = ctx -> {
+                if ("/".equals(ctx.req().getRequestURI()) && Ec2Handler.isEc2Request(ctx)) {
+                    ec2.handle(ctx);
+                } else {
+                    api.handle(ctx);
+                }
+            };
             for (HandlerType method : new HandlerType[] {HandlerType.GET, HandlerType.PUT, HandlerType.POST,
                     HandlerType.DELETE, HandlerType.PATCH, HandlerType.HEAD}) {
-                app.addHttpHandler(method, "/*", api);
+                app.addHttpHandler(method, "/*", method == HandlerType.POST ? post : api);
             }
             app.addHttpHandler(HandlerType.GET, "/", api);
+            app.addHttpHandler(HandlerType.POST, "/", post);
             app.start(config.host(), config.port());
             return new KilnServer(database, app, config, first, builds, machines, registries);
         } catch (RuntimeException | IOException | InterruptedException e) {
