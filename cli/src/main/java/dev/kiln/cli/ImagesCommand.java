@@ -10,6 +10,7 @@ import dev.kiln.core.store.StoredResource;
 import dev.kiln.machines.image.DiskImages;
 import dev.kiln.machines.image.FileImageStore;
 import dev.kiln.server.FirstStart;
+import dev.kiln.server.ec2.ImageAccess;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -47,17 +48,41 @@ final class ImagesCommand implements Runnable {
                 + region + " (see kiln images list --region " + region + ")", ExitCodes.FAILED));
     }
 
+    /**
+     * An image the account may use (it owns it, it is shared with it, or it is public), by the same rule
+     * as the EC2 API's; {@code account} null means Kiln's first account.
+     */
+    static MachineImage findUsable(DataOptions data, String region, String imageId, String account) {
+        MachineImage image = find(data, region, imageId);
+        String caller = account != null ? account : defaultAccount(data);
+        if (!ImageAccess.usableBy(image, caller)) {
+            throw new UserError("account " + caller + " may not use " + imageId + ": it belongs to account "
+                    + image.ownerId() + ", which has not shared it (its owner can, with aws ec2"
+                    + " modify-image-attribute --image-id " + imageId + " --launch-permission \"Add=[{UserId="
+                    + caller + "}]\"); or give --account with an account that may use it", ExitCodes.FAILED);
+        }
+        return image;
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the machine images of a region.")
     static final class ListImages implements Callable<Integer> {
         @Option(names = "--region", defaultValue = "us-east-1", description = "Region (default: ${DEFAULT-VALUE}).")
         String region;
+
+        @Option(names = "--account", description = "List the images this account may use: its own, those shared"
+                + " with it and public ones (default: Kiln's first account).")
+        String account;
 
         @Mixin
         DataOptions data;
 
         @Override
         public Integer call() {
+            String caller = account != null ? account : defaultAccount(data);
             for (MachineImage i : store(data).list(region)) {
+                if (!ImageAccess.usableBy(i, caller)) {
+                    continue;
+                }
                 System.out.println(i.imageId() + "\t" + i.ownerId() + "\t" + i.creationDate() + "\t"
                         + i.rootVolumeSizeGiB() + " GiB\t" + i.name());
             }
@@ -113,6 +138,7 @@ final class ImagesCommand implements Runnable {
                 throw new UserError("--initrd needs --kernel");
             }
             String owner = account != null ? account : defaultAccount(data);
+            dev.kiln.server.KilnServer.createDataDir(data.dataDir.toAbsolutePath()); // with --account, a first use
             Path staged = Files.createTempFile(data.dataDir.toAbsolutePath(), "import-", ".qcow2");
             try {
                 DiskImages.convert(file, info.format(), staged, "qcow2");
@@ -159,6 +185,10 @@ final class ImagesCommand implements Runnable {
         @Option(names = "--region", defaultValue = "us-east-1", description = "Region (default: ${DEFAULT-VALUE}).")
         String region;
 
+        @Option(names = "--account", description = "The account acting: it must own the image, or the image must"
+                + " be shared with it or public (default: Kiln's first account).")
+        String account;
+
         @Mixin
         DataOptions data;
 
@@ -167,7 +197,7 @@ final class ImagesCommand implements Runnable {
             if (!DiskImages.FORMATS.contains(format)) {
                 throw new UserError("--format must be qcow2 or raw, not '" + format + "'");
             }
-            MachineImage image = find(data, region, imageId);
+            MachineImage image = findUsable(data, region, imageId, account);
             Path tmp = output.resolveSibling(output.getFileName() + ".part");
             try {
                 DiskImages.convert(image.disk(), "qcow2", tmp, format);

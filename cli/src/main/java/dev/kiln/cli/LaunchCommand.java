@@ -33,6 +33,10 @@ final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--region", defaultValue = "us-east-1", description = "Region (default: ${DEFAULT-VALUE}).")
     String region;
 
+    @Option(names = "--account", description = "The account acting: it must own the image, or the image must be"
+            + " shared with it or public (default: Kiln's first account).")
+    String account;
+
     @Mixin
     DataOptions data;
 
@@ -52,7 +56,7 @@ final class LaunchCommand implements Callable<Integer> {
                 }
             });
         }
-        MachineImage machineImage = image.startsWith("ami-") ? ImagesCommand.find(data, region, image)
+        MachineImage machineImage = image.startsWith("ami-") ? ImagesCommand.findUsable(data, region, image, account)
                 : machines.baseImage(image, region, log);
         InstanceBackend backend = machines.backends().stream().filter(b -> b.serves(instanceType)).findFirst()
                 .orElseThrow(() -> new UserError("no backend runs instance type '" + instanceType

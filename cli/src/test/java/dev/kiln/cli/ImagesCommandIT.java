@@ -64,6 +64,34 @@ class ImagesCommandIT {
     }
 
     @Test
+    void anotherAccountsImageIsHiddenAndRefusedUntilShared() throws Exception {
+        String other = "444444444444";
+        Cli imported = Cli.run("images", "import", disk("qcow2").toString(), "--name", "theirs", "--account", other,
+                "--data-dir", data());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        String imageId = imported.out().strip();
+
+        assertThat(Cli.run("images", "list", "--data-dir", data()).out()).doesNotContain(imageId);
+        assertThat(Cli.run("images", "list", "--account", other, "--data-dir", data()).out()).contains(imageId);
+        Path out = dir.resolve("theirs.qcow2");
+        Cli refused = Cli.run("images", "export", imageId, "--output", out.toString(), "--data-dir", data());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("may not use " + imageId, "belongs to account " + other);
+        assertThat(out).doesNotExist();
+
+        var store = new dev.kiln.machines.image.FileImageStore(dir.resolve("data").toAbsolutePath()
+                .resolve("regions"), java.time.Clock.systemUTC());
+        var image = store.find("us-east-1", imageId).orElseThrow();
+        store.update(new dev.kiln.core.machine.MachineImage(image.imageId(), image.region(), image.name(),
+                image.description(), image.ownerId(), image.architecture(), image.creationDate(), image.state(),
+                image.rootVolumeSizeGiB(), image.tags(), image.disk(), image.diskSha256(), image.boot(),
+                java.util.Set.of(), true));
+        assertThat(Cli.run("images", "list", "--data-dir", data()).out()).contains(imageId);
+        Cli exported = Cli.run("images", "export", imageId, "--output", out.toString(), "--data-dir", data());
+        assertThat(exported.exitCode()).as(exported.err()).isZero();
+    }
+
+    @Test
     void exportOfAnUnknownImageOrFormatSaysSo() {
         Cli unknown = Cli.run("images", "export", "ami-0123456789abcdef0", "--output", dir.resolve("x").toString(),
                 "--data-dir", data());
