@@ -223,7 +223,7 @@ public final class BuildOrchestrator {
                 log.info("image tests are disabled: no test container");
             }
             states.status(arn, "DISTRIBUTING");
-            ArrayNode containers = new PushContainerStep(env.containers()).run(plan, image, log);
+            ArrayNode containers = new PushContainerStep(env.containers(), env.registries()).run(plan, image, log);
             testContainerRemoved.join();
             states.available(arn, "containers", containers);
             log.info("AVAILABLE: " + containers.path(0).path("imageUris").path(0).asText());

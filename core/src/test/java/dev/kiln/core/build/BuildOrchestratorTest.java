@@ -88,6 +88,10 @@ class BuildOrchestratorTest {
     }
 
     private String containerImage(String componentArn, String template, boolean tests) {
+        return containerImage(componentArn, template, tests, null);
+    }
+
+    private String containerImage(String componentArn, String template, boolean tests, String distributionArn) {
         ObjectNode recipe = Json.object().put("name", "app-" + UUID.randomUUID().toString().substring(0, 8))
                 .put("semanticVersion", "2.1.0").put("containerType", "DOCKER").put("parentImage", "127.0.0.1:5999/base:1")
                 .put("dockerfileTemplateData", template);
@@ -99,6 +103,9 @@ class BuildOrchestratorTest {
         String infraArn = call("CreateInfrastructureConfiguration", infra).path("infrastructureConfigurationArn").asText();
         ObjectNode create = Json.object().put("containerRecipeArn", recipeArn).put("infrastructureConfigurationArn", infraArn);
         create.putObject("imageTestsConfiguration").put("imageTestsEnabled", tests);
+        if (distributionArn != null) {
+            create.put("distributionConfigurationArn", distributionArn);
+        }
         return call("CreateImage", create).path("imageBuildVersionArn").asText();
     }
 
@@ -126,6 +133,28 @@ class BuildOrchestratorTest {
         assertThat(containers.localImages).isEmpty();
         assertThat(BuildFolders.log(dir.resolve("builds"), arn)).content()
                 .contains("[component/writer] build/Make", "[component/writer] test/Probe");
+    }
+
+    @Test
+    void containerDistributionPushesToEachRegionsRepositoryWithItsTags() {
+        ObjectNode config = Json.object().put("name", "containers");
+        ObjectNode west = config.putArray("distributions").addObject().put("region", "us-west-2");
+        ObjectNode target = west.putObject("containerDistributionConfiguration");
+        target.putObject("targetRepository").put("service", "ECR").put("repositoryName", "west/app");
+        target.putArray("containerTags").add("latest").add("stable");
+        String distribution = call("CreateDistributionConfiguration", config).path("distributionConfigurationArn")
+                .asText();
+        String arn = containerImage(component("writer", "echo built > " + marker(), "true"), TEMPLATE, false,
+                distribution);
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        assertThat(state(arn).path("status").asText()).isEqualTo("AVAILABLE");
+        JsonNode containers = store.get(arn).orElseThrow().body().at("/outputResources/containers");
+        assertThat(containers.path(1).path("region").asText()).isEqualTo("us-west-2");
+        assertThat(containers.path(1).path("imageUris")).extracting(JsonNode::asText).containsExactly(
+                "127.0.0.1:5999/west/app:latest", "127.0.0.1:5999/west/app:stable",
+                "127.0.0.1:5999/west/app@sha256:" + "ab".repeat(32));
     }
 
     @Test
