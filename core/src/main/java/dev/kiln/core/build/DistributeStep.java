@@ -71,8 +71,9 @@ final class DistributeStep {
             try {
                 distribute(plan, image, entry, made, amis, progress, log);
             } catch (IOException | RuntimeException e) {
-                log.info("distribution to " + region + " failed: " + e.getMessage());
-                failures.add(region + " (" + e.getMessage() + ")");
+                String why = why(e);
+                log.info("distribution to " + region + " failed: " + why);
+                failures.add(region + " (" + why + ")");
             }
         }
         if (!failures.isEmpty()) {
@@ -81,6 +82,15 @@ final class DistributeStep {
                     amis);
         }
         return amis;
+    }
+
+    /** NIO's exceptions often say no more than a path: name what happened to it. */
+    private static String why(Exception e) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            return "cannot write " + f.getFile() + ": " + (f.getReason() != null ? f.getReason()
+                    : e.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT));
+        }
+        return e.getMessage();
     }
 
     /** The configuration's entries, the build region's first; the build region always gets one. */
