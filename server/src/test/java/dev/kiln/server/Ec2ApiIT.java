@@ -128,6 +128,11 @@ class Ec2ApiIT {
         assertThat(image.path("Tags").get(0).path("Key").asText()).isEqualTo("team");
         assertThat(image.path("PlatformDetails").asText()).isEqualTo("Linux/UNIX");
         assertThat(image.path("CreationDate").asText()).endsWith("Z");
+        assertThat(image.path("ImageType").asText()).isEqualTo("machine");
+        assertThat(image.path("RootDeviceType").asText()).isEqualTo("ebs");
+        assertThat(image.path("VirtualizationType").asText()).isEqualTo("hvm");
+        assertThat(image.path("EnaSupport").asBoolean()).isTrue();
+        assertThat(image.path("UsageOperation").asText()).isEqualTo("RunInstances");
 
         assertThat(visibleIds(cli, a, EAST, "--owners", "self")).containsExactlyInAnyOrder(priv.imageId(),
                 pub.imageId());
@@ -194,6 +199,51 @@ class Ec2ApiIT {
         ec2(cli, a, EAST, "describe-images", "--image-ids", priv.imageId()).failedWith("InvalidAMIID.NotFound");
         assertThat(store.find(EAST, priv.imageId())).isEmpty();
         assertThat(Files.exists(priv.disk())).isFalse();
+    }
+
+    static List<ExternalClients.Python> pythons() {
+        return ExternalClients.boto3Pythons();
+    }
+
+    /** {@code python3 -c SCRIPT ACTION IMAGE_ID ACCOUNT} with boto3's ec2 client as one identity. */
+    static final String BOTO3 = String.join("\n",
+            "import boto3, json, sys, botocore.exceptions as x",
+            "action, image, account = sys.argv[1:4]",
+            "ec2 = boto3.client('ec2', endpoint_url=sys.argv[4], region_name='us-east-1')",
+            "if action == 'share':",
+            "    ec2.modify_image_attribute(ImageId=image, LaunchPermission={'Add': [{'UserId': account}]})",
+            "    p = ec2.describe_image_attribute(ImageId=image, Attribute='launchPermission')",
+            "    print(json.dumps([l.get('UserId') for l in p['LaunchPermissions']]))",
+            "else:",
+            "    try:",
+            "        ec2.deregister_image(ImageId=image)",
+            "        print('deregistered')",
+            "    except x.ClientError as e:",
+            "        pass",
+            "    print(json.dumps([i['ImageId'] for i in ec2.describe_images(Owners=[account])['Images']]))");
+
+    Result boto3(ExternalClients.Python python, Identity id, String... args) {
+        List<String> command = new ArrayList<>(List.of(python.executable(), "-c", BOTO3));
+        command.addAll(List.of(args));
+        command.add(server.endpoint());
+        return ExternalClients.run(command, Map.of("AWS_SHARED_CREDENTIALS_FILE", id.credentials().toString(),
+                "AWS_CONFIG_FILE", "/dev/null", "AWS_EC2_METADATA_DISABLED", "true", "AWS_MAX_ATTEMPTS", "1"), 120);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pythons")
+    void boto3SharesAnImageAndTheOtherAccountSeesIt(ExternalClients.Python python) throws IOException {
+        Identity a = newAccount("boto-owner");
+        Identity b = newAccount("boto-friend");
+        MachineImage image = register(a, "boto-" + UUID.randomUUID().toString().substring(0, 8), false, Map.of());
+
+        Result before = boto3(python, b, "look", image.imageId(), a.account());
+        assertThat(before.ok()).as(before.toString()).isEmpty();
+        Result shared = boto3(python, a, "share", image.imageId(), b.account());
+        assertThat(shared.ok().toString()).as(shared.toString()).contains(b.account());
+        Result after = boto3(python, b, "look", image.imageId(), a.account());
+        assertThat(after.stdout()).as(after.toString()).doesNotContain("deregistered").contains(image.imageId());
+        assertThat(store.find(EAST, image.imageId())).isPresent();
     }
 
     @Test

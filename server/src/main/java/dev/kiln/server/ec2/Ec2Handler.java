@@ -1,9 +1,8 @@
 package dev.kiln.server.ec2;
 
 import dev.kiln.core.error.ApiException;
+import dev.kiln.core.machine.ImageStore;
 import dev.kiln.core.machine.MachineImage;
-import dev.kiln.machines.HostFiles;
-import dev.kiln.machines.image.FileImageStore;
 import dev.kiln.server.auth.SigV4Verifier;
 import dev.kiln.server.auth.SignedRequest;
 import dev.kiln.server.auth.VerifiedCaller;
@@ -12,9 +11,6 @@ import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,11 +35,11 @@ public final class Ec2Handler implements Handler {
     private static final int MAX_BODY_BYTES = 1 << 20;
 
     private final SigV4Verifier verifier;
-    private final FileImageStore images;
+    private final ImageStore images;
     private final Set<String> regions;
 
     /** @param verifier a verifier for service {@code ec2} */
-    public Ec2Handler(SigV4Verifier verifier, FileImageStore images, Set<String> regions) {
+    public Ec2Handler(SigV4Verifier verifier, ImageStore images, Set<String> regions) {
         this.verifier = verifier;
         this.images = images;
         this.regions = Set.copyOf(regions);
@@ -225,11 +221,7 @@ public final class Ec2Handler implements Handler {
                 users, isPublic);
     }
 
-    /**
-     * Copies an image the caller may launch into the request's region, owned by the caller: the disk is
-     * copied beside the target store (a crash leaves only a stray file the store's sweep removes) and its
-     * checksum compared with the source's before it is registered.
-     */
+    /** Copies an image the caller may launch into the request's region, owned by the caller (checksum verified). */
     private String copy(String account, String region, Ec2Form form) throws IOException {
         String sourceRegion = form.required("SourceRegion");
         String name = form.required("Name");
@@ -239,23 +231,10 @@ public final class Ec2Handler implements Handler {
         }
         MachineImage source = usable(account, sourceRegion, form.required("SourceImageId"));
         Map<String, String> tags = form.flag("CopyImageTags") ? source.tags() : Map.of();
-        Path folder = images.imagesFolder(region);
-        Files.createDirectories(folder);
-        Path staged = folder.resolve("copy-" + UUID.randomUUID() + ".tmp");
-        try {
-            Files.copy(source.disk(), staged, StandardCopyOption.REPLACE_EXISTING);
-            String sha = HostFiles.sha256(staged);
-            if (!sha.equals(source.diskSha256())) {
-                throw new IOException("the copy of " + source.imageId() + "'s disk has SHA-256 " + sha + ", not the "
-                        + source.diskSha256() + " registered: the source disk changed or the copy is damaged");
-            }
-            MachineImage copy = images.register(new MachineImage(null, region, name,
-                    form.get("Description").orElse(source.description()), account, source.architecture(), null,
-                    null, source.rootVolumeSizeGiB(), tags, null, null, source.boot(), Set.of(), false), staged);
-            return copy.imageId();
-        } finally {
-            Files.deleteIfExists(staged);
-        }
+        MachineImage copy = images.copy(source, new MachineImage(null, region, name,
+                form.get("Description").orElse(source.description()), account, source.architecture(), null, null,
+                source.rootVolumeSizeGiB(), tags, null, null, source.boot(), Set.of(), false));
+        return copy.imageId();
     }
 
     private static byte[] body(Context ctx) throws IOException {
