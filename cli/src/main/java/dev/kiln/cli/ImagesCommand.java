@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "images", mixinStandardHelpOptions = true,
         description = "Machine images (AMIs) in Kiln's image store, and the logs of image builds.",
         subcommands = {ImagesCommand.ListImages.class, ImagesCommand.Import.class, ImagesCommand.Export.class,
-                ImagesCommand.Logs.class, LaunchCommand.class})
+                ImagesCommand.Deregister.class, ImagesCommand.Logs.class, LaunchCommand.class})
 final class ImagesCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -211,6 +211,37 @@ final class ImagesCommand implements Runnable {
             System.err.println("Wrote " + imageId + " to " + output + " (" + format + ")"
                     + (image.boot().mode() == Boot.Mode.KERNEL ? "; it boots with the kernel " + image.boot().kernel()
                     + " and root=/dev/vda" : ""));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "deregister", mixinStandardHelpOptions = true,
+            description = "Remove an image and its files from the store (DeleteImage keeps the images a build"
+                    + " distributed, as in AWS; this removes one). Only its owner may.")
+    static final class Deregister implements Callable<Integer> {
+        @Parameters(paramLabel = "AMI_ID", description = "The image, e.g. ami-0123456789abcdef0.")
+        String imageId;
+
+        @Option(names = "--region", defaultValue = "us-east-1", description = "Region (default: ${DEFAULT-VALUE}).")
+        String region;
+
+        @Option(names = "--account", description = "The account acting: it must own the image (default: Kiln's"
+                + " first account).")
+        String account;
+
+        @Mixin
+        DataOptions data;
+
+        @Override
+        public Integer call() throws Exception {
+            MachineImage image = find(data, region, imageId);
+            String caller = account != null ? account : defaultAccount(data);
+            if (!image.ownerId().equals(caller)) {
+                throw new UserError("account " + caller + " may not deregister " + imageId + ": it belongs to account "
+                        + image.ownerId(), ExitCodes.FAILED);
+            }
+            store(data).deregister(region, imageId);
+            System.err.println("Deregistered " + imageId + " ('" + image.name() + "') in " + region);
             return ExitCodes.OK;
         }
     }

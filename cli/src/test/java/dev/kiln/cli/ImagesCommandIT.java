@@ -92,6 +92,22 @@ class ImagesCommandIT {
     }
 
     @Test
+    void onlyTheOwnerDeregistersAnImageAndItsFilesGo() throws Exception {
+        String other = "555555555555";
+        String imageId = Cli.run("images", "import", disk("qcow2").toString(), "--name", "mine", "--account", other,
+                "--data-dir", data()).out().strip();
+
+        Cli refused = Cli.run("images", "deregister", imageId, "--data-dir", data());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("may not deregister " + imageId, "belongs to account " + other);
+
+        Cli done = Cli.run("images", "deregister", imageId, "--account", other, "--data-dir", data());
+        assertThat(done.exitCode()).as(done.err()).isZero();
+        assertThat(Cli.run("images", "list", "--account", other, "--data-dir", data()).out()).doesNotContain(imageId);
+        assertThat(dir.resolve("data/regions/us-east-1/images").resolve(imageId + ".qcow2")).doesNotExist();
+    }
+
+    @Test
     void exportOfAnUnknownImageOrFormatSaysSo() {
         Cli unknown = Cli.run("images", "export", "ami-0123456789abcdef0", "--output", dir.resolve("x").toString(),
                 "--data-dir", data());
