@@ -39,6 +39,7 @@ public final class Notifications implements AutoCloseable {
         this.clock = clock;
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(policy.requestTimeout())
+                .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade dance with plain webhook servers
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
         this.worker = new DeliveryWorker(topics, clock, policy, http);
