@@ -3,7 +3,6 @@ package dev.kiln.core.notify;
 import dev.kiln.core.store.Delivery;
 import dev.kiln.core.store.Subscription;
 import dev.kiln.core.store.TopicStore;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,14 +15,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The delivery thread. Each pass reads the PENDING deliveries in order and attempts the oldest of each
- * subscription when it is due: a subscription's later deliveries wait for its earlier one, so a webhook
- * sees an image's states in order; a slow or dead endpoint holds back only its own. Between passes it
- * sleeps until the next retry is due or a new delivery is recorded.
+ * The delivery thread. Each pass reads the PENDING deliveries in order and sends the oldest of each
+ * subscription when it is due and none of that subscription's is in flight: a subscription's later
+ * deliveries wait for its earlier one, so a webhook sees an image's states in order, while a slow or
+ * dead endpoint holds back only its own. Sends are asynchronous; each answer is recorded as it comes
+ * and wakes the thread. Between passes it sleeps until the next retry is due or something happens.
  */
 final class DeliveryWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
@@ -37,6 +39,13 @@ final class DeliveryWorker implements Runnable {
     private final RetryPolicy policy;
     private final HttpClient http;
     private final Object lock = new Object();
+    /**
+     * Held while a pass reads the outbox and picks what to send, and while an answer is recorded: a pass
+     * never sees a delivery as PENDING and not in flight when its answer was in fact already recorded.
+     */
+    private final Object outbox = new Object();
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<?>> sends = ConcurrentHashMap.newKeySet();
     private boolean woken;
     private volatile boolean stopped;
 
@@ -59,14 +68,24 @@ final class DeliveryWorker implements Runnable {
         wake();
     }
 
+    /** Waits a bounded time for the sends in flight (what is not answered by then stays PENDING). */
+    void awaitSends(Duration timeout) {
+        try {
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // Left PENDING: sent again after the next start.
+        }
+    }
+
     @Override
     public void run() {
         while (!stopped) {
             Instant next;
             try {
                 next = pass();
-            } catch (InterruptedException e) {
-                return;
             } catch (RuntimeException e) {
                 LOG.warn("notification delivery pass failed; trying again later: {}", e.toString());
                 next = clock.instant().plus(Duration.ofSeconds(5));
@@ -82,28 +101,33 @@ final class DeliveryWorker implements Runnable {
         }
     }
 
-    /** @return when the next pass is due: now when this one delivered something, else the earliest retry */
-    private Instant pass() throws InterruptedException {
-        List<Delivery> pending = topics.pending(BATCH);
-        Set<String> heads = new HashSet<>();
+    /** @return when the next pass is due: now when this one settled something itself, else the earliest retry */
+    private Instant pass() {
         Instant next = null;
-        boolean attempted = false;
-        for (Delivery d : pending) {
-            if (stopped) {
-                throw new InterruptedException("stopping");
+        boolean settled = false;
+        synchronized (outbox) {
+            List<Delivery> pending = topics.pending(BATCH);
+            Set<String> heads = new HashSet<>();
+            for (Delivery d : pending) {
+                if (stopped) {
+                    return null;
+                }
+                String key = key(d);
+                if (!heads.add(key) || inFlight.contains(key)) {
+                    continue;
+                }
+                if (d.nextAttemptAt().isAfter(clock.instant())) {
+                    next = next == null || d.nextAttemptAt().isBefore(next) ? d.nextAttemptAt() : next;
+                    continue;
+                }
+                settled |= !send(d);
             }
-            if (!heads.add(d.subscriptionId() == null ? d.id() : d.subscriptionId())) {
-                continue;
-            }
-            Instant now = clock.instant();
-            if (d.nextAttemptAt().isAfter(now)) {
-                next = next == null || d.nextAttemptAt().isBefore(next) ? d.nextAttemptAt() : next;
-                continue;
-            }
-            attempt(d);
-            attempted = true;
         }
-        return attempted ? clock.instant() : next;
+        return settled ? clock.instant() : next;
+    }
+
+    private static String key(Delivery d) {
+        return d.subscriptionId() == null ? d.id() : d.subscriptionId();
     }
 
     private void sleepUntil(Instant next) throws InterruptedException {
@@ -122,13 +146,17 @@ final class DeliveryWorker implements Runnable {
         }
     }
 
-    /** One POST; records its outcome. */
-    void attempt(Delivery d) throws InterruptedException {
+    /**
+     * Starts one POST; its answer is recorded when it comes.
+     *
+     * @return false when the delivery was settled at once instead (its subscription is gone)
+     */
+    private boolean send(Delivery d) {
         Optional<Subscription> subscription = d.subscriptionId() == null ? Optional.empty()
                 : topics.subscription(d.subscriptionId());
         if (subscription.isEmpty()) {
             record(d, Delivery.Status.FAILED, null, "the subscription " + d.subscriptionId() + " no longer exists");
-            return;
+            return false;
         }
         byte[] body = d.body().getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(URI.create(d.endpoint()))
@@ -141,14 +169,34 @@ final class DeliveryWorker implements Runnable {
                 .header(Signatures.HEADER, Signatures.sign(subscription.get().secret(), body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
-        int code;
-        try {
-            code = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            retryOrFail(d, null, "no answer from " + d.endpoint() + ": " + e);
-            return;
-        }
-        if (RetryPolicy.delivered(code)) {
+        String key = key(d);
+        inFlight.add(key);
+        CompletableFuture<Void> done = http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .handle((response, error) -> {
+                    try {
+                        synchronized (outbox) {
+                            answered(d, response == null ? null : response.statusCode(), error);
+                        }
+                    } catch (RuntimeException e) {
+                        // Stays PENDING (e.g. the database closed at shut-down): sent again later.
+                        LOG.warn("could not record the answer to notification {}: {}", d.id(), e.toString());
+                    } finally {
+                        inFlight.remove(key);
+                        wake();
+                    }
+                    return null;
+                });
+        sends.add(done);
+        done.whenComplete((v, e) -> sends.remove(done));
+        return true;
+    }
+
+    private void answered(Delivery d, Integer code, Throwable error) {
+        if (error != null) {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            retryOrFail(d, null, "no answer from " + d.endpoint() + ": " + cause);
+        } else if (RetryPolicy.delivered(code)) {
             record(d, Delivery.Status.DELIVERED, code, null);
         } else if (!RetryPolicy.retryable(code)) {
             record(d, Delivery.Status.FAILED, code, d.endpoint() + " answered " + code + "; not retried");

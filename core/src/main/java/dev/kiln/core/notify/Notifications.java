@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Image state change notifications: every change of an image whose infrastructure configuration has an
  * {@code snsTopicArn} is recorded, in the same thread, as one PENDING delivery per subscription of that
- * Kiln topic (the outbox, in the database), and a single background thread POSTs them, each
- * subscription's in the order they were recorded. Builds never wait for an endpoint. Deliveries still
+ * Kiln topic (the outbox, in the database), and a background thread POSTs them (asynchronously), each
+ * subscription's in the order they were recorded, one at a time. Builds never wait for an endpoint. Deliveries still
  * PENDING when Kiln stops are sent after the next start. A change for a topic Kiln does not know is
  * recorded as one FAILED delivery.
  */
@@ -123,5 +123,7 @@ public final class Notifications implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Answers that come after the store is closed are lost: those deliveries are sent again.
+        worker.awaitSends(java.time.Duration.ofSeconds(2));
     }
 }

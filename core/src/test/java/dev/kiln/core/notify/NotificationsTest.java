@@ -233,4 +233,22 @@ class NotificationsTest {
         assertThat(db().topics().deliveries(topic.arn())).extracting(Delivery::imageStatus)
                 .containsExactly("PENDING", "BUILDING");
     }
+
+    @Test
+    void aHangingEndpointHoldsBackOnlyItsOwnSubscription() throws Exception {
+        Topic topic = topic();
+        try (WebhookReceiver hanging = new WebhookReceiver().answeringAfter(Duration.ofSeconds(3));
+             WebhookReceiver quick = new WebhookReceiver()) {
+            db().topics().subscribe(topic.arn(), hanging.url());
+            db().topics().subscribe(topic.arn(), quick.url());
+            notifications = Notifications.start(db().topics(), Clock.systemUTC(), FAST);
+
+            for (String status : List.of("PENDING", "BUILDING", "AVAILABLE")) {
+                notifications.imageChanged(image(topic.arn(), status));
+            }
+
+            assertThat(quick.await(r -> r.size() == 3, Duration.ofMillis(1500))).hasSize(3);
+            assertThat(hanging.received()).hasSize(1);
+        }
+    }
 }

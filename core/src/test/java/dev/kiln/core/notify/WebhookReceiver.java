@@ -23,6 +23,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final HttpServer server;
     private final Deque<Integer> answers = new ConcurrentLinkedDeque<>();
     private final List<Received> received = new ArrayList<>();
+    private volatile Duration delay = Duration.ZERO;
 
     public WebhookReceiver(int... firstAnswers) throws IOException {
         for (int a : firstAnswers) {
@@ -37,11 +38,22 @@ public final class WebhookReceiver implements AutoCloseable {
                         h.getFirst("X-Kiln-Signature"), h.getFirst("Content-Type"), body, System.nanoTime()));
                 received.notifyAll();
             }
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             Integer code = answers.poll();
             exchange.sendResponseHeaders(code == null ? 200 : code, -1);
             exchange.close();
         });
         server.start();
+    }
+
+    /** Each answer comes this late (the request is recorded at once). */
+    public WebhookReceiver answeringAfter(Duration delay) {
+        this.delay = delay;
+        return this;
     }
 
     public URI url() {
