@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "A self-hosted EC2 Image Builder.",
         subcommands = {QuickstartCommand.class, ToeCommand.class, ServerCommand.class, BuildCommand.class, ImagesCommand.class,
                 BaseImagesCommand.class, AccountsCommand.class,
-                KeysCommand.class})
+                KeysCommand.class, TopicsCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -9,6 +9,9 @@ import dev.kiln.core.build.BuildLog;
 import dev.kiln.core.build.BuildQueue;
 import dev.kiln.core.image.BaseImages;
 import dev.kiln.core.image.ImageBuildEvents;
+import dev.kiln.core.notify.Notifications;
+import dev.kiln.core.notify.RetryPolicy;
+import dev.kiln.core.store.ResourceStore;
 import dev.kiln.machines.Machines;
 import dev.kiln.core.store.Database;
 import dev.kiln.machines.image.FileImageStore;
@@ -42,9 +45,11 @@ public final class KilnServer implements AutoCloseable {
     private final BuildQueue builds;
     private final Machines machines;
     private final Map<String, String> registries;
+    private final Notifications notifications;
 
     private KilnServer(Database database, Javalin app, ServerConfig config, FirstStart.Result firstStart,
-                       BuildQueue builds, Machines machines, Map<String, String> registries) {
+                       BuildQueue builds, Machines machines, Map<String, String> registries,
+                       Notifications notifications) {
         this.database = database;
         this.app = app;
         this.config = config;
@@ -52,6 +57,7 @@ public final class KilnServer implements AutoCloseable {
         this.builds = builds;
         this.machines = machines;
         this.registries = registries;
+        this.notifications = notifications;
     }
 
     public static KilnServer start(ServerConfig config) throws IOException {
@@ -60,10 +66,14 @@ public final class KilnServer implements AutoCloseable {
         BuildQueue builds = null;
         Machines machines = null;
         Map<String, String> registries = new LinkedHashMap<>();
+        // Image state changes go to Kiln topics' webhooks; what an earlier run left undelivered goes first.
+        Notifications notifications = Notifications.start(database.topics(), java.time.Clock.systemUTC(),
+                RetryPolicy.DEFAULT);
+        ResourceStore resources = notifications.watching(database.resources());
         try {
             FirstStart.Result first = FirstStart.ensureAccount(database.accounts(), config.dataDir());
             Set<String> regions = new LinkedHashSet<>(config.regions());
-            new BaseImages(database.resources(), config.clock()).seed(regions);
+            new BaseImages(resources, config.clock()).seed(regions);
             if (config.maxConcurrentBuilds() > 0) {
                 machines = Machines.in(config.dataDir(), config.clock(), config.baseImagesFolder(),
                         config.registries());
@@ -72,11 +82,11 @@ public final class KilnServer implements AutoCloseable {
                 }
                 machines.registries().sweepOrphans();
                 startRegistries(machines, regions, registries);
-                builds = new BuildQueue(database.resources(), machines.environment(config.instanceReadyTimeout()),
+                builds = new BuildQueue(resources, machines.environment(config.instanceReadyTimeout()),
                         config.maxConcurrentBuilds());
                 builds.recover();
             }
-            ImageBuilderService service = ImageBuilderApi.create(database.resources(), database.idempotency(),
+            ImageBuilderService service = ImageBuilderApi.create(resources, database.idempotency(),
                     config.clock(), regions, builds == null ? ImageBuildEvents.NONE : builds);
             SigV4Verifier verifier = new SigV4Verifier(database.accounts()::key, config.clock(), regions);
             ApiHandler api = new ApiHandler(ServiceModel.imageBuilder(), verifier, service,
@@ -114,7 +124,7 @@ public final class KilnServer implements AutoCloseable {
             app.addHttpHandler(HandlerType.GET, "/", api);
             app.addHttpHandler(HandlerType.POST, "/", post);
             app.start(config.host(), config.port());
-            return new KilnServer(database, app, config, first, builds, machines, registries);
+            return new KilnServer(database, app, config, first, builds, machines, registries, notifications);
         } catch (RuntimeException | IOException | InterruptedException e) {
             if (builds != null) {
                 builds.close();
@@ -122,6 +132,7 @@ public final class KilnServer implements AutoCloseable {
             if (machines != null) {
                 machines.close();
             }
+            notifications.close();
             database.close();
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -220,7 +231,11 @@ public final class KilnServer implements AutoCloseable {
                         machines.close();
                     }
                 } finally {
-                    database.close();
+                    try {
+                        notifications.close();
+                    } finally {
+                        database.close();
+                    }
                 }
             }
         }

@@ -21,6 +21,7 @@ public final class Database implements AutoCloseable {
     private final ResourceStore resources;
     private final IdempotencyStore idempotency;
     private final AccountStore accounts;
+    private final TopicStore topics;
 
     private Database(HikariDataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -28,6 +29,7 @@ public final class Database implements AutoCloseable {
         this.resources = new JdbiResourceStore(jdbi);
         this.idempotency = new JdbiIdempotencyStore(jdbi, clock);
         this.accounts = new JdbiAccountStore(jdbi, clock);
+        this.topics = new JdbiTopicStore(jdbi, clock);
     }
 
     /**
@@ -105,6 +107,11 @@ public final class Database implements AutoCloseable {
 
     public AccountStore accounts() {
         return accounts;
+    }
+
+    /** Kiln topics, their webhooks and deliveries (notifications of image state changes). */
+    public TopicStore topics() {
+        return topics;
     }
 
     /** Closes the pool; for H2 the last connection closing also closes the database file. */

@@ -16,16 +16,21 @@ abstract class DatabaseContract extends StoreFixture {
 
     @Test
     void openAppliesEveryMigrationToAnEmptyDatabase() throws SQLException {
-        assertThat(appliedMigrations()).containsExactly("1:true");
-        assertThat(tableNames()).contains("resources", "idempotency", "accounts", "access_keys");
+        // Each migration once, all successful (other migrations may come after these).
+        assertThat(appliedMigrations()).startsWith("1:true").contains("1.6:true").doesNotHaveDuplicates()
+                .allSatisfy(m -> assertThat(m).endsWith(":true"));
+        assertThat(tableNames()).contains("resources", "idempotency", "accounts", "access_keys", "sns_topics",
+                "sns_subscriptions", "sns_deliveries");
     }
 
     @Test
     void reopeningAnUpToDateDatabaseAppliesNothing() throws SQLException {
+        List<String> first = appliedMigrations();
+
         restart();
         restart();
 
-        assertThat(appliedMigrations()).containsExactly("1:true");
+        assertThat(appliedMigrations()).isEqualTo(first);
     }
 
     @Test
