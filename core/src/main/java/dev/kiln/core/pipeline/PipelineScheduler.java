@@ -136,6 +136,11 @@ public final class PipelineScheduler implements AutoCloseable {
         return outcomes;
     }
 
+    /** When the last pass found the soonest next match of any pipeline; empty when none is scheduled. */
+    Optional<Instant> nextDue() {
+        return Optional.ofNullable(nextDue);
+    }
+
     /** @return when this pipeline is due next, if it is scheduled */
     private Optional<Instant> pass(StoredResource pipeline, Instant now, List<Outcome> outcomes) {
         CallContext ctx = new CallContext(pipeline.accountId(), pipeline.region(), "scheduler");
