@@ -269,4 +269,16 @@ class PipelineSchedulerTest {
         assertThat(pipeline.path("status").asText()).isEqualTo("DISABLED");
         assertThat(poll(Duration.ofDays(1), Duration.ofMinutes(30))).isEmpty();
     }
+
+    @Test
+    void itsThreadStopsPromptlyOnClose() {
+        PipelineScheduler running = new PipelineScheduler(store, java.time.Clock.systemUTC(),
+                dev.kiln.core.image.ImageBuildEvents.NONE);
+        running.start();
+        long start = System.nanoTime();
+
+        running.close();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    }
 }
