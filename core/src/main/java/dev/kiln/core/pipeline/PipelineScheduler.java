@@ -41,14 +41,18 @@ import org.slf4j.LoggerFactory;
  * The store has no conditional write: each write re-reads the pipeline and changes only these members,
  * which keeps the window for a lost concurrent UpdateImagePipeline to one read-modify-write.
  *
- * <p>{@link #start()} runs passes on a daemon thread that wakes at the next due run or every 30 seconds,
- * whichever is sooner (so that pipelines created or changed meanwhile are seen); tests call
+ * <p>{@link #start()} runs passes on a daemon thread: a full pass (which reads the images) at the next due
+ * match and at least every 30 seconds; in between, every second, it looks at the pipelines alone, so that
+ * the first match of a pipeline created or changed meanwhile is on time. Tests call
  * {@link #runDue(Instant)} directly with a fake clock.
  */
 public final class PipelineScheduler implements AutoCloseable {
     public static final String LAST_CHECK = "kilnLastScheduleCheck";
     public static final String LAST_SKIP = "kilnLastSkip";
+    /** How often a full pass runs (reconciling failures) when nothing is due. */
     static final Duration MAX_SLEEP = Duration.ofSeconds(30);
+    /** How often the thread looks at the pipelines alone, so that a new or changed schedule's first match is on time. */
+    static final Duration LOOK = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(PipelineScheduler.class);
     private static final String MATCH_ONLY = "EXPRESSION_MATCH_ONLY";
 
@@ -87,14 +91,20 @@ public final class PipelineScheduler implements AutoCloseable {
     }
 
     private void loop() {
+        Instant lastPass = null;
         while (!closed) {
+            Instant now = clock.instant();
             try {
-                runDue(clock.instant());
+                if (lastPass == null || !now.isBefore(lastPass.plus(MAX_SLEEP)) || anyDue(now)) {
+                    runDue(now);
+                    lastPass = now;
+                }
             } catch (RuntimeException e) {
                 LOG.warn("the pipeline scheduler's pass failed; it tries again shortly", e);
+                lastPass = now;
             }
-            Instant now = clock.instant();
-            Instant until = now.plus(MAX_SLEEP);
+            now = clock.instant();
+            Instant until = now.plus(LOOK);
             Instant due = nextDue;
             if (due != null && due.isBefore(until)) {
                 until = due.plusMillis(20); // Object.wait may wake a little early
@@ -111,6 +121,30 @@ public final class PipelineScheduler implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Whether a pipeline is due, from the pipelines alone (a look cheap enough to take every second). */
+    private boolean anyDue(Instant now) {
+        for (StoredResource pipeline : store.listOfType(PipelineOperations.TYPE)) {
+            try {
+                if (dueAt(pipeline).filter(due -> !due.isAfter(now)).isPresent()) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                // runDue says what is wrong with it
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An ENABLED pipeline's first schedule match after its last check. */
+    private static Optional<Instant> dueAt(StoredResource pipeline) {
+        if (!pipeline.body().path("status").asText().equals("ENABLED")) {
+            return Optional.empty();
+        }
+        return Schedule.of(pipeline.body().get("schedule"), PipelineOperations.scheduleSetAt(pipeline))
+                .flatMap(s -> s.next(lastCheck(pipeline)));
     }
 
     /** One pass at the clock's time. */
@@ -146,15 +180,7 @@ public final class PipelineScheduler implements AutoCloseable {
         CallContext ctx = new CallContext(pipeline.accountId(), pipeline.region(), "scheduler");
         List<StoredResource> images = builds.ofPipeline(ctx, pipeline.arn());
         pipeline = reconcile(pipeline, images);
-        if (!pipeline.body().path("status").asText().equals("ENABLED")) {
-            return Optional.empty();
-        }
-        Optional<Schedule> schedule = Schedule.of(pipeline.body().get("schedule"), PipelineOperations.scheduleSetAt(pipeline));
-        if (schedule.isEmpty()) {
-            return Optional.empty();
-        }
-        Instant lastCheck = lastCheck(pipeline);
-        Optional<Instant> match = schedule.get().next(lastCheck);
+        Optional<Instant> match = dueAt(pipeline);
         if (match.isEmpty() || match.get().isAfter(now)) {
             return match;
         }
@@ -169,7 +195,8 @@ public final class PipelineScheduler implements AutoCloseable {
             }
             store.update(current.withBody(body));
         });
-        return schedule.get().next(now);
+        return Schedule.of(pipeline.body().get("schedule"), PipelineOperations.scheduleSetAt(pipeline))
+                .flatMap(s -> s.next(now));
     }
 
     private Outcome runOrSkip(CallContext ctx, StoredResource pipeline, List<StoredResource> images, Instant match) {
