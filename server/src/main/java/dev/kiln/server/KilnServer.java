@@ -9,6 +9,7 @@ import dev.kiln.core.build.BuildLog;
 import dev.kiln.core.build.BuildQueue;
 import dev.kiln.core.image.BaseImages;
 import dev.kiln.core.image.ImageBuildEvents;
+import dev.kiln.core.pipeline.PipelineScheduler;
 import dev.kiln.machines.Machines;
 import dev.kiln.core.store.Database;
 import dev.kiln.server.auth.SigV4Verifier;
@@ -38,9 +39,11 @@ public final class KilnServer implements AutoCloseable {
     private final BuildQueue builds;
     private final Machines machines;
     private final Map<String, String> registries;
+    private final PipelineScheduler scheduler;
 
     private KilnServer(Database database, Javalin app, ServerConfig config, FirstStart.Result firstStart,
-                       BuildQueue builds, Machines machines, Map<String, String> registries) {
+                       BuildQueue builds, Machines machines, Map<String, String> registries,
+                       PipelineScheduler scheduler) {
         this.database = database;
         this.app = app;
         this.config = config;
@@ -48,6 +51,7 @@ public final class KilnServer implements AutoCloseable {
         this.builds = builds;
         this.machines = machines;
         this.registries = registries;
+        this.scheduler = scheduler;
     }
 
     public static KilnServer start(ServerConfig config) throws IOException {
@@ -95,7 +99,13 @@ public final class KilnServer implements AutoCloseable {
             }
             app.addHttpHandler(HandlerType.GET, "/", api);
             app.start(config.host(), config.port());
-            return new KilnServer(database, app, config, first, builds, machines, registries);
+            // Pipelines run on schedule only where images are built.
+            PipelineScheduler scheduler = null;
+            if (builds != null) {
+                scheduler = new PipelineScheduler(database.resources(), config.clock(), builds);
+                scheduler.start();
+            }
+            return new KilnServer(database, app, config, first, builds, machines, registries, scheduler);
         } catch (RuntimeException | IOException | InterruptedException e) {
             if (builds != null) {
                 builds.close();
@@ -189,6 +199,9 @@ public final class KilnServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (scheduler != null) {
+                scheduler.close();
+            }
             app.stop();
         } finally {
             try {
