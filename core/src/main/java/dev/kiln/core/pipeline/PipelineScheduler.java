@@ -123,18 +123,27 @@ public final class PipelineScheduler implements AutoCloseable {
         }
     }
 
-    /** Whether a pipeline is due, from the pipelines alone (a look cheap enough to take every second). */
+    /**
+     * Whether a pipeline is due, from the pipelines alone (a look cheap enough to take every second);
+     * notes the soonest match, so that the thread wakes for a new pipeline's first match on time.
+     */
     private boolean anyDue(Instant now) {
+        Instant soonest = null;
         for (StoredResource pipeline : store.listOfType(PipelineOperations.TYPE)) {
+            Optional<Instant> due;
             try {
-                if (dueAt(pipeline).filter(due -> !due.isAfter(now)).isPresent()) {
-                    return true;
-                }
+                due = dueAt(pipeline);
             } catch (RuntimeException e) {
-                // runDue says what is wrong with it
+                continue; // the full pass, every 30 s, logs what is wrong with it
+            }
+            if (due.isPresent() && !due.get().isAfter(now)) {
                 return true;
             }
+            if (due.isPresent() && (soonest == null || due.get().isBefore(soonest))) {
+                soonest = due.get();
+            }
         }
+        nextDue = soonest;
         return false;
     }
 
