@@ -61,7 +61,8 @@ class ServerCrashIT {
     private Process startServer(int port) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         return new ProcessBuilder(java, "-jar", Path.of("target/kiln.jar").toAbsolutePath().toString(), "server",
-                "--port", String.valueOf(port), "--data-dir", data.toString(), "--base-images", BASE_IMAGES.toString())
+                "--port", String.valueOf(port), "--data-dir", data.toString(), "--base-images", BASE_IMAGES.toString(),
+                "--regions", "us-east-1,us-west-2,eu-west-1,ap-south-1")
                 .redirectErrorStream(true)
                 .redirectOutput(data.resolveSibling(data.getFileName() + "-server.log").toFile())
                 .start();
@@ -206,5 +207,59 @@ class ServerCrashIT {
         assertThat(containers()).doesNotContain("kiln-");
         assertThat(processesUnder(registry)).as("the old registry was stopped, a new one started").hasSize(1);
         assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(data.resolve("cache").toString());
+    }
+
+    @Test
+    void aServerKilledMidDistributionLeavesNoHalfCopyAndRetryImageFinishes() throws Exception {
+        int port = freePort();
+        server = startServer(port);
+        String arn;
+        try (ImagebuilderClient api = client(port)) {
+            String component = api.createComponent(r -> r.name("quick").semanticVersion("1.0.0")
+                    .platform(Platform.LINUX).data(SLOW.replace("sleep 600", "true"))).componentBuildVersionArn();
+            String recipe = api.createImageRecipe(r -> r.name("spread").semanticVersion("1.0.0")
+                    .parentImage("arn:aws:imagebuilder:us-east-1:aws:image/debian-12-x86/x.x.x")
+                    .components(c -> c.componentArn(component))).imageRecipeArn();
+            String infra = api.createInfrastructureConfiguration(r -> r.name("sandbox").instanceProfileName("kiln")
+                    .instanceTypes("kiln.sandbox")).infrastructureConfigurationArn();
+            String distribution = api.createDistributionConfiguration(r -> r.name("spread").distributions(
+                    d -> d.region("us-east-1").amiDistributionConfiguration(a -> a.name("spread")),
+                    d -> d.region("us-west-2").amiDistributionConfiguration(a -> a.name("spread")),
+                    d -> d.region("eu-west-1").amiDistributionConfiguration(a -> a.name("spread")),
+                    d -> d.region("ap-south-1").amiDistributionConfiguration(a -> a.name("spread"))))
+                    .distributionConfigurationArn();
+            arn = api.createImage(r -> r.imageRecipeArn(recipe).infrastructureConfigurationArn(infra)
+                    .distributionConfigurationArn(distribution).imageTestsConfiguration(t -> t.imageTestsEnabled(false)))
+                    .imageBuildVersionArn();
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (!log(arn).contains("in us-west-2 for account") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(log(arn)).contains("in us-west-2 for account");
+        }
+
+        server.destroyForcibly().waitFor();
+
+        server = startServer(port);
+        try (ImagebuilderClient api = client(port)) {
+            Image image = api.getImage(r -> r.imageBuildVersionArn(arn)).image();
+            assertThat(image.state().statusAsString()).isEqualTo("FAILED");
+            assertThat(image.state().reason()).contains("Kiln stopped while this image was DISTRIBUTING");
+            assertThat(image.outputResources().amis()).isNotEmpty();
+            try (Stream<Path> files = Files.walk(data.resolve("regions"))) {
+                assertThat(files.map(Path::toString).filter(f -> f.contains("/images/") && !f.endsWith("/images")
+                        && !f.matches(".*/ami-[0-9a-f]{17}\\.(qcow2|json|kernel|initrd)"))).as("no half copy").isEmpty();
+            }
+
+            api.retryImage(r -> r.imageBuildVersionArn(arn).clientToken(java.util.UUID.randomUUID().toString()));
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            do {
+                Thread.sleep(300);
+                image = api.getImage(r -> r.imageBuildVersionArn(arn)).image();
+            } while (!image.state().statusAsString().equals("AVAILABLE") && System.nanoTime() < deadline);
+            assertThat(image.state().statusAsString()).as(image.state().reason()).isEqualTo("AVAILABLE");
+            assertThat(image.outputResources().amis()).extracting(a -> a.region())
+                    .containsExactly("us-east-1", "us-west-2", "eu-west-1", "ap-south-1");
+        }
     }
 }

@@ -1,11 +1,14 @@
 package dev.kiln.core.build;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.kiln.core.container.WorkingContainer;
 import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageOperations;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.MachineImage;
+import dev.kiln.core.resource.Json;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
 import java.io.IOException;
@@ -80,7 +83,7 @@ public final class BuildOrchestrator {
             }
             run(image, folder, contextFolder, log);
         } catch (IOException e) {
-            fail(imageArn, "Kiln could not write the build's files in " + folder + ": " + e.getMessage(), null);
+            fail(imageArn, "Kiln could not write the build's files in " + folder + ": " + e.getMessage(), null, null);
         }
     }
 
@@ -91,6 +94,7 @@ public final class BuildOrchestrator {
         Instance testInstance = null;
         MachineImage output = null;
         boolean keepBuildInstance = false;
+        JsonNode distributed = null;
         // Written only after cleanup: whoever sees the image FAILED finds nothing of the build left.
         String failure = null;
         try {
@@ -99,6 +103,10 @@ public final class BuildOrchestrator {
             plan = resolve.run(image, folder, contextFolder, log);
             if (plan.container() != null) {
                 buildContainer(plan, folder, log);
+                return;
+            }
+            if (ImageOperations.RETRY_DISTRIBUTION.equals(Json.text(image.body(), ImageOperations.RETRY))) {
+                redistribute(plan, image, log);
                 return;
             }
             buildInstance = launch.run(plan, plan.parent(), "build", plan.userData(), folder, log);
@@ -117,10 +125,12 @@ public final class BuildOrchestrator {
                 log.info("image tests are disabled: no test instance");
             }
             states.status(arn, "DISTRIBUTING");
-            ArrayNode amis = distribute.run(plan, output, log);
-            states.available(arn, "amis", amis);
-            log.info("AVAILABLE: " + output.imageId());
+            MachineImage tested = output;
+            // From here on the image is tested: a failed distribution keeps it for RetryImage.
             output = null;
+            ArrayNode amis = distribute.run(plan, tested, null, copies -> states.distributed(arn, copies), log);
+            states.available(arn, "amis", amis);
+            log.info("AVAILABLE: " + tested.imageId());
         } catch (ImageStates.Cancelled e) {
             log.info("cancelled by request; cleaning up");
         } catch (InterruptedException e) {
@@ -129,6 +139,9 @@ public final class BuildOrchestrator {
             } else {
                 failure = "Kiln stopped while building this image";
             }
+        } catch (DistributeStep.Failed e) {
+            failure = e.getMessage();
+            distributed = e.amis();
         } catch (BuildFailure | InstanceException e) {
             failure = e.getMessage();
             if (buildInstance != null && plan != null && !plan.terminateInstanceOnFailure()) {
@@ -151,12 +164,37 @@ public final class BuildOrchestrator {
             }
             deleteQuietly(folder.resolve("capture"));
             if (failure != null) {
-                fail(arn, failure, log);
+                fail(arn, failure, distributed, log);
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * RetryImage of an image whose distribution failed: the tested image (the build region's copy in
+     * its output resources) is distributed again; the copies made before are kept and not made twice.
+     */
+    private void redistribute(BuildPlan plan, StoredResource image, BuildLog log) throws IOException {
+        JsonNode done = image.body().path("outputResources").path("amis");
+        MachineImage tested = null;
+        for (JsonNode copy : done) {
+            if (plan.region().equals(copy.path("region").asText())
+                    && plan.accountId().equals(copy.path("accountId").asText())) {
+                tested = env.images().find(plan.region(), copy.path("image").asText()).orElse(null);
+            }
+        }
+        if (tested == null) {
+            throw new BuildFailure("the image built before is no longer in " + plan.region()
+                    + ": it cannot be distributed again");
+        }
+        log.info("distributing " + tested.imageId() + " again (RetryImage); " + done.size() + " copy(ies) exist");
+        states.status(plan.imageArn(), "DISTRIBUTING");
+        ArrayNode amis = distribute.run(plan, tested, done, copies -> states.distributed(plan.imageArn(), copies),
+                log);
+        states.available(plan.imageArn(), "amis", amis);
+        log.info("AVAILABLE: " + tested.imageId());
     }
 
     /**
@@ -185,7 +223,7 @@ public final class BuildOrchestrator {
                 log.info("image tests are disabled: no test container");
             }
             states.status(arn, "DISTRIBUTING");
-            ArrayNode containers = new PushContainerStep(env.containers()).run(plan, image, log);
+            ArrayNode containers = new PushContainerStep(env.containers(), env.registries()).run(plan, image, log);
             testContainerRemoved.join();
             states.available(arn, "containers", containers);
             log.info("AVAILABLE: " + containers.path(0).path("imageUris").path(0).asText());
@@ -201,12 +239,12 @@ public final class BuildOrchestrator {
         }
     }
 
-    private void fail(String arn, String reason, BuildLog log) {
+    private void fail(String arn, String reason, JsonNode amis, BuildLog log) {
         if (log != null) {
             log.info("FAILED: " + reason);
         }
         try {
-            states.failed(arn, reason);
+            states.failed(arn, reason, amis);
         } catch (ImageStates.Cancelled e) {
             // Cancelled meanwhile: CANCELLED stays.
         }

@@ -40,6 +40,16 @@ final class ImageStates {
         write(arn, "FAILED", reason, null, null);
     }
 
+    /** Records the copies a distribution has made so far, the state unchanged. */
+    void distributed(String arn, JsonNode amis) {
+        write(arn, null, null, "amis", amis);
+    }
+
+    /** FAILED, keeping the copies a partial distribution made in {@code outputResources.amis}. */
+    void failed(String arn, String reason, JsonNode amis) {
+        write(arn, "FAILED", reason, amis == null ? null : "amis", amis);
+    }
+
     /** @param kind {@code amis} or {@code containers}, the outputResources member the image's copies go in */
     void available(String arn, String kind, JsonNode resources) {
         write(arn, "AVAILABLE", null, kind, resources);
@@ -60,9 +70,11 @@ final class ImageStates {
     private synchronized void write(String arn, String status, String reason, String kind, JsonNode resources) {
         StoredResource image = current(arn);
         ObjectNode body = image.body().deepCopy();
-        ObjectNode state = body.putObject("state").put("status", status);
-        if (reason != null) {
-            state.put("reason", reason);
+        if (status != null) {
+            ObjectNode state = body.putObject("state").put("status", status);
+            if (reason != null) {
+                state.put("reason", reason);
+            }
         }
         if (resources != null) {
             ((ObjectNode) body.path("outputResources")).set(kind, resources);

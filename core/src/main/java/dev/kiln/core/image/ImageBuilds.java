@@ -142,6 +142,11 @@ public final class ImageBuilds {
     }
 
     /** Tells the build worker that an image was cancelled (its state already says CANCELLED). */
+    /** A FAILED or CANCELLED image made PENDING again (RetryImage): the build worker takes it. */
+    public void retried(StoredResource image) {
+        events.started(image);
+    }
+
     public void cancelled(StoredResource image) {
         events.cancelled(image);
     }

@@ -29,6 +29,10 @@ import java.util.function.Function;
  * cancels and deletes through {@link ImageBuildEvents} and builds them.
  */
 public final class ImageOperations {
+    /** The stored member that tells the build worker to distribute again only (core.build reads it). */
+    public static final String RETRY = "kilnRetry";
+    public static final String RETRY_DISTRIBUTION = "distribution";
+
     public static final String TYPE = ImageBuilds.TYPE;
     /** Members of CreateImage copied into the image as given. */
     private static final String[] SETTINGS = {"imageTestsConfiguration", "enhancedImageMetadataEnabled",
@@ -50,7 +54,8 @@ public final class ImageOperations {
                 .register("ListImages", this::list)
                 .register("ListImageBuildVersions", this::listBuildVersions)
                 .register("DeleteImage", this::delete)
-                .register("CancelImageCreation", this::cancel);
+                .register("CancelImageCreation", this::cancel)
+                .register("RetryImage", this::retry);
     }
 
     ObjectNode create(CallContext ctx, ObjectNode in) {
@@ -172,6 +177,36 @@ public final class ImageOperations {
         store.delete(image.arn());
         builds.deleted(image);
         ObjectNode out = Json.object();
+        out.put("imageBuildVersionArn", image.arn());
+        return out;
+    }
+
+    /**
+     * RetryImage: a FAILED or CANCELLED image build version is built again under the same ARN. When
+     * its distribution failed (it was tested and has copies on record), only the distribution runs
+     * again, without rebuilding, and the copies made before are kept.
+     */
+    ObjectNode retry(CallContext ctx, ObjectNode in) {
+        StoredResource image = ownBuild(ctx, in.path("imageBuildVersionArn").asText());
+        String status = ImageBuilds.status(image);
+        if (!status.equals("FAILED") && !status.equals("CANCELLED")) {
+            throw new ApiException(ErrorType.ResourceInUseException, "The image " + image.arn() + " is " + status
+                    + ": only a FAILED or CANCELLED image can be retried");
+        }
+        ObjectNode body = image.body().deepCopy();
+        boolean tested = body.path("outputResources").path("amis").size() > 0;
+        body.putObject("state").put("status", "PENDING");
+        if (tested) {
+            body.put(RETRY, RETRY_DISTRIBUTION);
+        } else {
+            body.remove(RETRY);
+            body.putObject("outputResources");
+        }
+        StoredResource retried = image.withBody(body);
+        store.update(retried);
+        builds.retried(retried);
+        ObjectNode out = Json.object();
+        out.put("clientToken", in.path("clientToken").asText());
         out.put("imageBuildVersionArn", image.arn());
         return out;
     }

@@ -28,6 +28,15 @@ public interface ImageStore {
     /** Replaces an image's metadata (tags, launch permissions, description, state); never its disk. */
     MachineImage update(MachineImage image) throws IOException;
 
+    /**
+     * Copies an image (its disk, and its kernel and initrd when it boots them) into the template's
+     * region as a new image with the template's metadata (name, description, owner, tags, launch
+     * permissions); the copy's checksum must equal the source's, or nothing is registered.
+     *
+     * @throws IOException when the copy fails or its checksum differs
+     */
+    MachineImage copy(MachineImage source, MachineImage template) throws IOException;
+
     /** Removes an image and its files. */
     void deregister(String region, String imageId) throws IOException;
 }

@@ -32,7 +32,8 @@ class BuildOrchestratorTest {
     private final InMemoryStore store = new InMemoryStore();
     private final FakeMachines machines = new FakeMachines();
     private final CallContext me = new CallContext("111111111111", "us-east-1", "req");
-    private ImageBuilderService service = ImageBuilderApi.create(store, store, Clock.systemUTC(), Set.of("us-east-1"));
+    private ImageBuilderService service = ImageBuilderApi.create(store, store, Clock.systemUTC(),
+            Set.of("us-east-1", "us-west-2"));
 
     BuildOrchestratorTest() {
         new BaseImages(store, Clock.systemUTC()).seed(List.of("us-east-1"));
@@ -88,6 +89,10 @@ class BuildOrchestratorTest {
     }
 
     private String containerImage(String componentArn, String template, boolean tests) {
+        return containerImage(componentArn, template, tests, null);
+    }
+
+    private String containerImage(String componentArn, String template, boolean tests, String distributionArn) {
         ObjectNode recipe = Json.object().put("name", "app-" + UUID.randomUUID().toString().substring(0, 8))
                 .put("semanticVersion", "2.1.0").put("containerType", "DOCKER").put("parentImage", "127.0.0.1:5999/base:1")
                 .put("dockerfileTemplateData", template);
@@ -99,6 +104,9 @@ class BuildOrchestratorTest {
         String infraArn = call("CreateInfrastructureConfiguration", infra).path("infrastructureConfigurationArn").asText();
         ObjectNode create = Json.object().put("containerRecipeArn", recipeArn).put("infrastructureConfigurationArn", infraArn);
         create.putObject("imageTestsConfiguration").put("imageTestsEnabled", tests);
+        if (distributionArn != null) {
+            create.put("distributionConfigurationArn", distributionArn);
+        }
         return call("CreateImage", create).path("imageBuildVersionArn").asText();
     }
 
@@ -126,6 +134,28 @@ class BuildOrchestratorTest {
         assertThat(containers.localImages).isEmpty();
         assertThat(BuildFolders.log(dir.resolve("builds"), arn)).content()
                 .contains("[component/writer] build/Make", "[component/writer] test/Probe");
+    }
+
+    @Test
+    void containerDistributionPushesToEachRegionsRepositoryWithItsTags() {
+        ObjectNode config = Json.object().put("name", "containers");
+        ObjectNode west = config.putArray("distributions").addObject().put("region", "us-west-2");
+        ObjectNode target = west.putObject("containerDistributionConfiguration");
+        target.putObject("targetRepository").put("service", "ECR").put("repositoryName", "west/app");
+        target.putArray("containerTags").add("latest").add("stable");
+        String distribution = call("CreateDistributionConfiguration", config).path("distributionConfigurationArn")
+                .asText();
+        String arn = containerImage(component("writer", "echo built > " + marker(), "true"), TEMPLATE, false,
+                distribution);
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        assertThat(state(arn).path("status").asText()).isEqualTo("AVAILABLE");
+        JsonNode containers = store.get(arn).orElseThrow().body().at("/outputResources/containers");
+        assertThat(containers.path(1).path("region").asText()).isEqualTo("us-west-2");
+        assertThat(containers.path(1).path("imageUris")).extracting(JsonNode::asText).containsExactly(
+                "127.0.0.1:5999/west/app:latest", "127.0.0.1:5999/west/app:stable",
+                "127.0.0.1:5999/west/app@sha256:" + "ab".repeat(32));
     }
 
     @Test
@@ -171,6 +201,91 @@ class BuildOrchestratorTest {
 
         assertThat(state(arn).path("reason").asText()).contains("'debian:12' names no registry", "127.0.0.1:5999",
                 "debian-12-container");
+    }
+
+    /** An image of the writer component distributed by a configuration of the given entries. */
+    private String distributedImage(ObjectNode... entries) {
+        ObjectNode config = Json.object().put("name", "dist-" + UUID.randomUUID().toString().substring(0, 8));
+        var list = config.putArray("distributions");
+        for (ObjectNode e : entries) {
+            list.add(e);
+        }
+        String distribution = call("CreateDistributionConfiguration", config).path("distributionConfigurationArn")
+                .asText();
+        String recipe = call("CreateImageRecipe", Json.object().put("name", "r-" + UUID.randomUUID().toString()
+                .substring(0, 8)).put("semanticVersion", "1.0.0").put("parentImage", BASE)).path("imageRecipeArn")
+                .asText();
+        String infra = call("CreateInfrastructureConfiguration", Json.object().put("name", "i-" + UUID.randomUUID()
+                .toString().substring(0, 8)).put("instanceProfileName", "kiln")).path("infrastructureConfigurationArn")
+                .asText();
+        ObjectNode create = Json.object().put("imageRecipeArn", recipe).put("infrastructureConfigurationArn", infra)
+                .put("distributionConfigurationArn", distribution);
+        create.putObject("imageTestsConfiguration").put("imageTestsEnabled", false);
+        return call("CreateImage", create).path("imageBuildVersionArn").asText();
+    }
+
+    private static ObjectNode entry(String region, String name, String... targetAccounts) {
+        ObjectNode e = Json.object().put("region", region);
+        ObjectNode ami = e.putObject("amiDistributionConfiguration").put("name", name);
+        if (targetAccounts.length > 0) {
+            var ids = ami.putArray("targetAccountIds");
+            for (String a : targetAccounts) {
+                ids.add(a);
+            }
+        }
+        return e;
+    }
+
+    @Test
+    void distributionCopiesTheImageToEachRegionAndTargetAccountWithItsLaunchPermission() {
+        ObjectNode west = entry("us-west-2", "web-{{ imagebuilder:buildVersion }}", "222222222222");
+        ((ObjectNode) west.path("amiDistributionConfiguration")).putObject("launchPermission")
+                .putArray("userGroups").add("all");
+        ObjectNode east = entry("us-east-1", "web-east");
+        ((ObjectNode) east.path("amiDistributionConfiguration")).putObject("launchPermission")
+                .putArray("userIds").add("333333333333");
+        String arn = distributedImage(east, west);
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        assertThat(state(arn).path("status").asText()).as(state(arn).toString()).isEqualTo("AVAILABLE");
+        JsonNode amis = store.get(arn).orElseThrow().body().at("/outputResources/amis");
+        assertThat(amis).extracting(a -> a.path("region").asText() + "/" + a.path("accountId").asText() + "/"
+                + a.path("name").asText())
+                .containsExactly("us-east-1/111111111111/web-east", "us-west-2/111111111111/web-1",
+                        "us-west-2/222222222222/web-1");
+        var east1 = machines.images.get(amis.path(0).path("image").asText());
+        assertThat(east1.launchUserIds()).containsExactly("333333333333");
+        assertThat(east1.publicLaunch()).isFalse();
+        var west2 = machines.images.get(amis.path(2).path("image").asText());
+        assertThat(west2.ownerId()).isEqualTo("222222222222");
+        assertThat(west2.publicLaunch()).isTrue();
+    }
+
+    @Test
+    void aRegionThatFailsIsNamedAndRetryImageDistributesOnlyWhatIsMissing() throws Exception {
+        machines.failingRegions.add("us-west-2");
+        String arn = distributedImage(entry("us-east-1", "web"), entry("us-west-2", "web"));
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        assertThat(state(arn).path("status").asText()).isEqualTo("FAILED");
+        assertThat(state(arn).path("reason").asText()).contains("distribution failed in us-west-2",
+                "no space left on device", "RetryImage");
+        assertThat(store.get(arn).orElseThrow().body().at("/outputResources/amis")).hasSize(1);
+        assertThat(machines.images).hasSize(1);
+
+        machines.failingRegions.clear();
+        long launches = machines.events.stream().filter(e -> e.startsWith("launch")).count();
+        try (BuildQueue queue = new BuildQueue(store, env(), 1)) {
+            service = ImageBuilderApi.create(store, store, Clock.systemUTC(), Set.of("us-east-1", "us-west-2"), queue);
+            call("RetryImage", Json.object().put("imageBuildVersionArn", arn));
+            awaitStatus(arn, "AVAILABLE");
+        }
+        assertThat(store.get(arn).orElseThrow().body().at("/outputResources/amis")).hasSize(2);
+        assertThat(machines.events.stream().filter(e -> e.startsWith("launch")).count())
+                .as("no rebuild").isEqualTo(launches);
+        assertThat(machines.images).hasSize(2);
     }
 
     private JsonNode state(String arn) {

@@ -95,6 +95,23 @@ final class FakeMachines implements InstanceBackend, ImageStore, BaseImageSource
         return image;
     }
 
+    /** Regions whose copies fail, as a disk that cannot be written there would. */
+    final Set<String> failingRegions = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public MachineImage copy(MachineImage source, MachineImage t) throws IOException {
+        if (failingRegions.contains(t.region())) {
+            throw new IOException("no space left on device");
+        }
+        String id = String.format("ami-%017x", ids.incrementAndGet());
+        MachineImage image = new MachineImage(id, t.region(), t.name(), t.description(), t.ownerId(),
+                source.architecture(), Instant.parse("2026-11-26T10:00:00Z"), "available", source.rootVolumeSizeGiB(),
+                t.tags(), source.disk(), source.diskSha256(), source.boot(), t.launchUserIds(), t.publicLaunch());
+        images.put(id, image);
+        events.add("copy " + source.imageId() + " to " + t.region() + " for " + t.ownerId());
+        return image;
+    }
+
     @Override
     public void deregister(String region, String imageId) {
         images.remove(imageId);

@@ -81,6 +81,29 @@ public final class FileImageStore implements ImageStore {
     }
 
     @Override
+    public MachineImage copy(MachineImage source, MachineImage template) throws IOException {
+        Path folder = imagesFolder(template.region());
+        Files.createDirectories(folder);
+        Path disk = Files.createTempFile(folder, "copy-", ".qcow2.tmp");
+        MachineImage copy;
+        try {
+            Files.copy(source.disk(), disk, StandardCopyOption.REPLACE_EXISTING);
+            copy = register(new MachineImage(null, template.region(), template.name(), template.description(),
+                    template.ownerId(), source.architecture(), null, null, source.rootVolumeSizeGiB(), template.tags(),
+                    null, null, source.boot(), template.launchUserIds(), template.publicLaunch()), disk);
+        } finally {
+            Files.deleteIfExists(disk);
+        }
+        if (!copy.diskSha256().equals(source.diskSha256())) {
+            deregister(copy.region(), copy.imageId());
+            throw new IOException("the copy of " + source.imageId() + " in " + template.region()
+                    + " does not have the source's checksum (" + copy.diskSha256() + " instead of "
+                    + source.diskSha256() + "); it was removed");
+        }
+        return copy;
+    }
+
+    @Override
     public Optional<MachineImage> find(String region, String imageId) {
         if (!IMAGE_ID.matcher(imageId).matches()) {
             return Optional.empty();
