@@ -271,6 +271,34 @@ class PipelineSchedulerTest {
     }
 
     @Test
+    void enablingAnAutoDisabledPipelineKeepsItsCountAndRunsFromTheUpdateOn() {
+        String arn = pipeline("rate(1 hour)");
+        JsonNode stored = store.get(arn).orElseThrow().body();
+        ObjectNode update = Json.object().put("imagePipelineArn", arn)
+                .put("imageRecipeArn", stored.path("imageRecipeArn").asText())
+                .put("infrastructureConfigurationArn", infra).put("status", "ENABLED");
+        update.set("schedule", stored.path("schedule").deepCopy());
+        ((ObjectNode) update.path("schedule")).putObject("autoDisablePolicy").put("failureCount", 1);
+        call("UpdateImagePipeline", update.deepCopy());
+        clock.advance(Duration.ofHours(1));
+        finish(scheduler.runDue().get(0).imageArn(), "FAILED");
+        scheduler.runDue();
+        assertThat(get(arn).path("status").asText()).isEqualTo("DISABLED");
+
+        clock.advance(Duration.ofDays(2));
+        call("UpdateImagePipeline", update.deepCopy());
+        assertThat(scheduler.runDue()).as("no match since the update").isEmpty();
+        assertThat(get(arn).path("consecutiveFailures").asInt()).isEqualTo(1);
+        assertThat(get(arn).path("status").asText()).isEqualTo("ENABLED");
+
+        clock.advance(Duration.ofHours(1));
+        finish(scheduler.runDue().get(0).imageArn(), "FAILED");
+        scheduler.runDue();
+        assertThat(get(arn).path("consecutiveFailures").asInt()).isEqualTo(2);
+        assertThat(get(arn).path("status").asText()).isEqualTo("DISABLED");
+    }
+
+    @Test
     void itsThreadStopsPromptlyOnClose() {
         PipelineScheduler running = new PipelineScheduler(store, java.time.Clock.systemUTC(),
                 dev.kiln.core.image.ImageBuildEvents.NONE);
