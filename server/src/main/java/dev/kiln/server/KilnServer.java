@@ -11,6 +11,7 @@ import dev.kiln.core.image.BaseImages;
 import dev.kiln.core.image.ImageBuildEvents;
 import dev.kiln.core.notify.Notifications;
 import dev.kiln.core.notify.RetryPolicy;
+import dev.kiln.core.pipeline.PipelineScheduler;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.machines.Machines;
 import dev.kiln.core.store.Database;
@@ -46,10 +47,11 @@ public final class KilnServer implements AutoCloseable {
     private final Machines machines;
     private final Map<String, String> registries;
     private final Notifications notifications;
+    private final PipelineScheduler scheduler;
 
     private KilnServer(Database database, Javalin app, ServerConfig config, FirstStart.Result firstStart,
                        BuildQueue builds, Machines machines, Map<String, String> registries,
-                       Notifications notifications) {
+                       Notifications notifications, PipelineScheduler scheduler) {
         this.database = database;
         this.app = app;
         this.config = config;
@@ -58,6 +60,7 @@ public final class KilnServer implements AutoCloseable {
         this.machines = machines;
         this.registries = registries;
         this.notifications = notifications;
+        this.scheduler = scheduler;
     }
 
     public static KilnServer start(ServerConfig config) throws IOException {
@@ -124,7 +127,14 @@ public final class KilnServer implements AutoCloseable {
             app.addHttpHandler(HandlerType.GET, "/", api);
             app.addHttpHandler(HandlerType.POST, "/", post);
             app.start(config.host(), config.port());
-            return new KilnServer(database, app, config, first, builds, machines, registries, notifications);
+            // Pipelines run on schedule only where images are built.
+            PipelineScheduler scheduler = null;
+            if (builds != null) {
+                scheduler = new PipelineScheduler(resources, config.clock(), builds);
+                scheduler.start();
+            }
+            return new KilnServer(database, app, config, first, builds, machines, registries, notifications,
+                    scheduler);
         } catch (RuntimeException | IOException | InterruptedException e) {
             if (builds != null) {
                 builds.close();
@@ -219,6 +229,9 @@ public final class KilnServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (scheduler != null) {
+                scheduler.close();
+            }
             app.stop();
         } finally {
             try {

@@ -55,6 +55,14 @@ final class ImageStates {
         write(arn, "AVAILABLE", null, kind, resources);
     }
 
+    /** Stores a Kiln-only member of the image's body (one the HTTP edge never shows). */
+    synchronized void record(String arn, String member, JsonNode value) {
+        StoredResource image = current(arn);
+        ObjectNode body = image.body().deepCopy();
+        body.set(member, value);
+        store.update(image.withBody(body));
+    }
+
     boolean cancelled(String arn) {
         return store.get(arn).map(i -> ImageBuilds.status(i).equals("CANCELLED")).orElse(true);
     }

@@ -6,6 +6,7 @@ import dev.kiln.core.arn.Arn;
 import dev.kiln.core.image.ImageBuilds;
 import dev.kiln.core.container.ContainerRegistry;
 import dev.kiln.core.machine.MachineImage;
+import dev.kiln.core.pipeline.Dependencies;
 import dev.kiln.core.recipe.ContainerImageReference;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.Versions;
@@ -73,6 +74,7 @@ final class ResolveRecipeStep {
             log.info("recipe " + recipe.path("arn").asText() + ": parent " + parent.imageId() + " (" + parent.name()
                     + "), " + components.size() + " component(s), instance type " + instanceType);
         }
+        recordResolved(ctx, image.arn(), recipe.path("parentImage").asText(null), components);
         return new BuildPlan(image.arn(), image.region(), image.accountId(), recipe.path("name").asText(),
                 recipe.path("version").asText(), recipe.path("description").asText(null), parent, components,
                 instanceType, userData(recipe.path("additionalInstanceConfiguration").path("userDataOverride")),
@@ -81,6 +83,16 @@ final class ResolveRecipeStep {
                 infrastructure.path("terminateInstanceOnFailure").asBoolean(true),
                 body.hasNonNull("distributionConfiguration") ? body.get("distributionConfiguration") : null,
                 containerPlan);
+    }
+
+    /** What this build resolved, for the scheduler's dependency-update start condition. */
+    private void recordResolved(CallContext ctx, String imageArn, String parentText, List<ComponentRun> components) {
+        String parent = parentText;
+        if (parentText != null && parentText.startsWith("arn:")) {
+            parent = parentBuild(ctx, Arn.parse(parentText).orElseThrow(), parentText).arn();
+        }
+        new ImageStates(store).record(imageArn, Dependencies.MEMBER,
+                Dependencies.record(components.stream().map(ComponentRun::arn).toList(), parent));
     }
 
     private BuildPlan.ContainerPlan containerPlan(CallContext ctx, JsonNode recipe, Path buildFolder,

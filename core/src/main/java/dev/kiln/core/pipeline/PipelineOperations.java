@@ -147,7 +147,7 @@ public final class PipelineOperations {
     }
 
     /** When the schedule was last set: the pipeline's last update (or creation). */
-    private static Instant scheduleSetAt(StoredResource pipeline) {
+    static Instant scheduleSetAt(StoredResource pipeline) {
         try {
             return Instant.parse(pipeline.body().path("dateUpdated").asText());
         } catch (DateTimeParseException e) {
@@ -184,7 +184,10 @@ public final class PipelineOperations {
         JsonNode old = pipeline.body();
         ObjectNode body = describe(ctx, in, pipeline.arn(), pipeline.name(), old.path("dateCreated").asText(),
                 clock.instant());
-        Json.copy(old, body, "dateLastRun", "lastRunStatus", "tags");
+        // The scheduler's counts and last skip survive an update; its last check does not, so that a
+        // changed (or re-enabled) schedule counts from now and does not run a match from before.
+        Json.copy(old, body, "dateLastRun", "lastRunStatus", "tags", "consecutiveFailures",
+                PipelineScheduler.LAST_SKIP);
         if (!body.has("tags")) {
             body.set("tags", Json.object());
         }

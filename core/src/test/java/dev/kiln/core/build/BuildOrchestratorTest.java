@@ -9,6 +9,7 @@ import dev.kiln.core.ImageBuilderApi;
 import dev.kiln.core.ImageBuilderService;
 import dev.kiln.core.image.BaseImages;
 import dev.kiln.core.image.ImageBuildEvents;
+import dev.kiln.core.pipeline.Dependencies;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.store.StoredResource;
 import dev.kiln.core.testing.InMemoryStore;
@@ -293,6 +294,19 @@ class BuildOrchestratorTest {
 
     private String marker() {
         return dir.resolve("built").toString();
+    }
+
+    @Test
+    void aBuildRecordsWhatItResolvedAsTheSchedulerResolvesIt() {
+        String component = component("writer", "echo built > " + marker(), "test -f " + marker());
+        String arn = image(component, false, true);
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        JsonNode body = store.get(arn).orElseThrow().body();
+        assertThat(body.at("/kilnResolved/components/0").asText()).isEqualTo(component);
+        assertThat(body.at("/kilnResolved/parentImage").asText()).startsWith(BASE.replace("x.x.x", "")).endsWith("/1");
+        assertThat(body.get(Dependencies.MEMBER)).isEqualTo(Dependencies.current(store, me, body.path("imageRecipe")));
     }
 
     @Test
