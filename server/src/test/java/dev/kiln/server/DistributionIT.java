@@ -169,4 +169,29 @@ class DistributionIT {
         assertThat(log).contains("distributing " + failed.outputResources().amis().get(0).image() + " again");
         assertThat(log.split("build/Write \\(ExecuteBash\\)", -1)).as("the component ran once").hasSize(2);
     }
+
+    @Test
+    void distributeImageSpreadsABuiltImageWithoutBuildingAgain() throws Exception {
+        String arn = build(Distribution.builder().region(EAST).amiDistributionConfiguration(a -> a.name("once"))
+                .build());
+        Image built = await(arn);
+        assertThat(built.state().status()).as(built.state().reason()).isEqualTo(ImageStatus.AVAILABLE);
+        String west = api.createDistributionConfiguration(r -> r.name("later").distributions(
+                Distribution.builder().region(WEST).amiDistributionConfiguration(a -> a.name("later")).build()))
+                .distributionConfigurationArn();
+
+        String again = api.distributeImage(r -> r.sourceImage(built.outputResources().amis().get(0).image())
+                .distributionConfigurationArn(west).executionRole("kiln").clientToken(UUID.randomUUID().toString()))
+                .imageBuildVersionArn();
+        Image distributed = await(again);
+
+        assertThat(distributed.state().status()).as(distributed.state().reason()).isEqualTo(ImageStatus.AVAILABLE);
+        assertThat(distributed.outputResources().amis()).extracting(a -> a.region()).containsExactly(EAST, WEST);
+        MachineImage copy = stored(WEST, distributed.outputResources().amis().get(1).image());
+        assertThat(copy.name()).isEqualTo("later");
+        assertThat(copy.diskSha256()).isEqualTo(stored(EAST, built.outputResources().amis().get(0).image())
+                .diskSha256());
+        String log = Files.readString(dev.kiln.core.build.BuildFolders.log(dataDir.resolve("builds"), again));
+        assertThat(log).doesNotContain("build/Write");
+    }
 }

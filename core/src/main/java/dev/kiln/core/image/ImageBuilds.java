@@ -141,12 +141,32 @@ public final class ImageBuilds {
         return image;
     }
 
-    /** Tells the build worker that an image was cancelled (its state already says CANCELLED). */
     /** A FAILED or CANCELLED image made PENDING again (RetryImage): the build worker takes it. */
     public void retried(StoredResource image) {
         events.started(image);
     }
 
+    /**
+     * Records a new PENDING build of an AVAILABLE image's version that only distributes (DistributeImage):
+     * the source's build-region copy is its output already, tests are off, and the build worker
+     * distributes it as the new distribution configuration says.
+     *
+     * @param built the source's build-region copy, an {@code outputResources.amis} entry
+     */
+    public StoredResource startDistribution(CallContext ctx, Inputs inputs, JsonNode tags, JsonNode built) {
+        ObjectNode settings = Json.object();
+        settings.putObject("imageTestsConfiguration").put("imageTestsEnabled", false);
+        StoredResource image = insert(ctx, inputs, settings, tags, null, USER_INITIATED);
+        ObjectNode body = image.body().deepCopy();
+        ((ObjectNode) body.path("outputResources")).putArray("amis").add(built.deepCopy());
+        body.put(ImageOperations.RETRY, ImageOperations.RETRY_DISTRIBUTION);
+        image = image.withBody(body);
+        store.update(image);
+        events.started(image);
+        return image;
+    }
+
+    /** Tells the build worker that an image was cancelled (its state already says CANCELLED). */
     public void cancelled(StoredResource image) {
         events.cancelled(image);
     }

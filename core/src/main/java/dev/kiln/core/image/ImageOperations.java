@@ -55,7 +55,8 @@ public final class ImageOperations {
                 .register("ListImageBuildVersions", this::listBuildVersions)
                 .register("DeleteImage", this::delete)
                 .register("CancelImageCreation", this::cancel)
-                .register("RetryImage", this::retry);
+                .register("RetryImage", this::retry)
+                .register("DistributeImage", this::distribute);
     }
 
     ObjectNode create(CallContext ctx, ObjectNode in) {
@@ -209,6 +210,72 @@ public final class ImageOperations {
         out.put("clientToken", in.path("clientToken").asText());
         out.put("imageBuildVersionArn", image.arn());
         return out;
+    }
+
+    /**
+     * DistributeImage: an AVAILABLE machine image (an image build version ARN, x wildcards allowed, or
+     * the {@code ami-} id one of the caller's builds made in this region) distributed again as another
+     * distribution configuration says, without building: a new build of the image's version records it.
+     */
+    ObjectNode distribute(CallContext ctx, ObjectNode in) {
+        String source = in.path("sourceImage").asText();
+        StoredResource image = source.startsWith("ami-") ? builtAmi(ctx, source) : available(ctx, source);
+        if (!"AMI".equals(Json.text(image.body(), "type"))) {
+            throw ApiException.invalid("sourceImage " + source + " is a container image; Kiln distributes machine"
+                    + " images (AMIs) with DistributeImage");
+        }
+        JsonNode built = null;
+        for (JsonNode copy : image.body().path("outputResources").path("amis")) {
+            if (ctx.region().equals(copy.path("region").asText())
+                    && ctx.accountId().equals(copy.path("accountId").asText())) {
+                built = copy;
+            }
+        }
+        if (built == null) {
+            throw ApiException.invalid("the image " + image.arn() + " has no AMI of this account in " + ctx.region());
+        }
+        ObjectNode request = Json.object();
+        request.put("imageRecipeArn", image.body().path("imageRecipe").path("arn").asText());
+        request.put("infrastructureConfigurationArn", image.body().path("infrastructureConfiguration").path("arn")
+                .asText());
+        request.put("distributionConfigurationArn", in.path("distributionConfigurationArn").asText());
+        StoredResource started = builds.startDistribution(ctx, builds.inputs(ctx, request), in.get("tags"), built);
+        ObjectNode out = Json.object();
+        out.put("clientToken", in.path("clientToken").asText());
+        out.put("imageBuildVersionArn", started.arn());
+        return out;
+    }
+
+    /** The caller's AVAILABLE image build an image ARN selects, or ResourceNotFound/InvalidRequest. */
+    private StoredResource available(CallContext ctx, String text) {
+        Arn arn = Versions.parseArn(text, TYPE, "sourceImage");
+        StoredResource image = Versions.matching(store, ctx, arn).stream()
+                .filter(b -> "AVAILABLE".equals(ImageBuilds.status(b)))
+                .findFirst()
+                .orElseThrow(() -> ApiException.notFound("The image " + text + " has no AVAILABLE build in "
+                        + ctx.region()));
+        if (!image.accountId().equals(ctx.accountId())) {
+            throw ApiException.notFound("The image " + text + " has no AVAILABLE build in " + ctx.region());
+        }
+        return image;
+    }
+
+    /** The caller's AVAILABLE image build that made an AMI in this region. */
+    private StoredResource builtAmi(CallContext ctx, String amiId) {
+        return store.list(ResourceQuery.all(ctx.region(), ctx.accountId(), TYPE)).stream()
+                .filter(b -> "AVAILABLE".equals(ImageBuilds.status(b)))
+                .filter(b -> {
+                    for (JsonNode copy : b.body().path("outputResources").path("amis")) {
+                        if (amiId.equals(copy.path("image").asText())) {
+                            return true;
+                        }
+                    }
+                    return false;
+                })
+                .findFirst()
+                .orElseThrow(() -> ApiException.invalid("sourceImage " + amiId + " was not made by an image build of"
+                        + " this account in " + ctx.region() + "; give the image build version ARN of an AVAILABLE"
+                        + " image"));
     }
 
     ObjectNode cancel(CallContext ctx, ObjectNode in) {

@@ -263,6 +263,35 @@ class BuildOrchestratorTest {
     }
 
     @Test
+    void distributeImageSpreadsAnAvailableImageWithAnotherConfigurationWithoutBuilding() throws Exception {
+        String arn = distributedImage(entry("us-east-1", "web"));
+        new BuildOrchestrator(store, env()).build(arn, null);
+        String source = store.get(arn).orElseThrow().body().at("/outputResources/amis/0/image").asText();
+        long launches = machines.events.stream().filter(e -> e.startsWith("launch")).count();
+        ObjectNode config = Json.object().put("name", "more");
+        config.putArray("distributions").add(entry("us-west-2", "web-west", "222222222222"));
+        String distribution = call("CreateDistributionConfiguration", config).path("distributionConfigurationArn")
+                .asText();
+
+        String again;
+        try (BuildQueue queue = new BuildQueue(store, env(), 1)) {
+            service = ImageBuilderApi.create(store, store, Clock.systemUTC(), Set.of("us-east-1", "us-west-2"), queue);
+            again = call("DistributeImage", Json.object().put("sourceImage", source)
+                    .put("distributionConfigurationArn", distribution).put("executionRole", "kiln"))
+                    .path("imageBuildVersionArn").asText();
+            awaitStatus(again, "AVAILABLE");
+        }
+
+        assertThat(again).isEqualTo(arn.substring(0, arn.lastIndexOf('/') + 1) + "2");
+        assertThat(store.get(again).orElseThrow().body().at("/outputResources/amis"))
+                .extracting(a -> a.path("region").asText() + "/" + a.path("accountId").asText() + "/"
+                        + a.path("image").asText().equals(source))
+                .containsExactly("us-east-1/111111111111/true", "us-west-2/111111111111/false",
+                        "us-west-2/222222222222/false");
+        assertThat(machines.events.stream().filter(e -> e.startsWith("launch")).count()).isEqualTo(launches);
+    }
+
+    @Test
     void aRegionThatFailsIsNamedAndRetryImageDistributesOnlyWhatIsMissing() throws Exception {
         machines.failingRegions.add("us-west-2");
         String arn = distributedImage(entry("us-east-1", "web"), entry("us-west-2", "web"));
