@@ -84,7 +84,6 @@ public final class KilnServer implements AutoCloseable {
                     machines.images().sweep(region);
                 }
                 machines.registries().sweepOrphans();
-                startRegistries(machines, regions, registries);
                 builds = new BuildQueue(resources, machines.environment(config.instanceReadyTimeout()),
                         config.maxConcurrentBuilds());
                 builds.recover();
@@ -127,6 +126,11 @@ public final class KilnServer implements AutoCloseable {
             app.addHttpHandler(HandlerType.GET, "/", api);
             app.addHttpHandler(HandlerType.POST, "/", post);
             app.start(config.host(), config.port());
+            if (machines != null) {
+                // After the API's port is bound: a registry's first start picks a free port, which must not
+                // be the one the API was asked to listen on.
+                startRegistries(machines, regions, registries);
+            }
             // Pipelines run on schedule only where images are built.
             PipelineScheduler scheduler = null;
             if (builds != null) {
@@ -160,15 +164,17 @@ public final class KilnServer implements AutoCloseable {
      * pulled and parent images pushed before the first build. A registry that cannot start does not
      * stop the server: container builds in that region fail and say why.
      */
-    private static void startRegistries(Machines machines, Set<String> regions, Map<String, String> started)
-            throws IOException, InterruptedException {
+    private static void startRegistries(Machines machines, Set<String> regions, Map<String, String> started) {
         BuildLog log = BuildLog.discarding(java.time.Clock.systemUTC());
         for (String region : regions) {
             try {
                 started.put(region, machines.registries().registry(region, log).host());
-            } catch (BuildFailure e) {
+            } catch (BuildFailure | IOException e) {
                 LoggerFactory.getLogger(KilnServer.class).warn("the container registry of {} is not available: {}",
                         region, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
