@@ -26,9 +26,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.imagebuilder.model.ContainerType;
 import software.amazon.awssdk.services.imagebuilder.model.Image;
@@ -123,13 +120,7 @@ class ContainerPipelineIT {
     }
 
     private static ImagebuilderClient client(KilnServer server) {
-        return ImagebuilderClient.builder()
-                .endpointOverride(URI.create(server.endpoint()))
-                .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        KilnTestServer.defaultProfile(server.credentialsFile())))
-                .httpClientBuilder(ApacheHttpClient.builder())
-                .build();
+        return KilnTestServer.imageBuilder(server, REGION);
     }
 
     @AfterAll

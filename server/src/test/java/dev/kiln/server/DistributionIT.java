@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.core.machine.MachineImage;
 import dev.kiln.machines.Machines;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,9 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.imagebuilder.model.AmiDistributionConfiguration;
 import software.amazon.awssdk.services.imagebuilder.model.Distribution;
@@ -64,10 +60,7 @@ class DistributionIT {
     void start() throws IOException {
         server = KilnServer.start(new ServerConfig("127.0.0.1", 0, dataDir, List.of(EAST, WEST, EU), null, null, null,
                 Clock.systemUTC(), 1, ImagePipelineIT.BASE_IMAGES, null, null));
-        api = ImagebuilderClient.builder().endpointOverride(URI.create(server.endpoint())).region(Region.of(EAST))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        KilnTestServer.defaultProfile(server.credentialsFile())))
-                .httpClientBuilder(ApacheHttpClient.builder()).build();
+        api = KilnTestServer.imageBuilder(server, EAST);
         owner = server.firstStart().account().id();
         component = api.createComponent(r -> r.name("writer").semanticVersion("1.0.0").platform(Platform.LINUX)
                 .data(WRITER)).componentBuildVersionArn();

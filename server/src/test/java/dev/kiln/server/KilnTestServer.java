@@ -29,6 +29,18 @@ final class KilnTestServer {
     }
 
     /** The {@code default} profile of an AWS credentials file. */
+    /** An AWS SDK Image Builder client of the server's first account, in a region. */
+    static software.amazon.awssdk.services.imagebuilder.ImagebuilderClient imageBuilder(KilnServer server,
+                                                                                        String region) {
+        return software.amazon.awssdk.services.imagebuilder.ImagebuilderClient.builder()
+                .endpointOverride(java.net.URI.create(server.endpoint()))
+                .region(software.amazon.awssdk.regions.Region.of(region))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        defaultProfile(server.credentialsFile())))
+                .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
+                .build();
+    }
+
     static AwsBasicCredentials defaultProfile(Path credentialsFile) {
         Profile profile = ProfileFile.builder().content(credentialsFile).type(ProfileFile.Type.CREDENTIALS).build()
                 .profile("default")

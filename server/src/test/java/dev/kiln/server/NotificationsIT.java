@@ -21,9 +21,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.imagebuilder.model.Platform;
 
@@ -72,13 +69,7 @@ class NotificationsIT {
         hook.start();
         try (KilnServer server = KilnServer.start(ServerConfig.local(dataDir, 0, List.of(REGION)).withBuilds(1)
                 .withBaseImagesFolder(ImagePipelineIT.BASE_IMAGES));
-             ImagebuilderClient api = ImagebuilderClient.builder()
-                     .endpointOverride(URI.create(server.endpoint()))
-                     .region(Region.of(REGION))
-                     .credentialsProvider(StaticCredentialsProvider.create(
-                             KilnTestServer.defaultProfile(server.credentialsFile())))
-                     .httpClientBuilder(ApacheHttpClient.builder())
-                     .build()) {
+             ImagebuilderClient api = KilnTestServer.imageBuilder(server, REGION)) {
             // What `kiln topics create` and `kiln topics subscribe` do, beside the running server.
             Topic topic;
             Subscription subscription;

@@ -2,7 +2,6 @@ package dev.kiln.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,9 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.imagebuilder.model.BuildType;
 import software.amazon.awssdk.services.imagebuilder.model.ImagePipeline;
@@ -49,13 +45,7 @@ class PipelineScheduleIT {
     void start() throws Exception {
         server = KilnServer.start(ServerConfig.local(dataDir, 0, List.of(REGION)).withBuilds(1)
                 .withBaseImagesFolder(ImagePipelineIT.BASE_IMAGES));
-        api = ImagebuilderClient.builder()
-                .endpointOverride(URI.create(server.endpoint()))
-                .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        KilnTestServer.defaultProfile(server.credentialsFile())))
-                .httpClientBuilder(ApacheHttpClient.builder())
-                .build();
+        api = KilnTestServer.imageBuilder(server, REGION);
     }
 
     @AfterAll
