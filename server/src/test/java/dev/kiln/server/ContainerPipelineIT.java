@@ -358,7 +358,8 @@ class ContainerPipelineIT {
         }
 
         assertThat(await(api, arn, Duration.ofSeconds(5)).state().status()).isEqualTo(ImageStatus.CANCELLED);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as(() -> "the build's log:\n" + log(arn))
+                .isLessThan(Duration.ofSeconds(15));
         Thread.sleep(1000);
         assertThat(exec(List.of("buildah", "--root", dataDir.resolve("cache/containers/storage").toString(),
                 "containers", "--all", "--format", "{{.ContainerName}}"))).doesNotContain("kiln-");

@@ -252,6 +252,11 @@ final class DocumentRun {
                 engine.listener().stepFinished(phase.name(), step.name(), SUCCESS, since(started), "", depth);
                 return StepEnd.SUCCEEDED;
             } catch (StepFailedException e) {
+                if (Thread.interrupted()) {
+                    // The run is being stopped, and it surfaced as this step's failure (an interrupted
+                    // file transfer, say): stop, rather than fail the step or try it again.
+                    throw new InterruptedException("interrupted during step " + step.name() + ": " + e.getMessage());
+                }
                 failure = e.getMessage();
                 if (deadline != Long.MAX_VALUE && System.nanoTime() >= deadline
                         && !failure.contains("timed out")) {

@@ -67,6 +67,38 @@ class ToeRunnerTest {
     }
 
     @Test
+    void anInterruptionThatSurfacesAsAStepFailureStopsTheRunInsteadOfFailingOrRetrying() throws Exception {
+        Path doc = dir.resolve("doc.yaml");
+        String yaml = doc("build", """
+                      - name: Write
+                        action: ReadFile
+                        maxAttempts: 3
+                        inputs:
+                          path: %s
+                """.formatted(dir.resolve("missing")));
+        Files.writeString(doc, yaml);
+        // Interrupted as the step starts, then the step fails without waiting on anything, as an
+        // interrupted file transfer into an instance does.
+        RunListener interrupting = new RunListener() {
+            @Override
+            public void stepStarted(String phase, String step, String action, int attempt, int depth) {
+                recorder.stepStarted(phase, step, action, attempt, depth);
+                Thread.currentThread().interrupt();
+            }
+        };
+        ToeRunner runner = new ToeRunner(new LocalTarget(dir.resolve("work")), interrupting, Map.of());
+        try {
+            assertThatThrownBy(() -> runner.run(new RunRequest(List.of(new DocumentInput(doc.toString(), yaml,
+                    Map.of())), List.of(), Map.of(), Map.of(), "exec-1", dir.resolve("logs"), dir.resolve("state"))))
+                    .isInstanceOf(InterruptedException.class)
+                    .hasMessageContaining("interrupted during step Write");
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(events).containsExactly("start build/Write");
+    }
+
+    @Test
     void runsPhasesInDocumentOrderWhateverTheOrderAsked() throws Exception {
         String yaml = """
                 schemaVersion: 1.0
