@@ -6,11 +6,13 @@ import dev.kiln.core.CallContext;
 import dev.kiln.core.ImageBuilderApi;
 import dev.kiln.core.ImageBuilderService;
 import dev.kiln.core.arn.Arn;
+import dev.kiln.core.build.BuildEnvironment;
 import dev.kiln.core.build.BuildOrchestrator;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.image.BaseImages;
 import dev.kiln.core.store.Database;
 import dev.kiln.machines.Machines;
+import dev.kiln.toe.action.s3.S3Config;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,6 +44,7 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BuildFile build = BuildFile.read(file);
+        S3Config s3 = data.s3();
         if (build.container()) {
             Prerequisites.ensure(Prerequisites.CONTAINER_BUILDS, System.err);
         }
@@ -62,12 +65,12 @@ final class BuildCommand implements Callable<Integer> {
                 if (build.container()) {
                     machines.registries().sweepOrphans();
                 }
-                return build(db, machines, build, imageArn, clock);
+                return build(db, machines.environment().withS3(s3), build, imageArn, clock);
             }
         }
     }
 
-    private int build(Database db, Machines machines, BuildFile build, String imageArn, Clock clock)
+    private int build(Database db, BuildEnvironment environment, BuildFile build, String imageArn, Clock clock)
             throws java.io.IOException {
         Instant start = clock.instant();
         Thread builder = Thread.currentThread();
@@ -80,7 +83,7 @@ final class BuildCommand implements Callable<Integer> {
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        new BuildOrchestrator(db.resources(), machines.environment()).build(imageArn, System.err::println,
+        new BuildOrchestrator(db.resources(), environment).build(imageArn, System.err::println,
                 build.container() ? file.toAbsolutePath().getParent() : null);
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -98,7 +101,7 @@ final class BuildCommand implements Callable<Integer> {
                 : image.at("/outputResources/amis/0/image").asText();
         System.out.println(output);
         System.err.println("Built " + output + " in " + build.region() + " in " + took.toSeconds() + " s (log: "
-                + dev.kiln.core.build.BuildFolders.log(machines.buildsFolder(), imageArn) + ")");
+                + dev.kiln.core.build.BuildFolders.log(environment.buildsFolder(), imageArn) + ")");
         if (build.container()) {
             System.err.println("The image is in the region's registry, which runs while `kiln server` runs (with this"
                     + " data folder) or during the next `kiln build`.");

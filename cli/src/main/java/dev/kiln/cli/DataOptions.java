@@ -1,5 +1,7 @@
 package dev.kiln.cli;
 
+import dev.kiln.toe.action.s3.S3Config;
+import dev.kiln.toe.action.s3.S3Exception;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -34,6 +36,24 @@ final class DataOptions {
                     + " us-east-1=https://user:password@registry.example:5000 (repeatable). Regions without one get a"
                     + " registry Kiln runs on 127.0.0.1 with its storage in the data folder.")
     Map<String, String> registryUrls = new LinkedHashMap<>();
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+            description = "An S3-compatible endpoint, e.g. http://KEY:SECRET@127.0.0.1:9000 (or keys in"
+                    + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY): builds upload their logs there when their"
+                    + " infrastructure configuration has logging.s3Logs, and components' S3Download and S3Upload use it.")
+    String s3Endpoint;
+
+    /** The --s3-endpoint option, checked; null when it is not given. */
+    S3Config s3() {
+        if (s3Endpoint == null) {
+            return null;
+        }
+        try {
+            return S3Config.fromUrl(s3Endpoint, System.getenv());
+        } catch (S3Exception e) {
+            throw new UserError("--s3-endpoint: " + e.getMessage());
+        }
+    }
 
     /** The --registry options as URLs, checked. */
     Map<String, URI> registries() {

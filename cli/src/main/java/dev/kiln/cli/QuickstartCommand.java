@@ -61,7 +61,7 @@ final class QuickstartCommand implements Callable<Integer> {
         Instant start = Instant.now();
         ServerConfig config = new ServerConfig("127.0.0.1", 0, data.dataDir.toAbsolutePath(), List.of(REGION),
                 data.dbUrl, data.dbUser, data.password(), Clock.systemUTC(), 1, data.baseImages, null,
-                data.registries());
+                data.registries(), data.s3());
         try (KilnServer server = KilnServer.start(config); ImagebuilderClient api = client(server)) {
             System.err.println("Kiln serves the Image Builder API at " + server.endpoint());
             String imageArn = startPipeline(api);

@@ -51,7 +51,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         ServerConfig config = new ServerConfig(host, port, data.dataDir.toAbsolutePath(), regions, data.dbUrl,
                 data.dbUser, data.password(), Clock.systemUTC(), maxBuilds, data.baseImages,
-                java.time.Duration.ofSeconds(readyTimeoutSeconds), data.registries());
+                java.time.Duration.ofSeconds(readyTimeoutSeconds), data.registries(), data.s3());
         KilnServer server;
         try {
             server = KilnServer.start(config);

@@ -84,7 +84,7 @@ public final class KilnServer implements AutoCloseable {
                     machines.images().sweep(region);
                 }
                 machines.registries().sweepOrphans();
-                builds = new BuildQueue(resources, machines.environment(config.instanceReadyTimeout()),
+                builds = new BuildQueue(resources, machines.environment(config.instanceReadyTimeout()).withS3(config.s3()),
                         config.maxConcurrentBuilds());
                 builds.recover();
             }

@@ -59,7 +59,7 @@ class DistributionIT {
     @BeforeAll
     void start() throws IOException {
         server = KilnServer.start(new ServerConfig("127.0.0.1", 0, dataDir, List.of(EAST, WEST, EU), null, null, null,
-                Clock.systemUTC(), 1, ImagePipelineIT.BASE_IMAGES, null, null));
+                Clock.systemUTC(), 1, ImagePipelineIT.BASE_IMAGES, null, null, null));
         api = KilnTestServer.imageBuilder(server, EAST);
         owner = server.firstStart().account().id();
         component = api.createComponent(r -> r.name("writer").semanticVersion("1.0.0").platform(Platform.LINUX)

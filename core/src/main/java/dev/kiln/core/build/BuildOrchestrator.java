@@ -40,10 +40,11 @@ public final class BuildOrchestrator {
     private final ImageStates states;
     private final ResolveRecipeStep resolve;
     private final LaunchInstanceStep launch;
-    private final RunComponentsStep components = new RunComponentsStep();
+    private final RunComponentsStep components;
     private final CreateImageStep create;
     private final DistributeStep distribute;
-    private final TestComponentsStep test = new TestComponentsStep(components);
+    private final TestComponentsStep test;
+    private final UploadLogsStep uploadLogs;
     /** Build instances kept after a failure, by image ARN, until Kiln stops or the image is deleted. */
     private final Map<String, Instance> kept = new ConcurrentHashMap<>();
 
@@ -55,6 +56,13 @@ public final class BuildOrchestrator {
         this.launch = new LaunchInstanceStep(env);
         this.create = new CreateImageStep(env);
         this.distribute = new DistributeStep(env);
+        this.components = new RunComponentsStep(env.s3());
+        this.test = new TestComponentsStep(components);
+        this.uploadLogs = new UploadLogsStep(env.s3());
+    }
+
+    /** What a finished build made: its output resources of one kind, and what to call it in the log. */
+    private record Made(String kind, ArrayNode resources, String name) {
     }
 
     /**
@@ -83,7 +91,7 @@ public final class BuildOrchestrator {
             }
             run(image, folder, contextFolder, log);
         } catch (IOException e) {
-            fail(imageArn, "Kiln could not write the build's files in " + folder + ": " + e.getMessage(), null, null);
+            fail(imageArn, "Kiln could not write the build's files in " + folder + ": " + e.getMessage(), null);
         }
     }
 
@@ -95,18 +103,20 @@ public final class BuildOrchestrator {
         MachineImage output = null;
         boolean keepBuildInstance = false;
         JsonNode distributed = null;
-        // Written only after cleanup: whoever sees the image FAILED finds nothing of the build left.
+        // Both written only after cleanup and the logs' upload: whoever sees the image AVAILABLE or
+        // FAILED finds nothing of the build left, and its logs where the configuration sends them.
         String failure = null;
+        Made made = null;
         try {
             log.info("building " + arn);
             states.status(arn, "BUILDING");
             plan = resolve.run(image, folder, contextFolder, log);
             if (plan.container() != null) {
-                buildContainer(plan, folder, log);
+                made = buildContainer(plan, folder, log);
                 return;
             }
             if (ImageOperations.RETRY_DISTRIBUTION.equals(Json.text(image.body(), ImageOperations.RETRY))) {
-                redistribute(plan, image, log);
+                made = redistribute(plan, image, log);
                 return;
             }
             buildInstance = launch.run(plan, plan.parent(), "build", plan.userData(), folder, log);
@@ -129,8 +139,7 @@ public final class BuildOrchestrator {
             // From here on the image is tested: a failed distribution keeps it for RetryImage.
             output = null;
             ArrayNode amis = distribute.run(plan, tested, null, copies -> states.distributed(arn, copies), log);
-            states.available(arn, "amis", amis);
-            log.info("AVAILABLE: " + tested.imageId());
+            made = new Made("amis", amis, tested.imageId());
         } catch (ImageStates.Cancelled e) {
             log.info("cancelled by request; cleaning up");
         } catch (InterruptedException e) {
@@ -163,9 +172,7 @@ public final class BuildOrchestrator {
                 deregister(output, log);
             }
             deleteQuietly(folder.resolve("capture"));
-            if (failure != null) {
-                fail(arn, failure, distributed, log);
-            }
+            finish(image, folder, failure, distributed, made, log);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -176,7 +183,7 @@ public final class BuildOrchestrator {
      * RetryImage of an image whose distribution failed: the tested image (the build region's copy in
      * its output resources) is distributed again; the copies made before are kept and not made twice.
      */
-    private void redistribute(BuildPlan plan, StoredResource image, BuildLog log) throws IOException {
+    private Made redistribute(BuildPlan plan, StoredResource image, BuildLog log) throws IOException {
         JsonNode done = image.body().path("outputResources").path("amis");
         MachineImage tested = null;
         for (JsonNode copy : done) {
@@ -193,8 +200,7 @@ public final class BuildOrchestrator {
         states.status(plan.imageArn(), "DISTRIBUTING");
         ArrayNode amis = distribute.run(plan, tested, done, copies -> states.distributed(plan.imageArn(), copies),
                 log);
-        states.available(plan.imageArn(), "amis", amis);
-        log.info("AVAILABLE: " + tested.imageId());
+        return new Made("amis", amis, tested.imageId());
     }
 
     /**
@@ -202,7 +208,7 @@ public final class BuildOrchestrator {
      * are removed as each stage ends; the local images it made are removed in {@code finally}, whatever
      * happened (the parent image stays cached in the engine's storage).
      */
-    private void buildContainer(BuildPlan plan, Path folder, BuildLog log) throws IOException, InterruptedException {
+    private Made buildContainer(BuildPlan plan, Path folder, BuildLog log) throws IOException, InterruptedException {
         String arn = plan.imageArn();
         ContainerNames names = ContainerNames.of(arn);
         List<String> made = new ArrayList<>();
@@ -225,8 +231,7 @@ public final class BuildOrchestrator {
             states.status(arn, "DISTRIBUTING");
             ArrayNode containers = new PushContainerStep(env.containers(), env.registries()).run(plan, image, log);
             testContainerRemoved.join();
-            states.available(arn, "containers", containers);
-            log.info("AVAILABLE: " + containers.path(0).path("imageUris").path(0).asText());
+            return new Made("containers", containers, containers.path(0).path("imageUris").path(0).asText());
         } finally {
             boolean interrupted = Thread.interrupted();
             testContainerRemoved.join();
@@ -239,10 +244,36 @@ public final class BuildOrchestrator {
         }
     }
 
-    private void fail(String arn, String reason, JsonNode amis, BuildLog log) {
-        if (log != null) {
-            log.info("FAILED: " + reason);
+    /**
+     * The build's end, after its cleanup: the outcome said in the log, the logs uploaded, then the final
+     * state written (a cancelled build's is already).
+     */
+    private void finish(StoredResource image, Path folder, String failure, JsonNode distributed, Made made,
+                        BuildLog log) {
+        if (failure != null && states.cancelled(image.arn())) {
+            // A cancel can land where it turns into a failure, not an interruption: a file copy into the
+            // instance, say, fails as interrupted, and so does its step.
+            log.info("cancelled by request; the build stopped at: " + failure.lines().findFirst().orElse(""));
+            failure = null;
         }
+        if (failure != null) {
+            log.info("FAILED: " + failure);
+        } else if (made != null) {
+            log.info("AVAILABLE: " + made.name());
+        }
+        uploadLogs.run(image.arn(), image.body().path("infrastructureConfiguration"), folder, log);
+        if (failure != null) {
+            fail(image.arn(), failure, distributed);
+        } else if (made != null) {
+            try {
+                states.available(image.arn(), made.kind(), made.resources());
+            } catch (ImageStates.Cancelled e) {
+                log.info("cancelled by request before it could be marked AVAILABLE");
+            }
+        }
+    }
+
+    private void fail(String arn, String reason, JsonNode amis) {
         try {
             states.failed(arn, reason, amis);
         } catch (ImageStates.Cancelled e) {

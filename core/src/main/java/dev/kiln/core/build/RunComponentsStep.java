@@ -1,5 +1,6 @@
 package dev.kiln.core.build;
 
+import dev.kiln.toe.action.s3.S3Config;
 import dev.kiln.toe.run.DocumentInput;
 import dev.kiln.toe.run.RunException;
 import dev.kiln.toe.run.RunListener;
@@ -19,10 +20,19 @@ import java.util.Map;
  * Runs phases of the plan's components, in recipe order, on an instance or in a container with Kiln's
  * component engine: the engine runs on the Kiln host and acts on the instance through its target. Every step's output
  * goes to the build log; a failure becomes a reason that names the component, phase, step and its
- * last output lines.
+ * last output lines. The engine's S3 actions (S3Download, S3Upload) reach Kiln's S3-compatible endpoint,
+ * when it has one, as they would reach S3 through an instance profile.
  */
 final class RunComponentsStep {
     private static final int TAIL_LINES = 15;
+
+    /** The engine's environment: where its S3 actions go and how they sign. */
+    private final Map<String, String> engineEnvironment;
+
+    /** @param s3 Kiln's S3-compatible endpoint, or null when it has none */
+    RunComponentsStep(S3Config s3) {
+        this.engineEnvironment = s3 == null ? Map.of() : Map.copyOf(s3.environment());
+    }
 
     /**
      * @param phases e.g. build and validate, or test
@@ -40,7 +50,7 @@ final class RunComponentsStep {
                 .map(c -> new DocumentInput(c.name(), c.document(), c.parameters()))
                 .toList();
         Failures failures = new Failures(log);
-        ToeRunner runner = new ToeRunner(target, failures, Map.of());
+        ToeRunner runner = new ToeRunner(target, failures, engineEnvironment);
         RunSummary summary;
         try {
             summary = runner.run(new RunRequest(documents, phases, Map.of(), Map.of(), null, logFolder,

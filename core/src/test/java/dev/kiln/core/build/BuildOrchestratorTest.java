@@ -459,6 +459,21 @@ class BuildOrchestratorTest {
     }
 
     @Test
+    void aStepThatFailsBecauseOfACancelLeavesTheImageCancelledNotFailed() throws Exception {
+        String arn = image(component("late", "sleep 1; exit 3", "true"), false, true);
+        Thread build = new Thread(() -> new BuildOrchestrator(store, env()).build(arn, null));
+        build.start();
+        awaitLogLine(arn, "build/Make");
+
+        call("CancelImageCreation", Json.object().put("imageBuildVersionArn", arn));
+        build.join(20_000);
+
+        assertThat(state(arn).path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(BuildFolders.log(dir.resolve("builds"), arn)).content()
+                .contains("cancelled by request; the build stopped at: ").doesNotContain("FAILED");
+    }
+
+    @Test
     void queuedImagesWaitTheirTurnAndRunInOrder() throws Exception {
         machines.launchDelay = Duration.ofMillis(200);
         try (BuildQueue queue = new BuildQueue(store, env(), 1)) {

@@ -51,6 +51,34 @@ class S3ConfigTest {
     }
 
     @Test
+    void takesKeysFromAnEndpointUrlsUserInfoBeforeTheEnvironment() throws S3Exception {
+        S3Config config = S3Config.fromUrl("http://ID:s%2Fecret@s3.local:9000/", with(Map.of("AWS_REGION", "eu-west-1")));
+
+        assertThat(config.endpoint()).isEqualTo(URI.create("http://s3.local:9000"));
+        assertThat(config.credentials().accessKeyId()).isEqualTo("ID");
+        assertThat(config.credentials().secretAccessKey()).isEqualTo("s/ecret");
+        assertThat(config.region()).isEqualTo("eu-west-1");
+    }
+
+    @Test
+    void takesKeysFromTheEnvironmentForAnEndpointUrlWithoutThem() throws S3Exception {
+        S3Config config = S3Config.fromUrl("https://s3.local", KEYS);
+
+        assertThat(config.credentials().accessKeyId()).isEqualTo("AKID");
+        assertThat(S3Config.fromEnvironment(config.environment())).isEqualTo(config);
+    }
+
+    @Test
+    void saysWhereKeysForAnEndpointUrlCanBe() {
+        assertThatThrownBy(() -> S3Config.fromUrl("http://s3.local:9000", Map.of()))
+                .isInstanceOf(S3Exception.class)
+                .hasMessageContaining("http://KEY:SECRET@host:port")
+                .hasMessageContaining("AWS_ACCESS_KEY_ID");
+        assertThatThrownBy(() -> S3Config.fromUrl("ftp://s3.local", KEYS))
+                .hasMessageContaining("is not an http or https URL");
+    }
+
+    @Test
     void neverPrintsTheSecret() {
         assertThat(new Credentials("AKID", "very-secret", null).toString()).doesNotContain("very-secret");
     }
