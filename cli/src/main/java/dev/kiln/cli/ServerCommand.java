@@ -71,6 +71,10 @@ final class ServerCommand implements Callable<Integer> {
         }
         server.registries().forEach((region, host) -> System.err.println("Container registry of " + region + ": " + host
                 + " (container images are pushed there; pull with --tls-verify=false)"));
+        if (config.s3() != null) {
+            System.err.println("Build logs are uploaded to " + config.s3().endpoint() + " for infrastructure"
+                    + " configurations with logging.s3Logs; components' S3Download and S3Upload use it too.");
+        }
         System.err.println("Point the AWS CLI at it:\n"
                 + "  export AWS_SHARED_CREDENTIALS_FILE=" + server.credentialsFile() + " AWS_DEFAULT_REGION="
                 + regions.get(0) + "\n"

@@ -28,7 +28,6 @@ final class KilnTestServer {
         return KilnServer.start(ServerConfig.local(dataDir, 0, REGIONS));
     }
 
-    /** The {@code default} profile of an AWS credentials file. */
     /** An AWS SDK Image Builder client of the server's first account, in a region. */
     static software.amazon.awssdk.services.imagebuilder.ImagebuilderClient imageBuilder(KilnServer server,
                                                                                         String region) {
@@ -41,6 +40,7 @@ final class KilnTestServer {
                 .build();
     }
 
+    /** The {@code default} profile of an AWS credentials file. */
     static AwsBasicCredentials defaultProfile(Path credentialsFile) {
         Profile profile = ProfileFile.builder().content(credentialsFile).type(ProfileFile.Type.CREDENTIALS).build()
                 .profile("default")
