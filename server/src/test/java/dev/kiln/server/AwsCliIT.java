@@ -106,14 +106,8 @@ class AwsCliIT {
         List<String> command = new ArrayList<>(List.of(cli.executable(), "imagebuilder"));
         command.addAll(List.of(args));
         command.addAll(List.of("--endpoint-url", on.endpoint(), "--output", "json"));
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = ExternalClients.cliEnvironment(region);
         env.put("AWS_SHARED_CREDENTIALS_FILE", credentials.toString());
-        env.put("AWS_CONFIG_FILE", "/dev/null");
-        env.put("AWS_DEFAULT_REGION", region);
-        env.put("AWS_PAGER", "");
-        env.put("AWS_CLI_AUTO_PROMPT", "off");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_MAX_ATTEMPTS", "1");
         return ExternalClients.run(command, env, 120);
     }
 

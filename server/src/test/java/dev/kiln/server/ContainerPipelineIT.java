@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.imagebuilder.model.ContainerType;
+import software.amazon.awssdk.services.imagebuilder.model.CreateInfrastructureConfigurationRequest;
 import software.amazon.awssdk.services.imagebuilder.model.Image;
 import software.amazon.awssdk.services.imagebuilder.model.ImageStatus;
 import software.amazon.awssdk.services.imagebuilder.model.Platform;
@@ -76,7 +78,7 @@ class ContainerPipelineIT {
                     inputs:
                       commands: [grep -q 'STAGE=it' /etc/kiln-it]
             """;
-    private static final String FAILING = """
+    static final String FAILING = """
             name: Failing
             schemaVersion: 1.0
             phases:
@@ -138,6 +140,17 @@ class ContainerPipelineIT {
     /** Starts a container pipeline and answers the image build version. */
     private String run(ImagebuilderClient client, String document, String parent, String template, String repository,
                        boolean tests) {
+        return startPipeline(client, document, parent, template, repository, tests, infrastructure -> {
+        });
+    }
+
+    /**
+     * Makes a component of the document, a container recipe, an infrastructure configuration (as the
+     * consumer adds to it) and a pipeline, starts it, and answers the image build version.
+     */
+    static String startPipeline(ImagebuilderClient client, String document, String parent, String template,
+                                String repository, boolean tests,
+                                Consumer<CreateInfrastructureConfigurationRequest.Builder> infrastructure) {
         String name = "c-" + UUID.randomUUID().toString().substring(0, 8);
         String component = client.createComponent(r -> r.name(name).semanticVersion("1.0.0").platform(Platform.LINUX)
                 .data(document)).componentBuildVersionArn();
@@ -145,8 +158,8 @@ class ContainerPipelineIT {
                 .containerType(ContainerType.DOCKER).parentImage(parent).dockerfileTemplateData(template)
                 .targetRepository(t -> t.service("ECR").repositoryName(repository))
                 .components(c -> c.componentArn(component))).containerRecipeArn();
-        String infra = client.createInfrastructureConfiguration(r -> r.name(name).instanceProfileName("kiln"))
-                .infrastructureConfigurationArn();
+        String infra = client.createInfrastructureConfiguration(r -> infrastructure.accept(
+                r.name(name).instanceProfileName("kiln"))).infrastructureConfigurationArn();
         String pipeline = client.createImagePipeline(r -> r.name(name).containerRecipeArn(recipe)
                 .infrastructureConfigurationArn(infra)
                 .imageTestsConfiguration(t -> t.imageTestsEnabled(tests))).imagePipelineArn();
@@ -154,18 +167,7 @@ class ContainerPipelineIT {
     }
 
     private Image await(ImagebuilderClient client, String arn, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Image image;
-        do {
-            image = client.getImage(r -> r.imageBuildVersionArn(arn)).image();
-            ImageStatus s = image.state().status();
-            if (s == ImageStatus.AVAILABLE || s == ImageStatus.FAILED || s == ImageStatus.CANCELLED) {
-                return image;
-            }
-            Thread.sleep(300);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("the image " + arn + " is still " + image.state().statusAsString() + " after "
-                + timeout + "; its log:\n" + log(arn));
+        return KilnTestServer.awaitEnd(client, arn, timeout, () -> log(arn));
     }
 
     private String log(String arn) {

@@ -88,6 +88,18 @@ final class ExternalClients {
         }
     }
 
+    /** What every AWS CLI run here needs: no config file, no pager or prompt, no IMDS, no retries. */
+    static Map<String, String> cliEnvironment(String region) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_CONFIG_FILE", "/dev/null");
+        env.put("AWS_DEFAULT_REGION", region);
+        env.put("AWS_PAGER", "");
+        env.put("AWS_CLI_AUTO_PROMPT", "off");
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("AWS_MAX_ATTEMPTS", "1");
+        return env;
+    }
+
     private static List<Cli> clis;
     private static List<Python> pythons;
 

@@ -5,11 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.profiles.Profile;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.profiles.ProfileProperty;
+import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
+import software.amazon.awssdk.services.imagebuilder.model.Image;
+import software.amazon.awssdk.services.imagebuilder.model.ImageStatus;
 
 /**
  * Test helpers around a {@link KilnServer} started in-process on a free port: the regions the
@@ -29,15 +34,35 @@ final class KilnTestServer {
     }
 
     /** An AWS SDK Image Builder client of the server's first account, in a region. */
-    static software.amazon.awssdk.services.imagebuilder.ImagebuilderClient imageBuilder(KilnServer server,
-                                                                                        String region) {
-        return software.amazon.awssdk.services.imagebuilder.ImagebuilderClient.builder()
+    static ImagebuilderClient imageBuilder(KilnServer server, String region) {
+        return ImagebuilderClient.builder()
                 .endpointOverride(java.net.URI.create(server.endpoint()))
                 .region(software.amazon.awssdk.regions.Region.of(region))
                 .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
                         defaultProfile(server.credentialsFile())))
                 .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
                 .build();
+    }
+
+    /**
+     * Polls GetImage until the image is AVAILABLE, FAILED or CANCELLED.
+     *
+     * @param log the build's log, for the failure message when it does not end in time
+     */
+    static Image awaitEnd(ImagebuilderClient client, String arn, Duration timeout, Supplier<String> log)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Image image;
+        do {
+            image = client.getImage(r -> r.imageBuildVersionArn(arn)).image();
+            ImageStatus s = image.state().status();
+            if (s == ImageStatus.AVAILABLE || s == ImageStatus.FAILED || s == ImageStatus.CANCELLED) {
+                return image;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("the image " + arn + " is still " + image.state().statusAsString() + " after "
+                + timeout + "; its log:\n" + log.get());
     }
 
     /** The {@code default} profile of an AWS credentials file. */

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -31,10 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
-import software.amazon.awssdk.services.imagebuilder.model.ContainerType;
 import software.amazon.awssdk.services.imagebuilder.model.Image;
 import software.amazon.awssdk.services.imagebuilder.model.ImageStatus;
-import software.amazon.awssdk.services.imagebuilder.model.Platform;
 
 /**
  * {@code logging.s3Logs} for real: a Kiln server given an S3-compatible endpoint (S3Proxy in this JVM,
@@ -76,20 +73,6 @@ class S3LogsIT {
                     inputs:
                       commands: [grep -q 'fetched through Kiln' /etc/motd-from-s3]
             """;
-    private static final String FAILING = """
-            name: Failing
-            schemaVersion: 1.0
-            phases:
-              - name: build
-                steps:
-                  - name: Breaks
-                    action: ExecuteBash
-                    inputs:
-                      commands:
-                        - echo 'the last words' >&2
-                        - exit 4
-            """;
-
     @TempDir
     static Path dataDir;
     private S3Proxy s3Proxy;
@@ -160,13 +143,13 @@ class S3LogsIT {
 
     @Test
     void aFailedImagesLogsAreInTheBucketWithTheFailure() throws Exception {
-        String arn = build(FAILING, BUCKET, null);
+        String arn = build(ContainerPipelineIT.FAILING, BUCKET, null);
 
         Image image = await(arn);
 
         assertThat(image.state().status()).isEqualTo(ImageStatus.FAILED);
         String buildLog = object(name(arn) + "/1.0.0/1/build.log");
-        assertThat(buildLog).contains("the last words", "FAILED: ", "Breaks");
+        assertThat(buildLog).contains("about to fail", "FAILED: ", "Breaks");
     }
 
     @Test
@@ -182,32 +165,12 @@ class S3LogsIT {
 
     /** Starts a container pipeline whose infrastructure configuration sends logs to a bucket. */
     private String build(String document, String bucket, String prefix) {
-        String name = "s3-" + UUID.randomUUID().toString().substring(0, 8);
-        String component = api.createComponent(r -> r.name(name).semanticVersion("1.0.0").platform(Platform.LINUX)
-                .data(document)).componentBuildVersionArn();
-        String recipe = api.createContainerRecipe(r -> r.name(name).semanticVersion("1.0.0")
-                .containerType(ContainerType.DOCKER).parentImage(BASE).dockerfileTemplateData(TEMPLATE)
-                .targetRepository(t -> t.service("ECR").repositoryName("logs/" + name))
-                .components(c -> c.componentArn(component))).containerRecipeArn();
-        String infra = api.createInfrastructureConfiguration(r -> r.name(name).instanceProfileName("kiln")
-                .logging(l -> l.s3Logs(s -> s.s3BucketName(bucket).s3KeyPrefix(prefix))))
-                .infrastructureConfigurationArn();
-        String pipeline = api.createImagePipeline(r -> r.name(name).containerRecipeArn(recipe)
-                .infrastructureConfigurationArn(infra)).imagePipelineArn();
-        return api.startImagePipelineExecution(r -> r.imagePipelineArn(pipeline)).imageBuildVersionArn();
+        return ContainerPipelineIT.startPipeline(api, document, BASE, TEMPLATE, "logs/" + UUID.randomUUID(), true,
+                r -> r.logging(l -> l.s3Logs(s -> s.s3BucketName(bucket).s3KeyPrefix(prefix))));
     }
 
     private Image await(String arn) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        do {
-            Image image = api.getImage(r -> r.imageBuildVersionArn(arn)).image();
-            ImageStatus s = image.state().status();
-            if (s == ImageStatus.AVAILABLE || s == ImageStatus.FAILED || s == ImageStatus.CANCELLED) {
-                return image;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("the image " + arn + " did not end; its log:\n" + log(arn));
+        return KilnTestServer.awaitEnd(api, arn, Duration.ofMinutes(10), () -> log(arn));
     }
 
     private static String name(String arn) {
@@ -241,14 +204,10 @@ class S3LogsIT {
         List<String> command = new ArrayList<>(List.of("aws"));
         command.addAll(List.of(args));
         command.addAll(List.of("--endpoint-url", endpoint, "--output", "json"));
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = ExternalClients.cliEnvironment(REGION);
         env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID);
         env.put("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY);
-        env.put("AWS_CONFIG_FILE", "/dev/null");
         env.put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
-        env.put("AWS_DEFAULT_REGION", REGION);
-        env.put("AWS_PAGER", "");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
         // Newer CLIs ask for checksums S3Proxy does not implement, unless told they are needed only where required.
         env.put("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required");
         env.put("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required");
