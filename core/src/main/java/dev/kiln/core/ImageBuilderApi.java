@@ -10,6 +10,7 @@ import dev.kiln.core.pipeline.PipelineOperations;
 import dev.kiln.core.recipe.ContainerRecipeOperations;
 import dev.kiln.core.recipe.ImageRecipeOperations;
 import dev.kiln.core.resource.References;
+import dev.kiln.core.resource.S3Documents;
 import dev.kiln.core.store.IdempotencyStore;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.tag.TagOperations;
@@ -29,12 +30,21 @@ public final class ImageBuilderApi {
     /** @param events where started and cancelled images go: the build worker */
     public static ImageBuilderService create(ResourceStore store, IdempotencyStore idempotency, Clock clock,
                                              Set<String> regions, ImageBuildEvents events) {
+        return create(store, idempotency, clock, regions, events, S3Documents.none());
+    }
+
+    /**
+     * @param events    where started and cancelled images go: the build worker
+     * @param documents where documents given by S3 URL (component uri, dockerfileTemplateUri) are read
+     */
+    public static ImageBuilderService create(ResourceStore store, IdempotencyStore idempotency, Clock clock,
+                                             Set<String> regions, ImageBuildEvents events, S3Documents documents) {
         ImageBuilderService service = new ImageBuilderService(idempotency);
         References references = new References(store);
         ImageBuilds builds = new ImageBuilds(store, clock, events);
-        new ComponentOperations(store, references, clock).registerWith(service);
+        new ComponentOperations(store, references, clock, documents).registerWith(service);
         new ImageRecipeOperations(store, references, clock).registerWith(service);
-        new ContainerRecipeOperations(store, references, clock).registerWith(service);
+        new ContainerRecipeOperations(store, references, clock, documents).registerWith(service);
         new InfrastructureOperations(store, references, clock).registerWith(service);
         new DistributionOperations(store, references, clock, regions).registerWith(service);
         new PipelineOperations(store, builds, clock).registerWith(service);

@@ -9,6 +9,7 @@ import dev.kiln.core.build.BuildLog;
 import dev.kiln.core.build.BuildQueue;
 import dev.kiln.core.image.BaseImages;
 import dev.kiln.core.image.ImageBuildEvents;
+import dev.kiln.core.resource.S3Documents;
 import dev.kiln.core.notify.Notifications;
 import dev.kiln.core.notify.RetryPolicy;
 import dev.kiln.core.pipeline.PipelineScheduler;
@@ -89,7 +90,8 @@ public final class KilnServer implements AutoCloseable {
                 builds.recover();
             }
             ImageBuilderService service = ImageBuilderApi.create(resources, database.idempotency(),
-                    config.clock(), regions, builds == null ? ImageBuildEvents.NONE : builds);
+                    config.clock(), regions, builds == null ? ImageBuildEvents.NONE : builds,
+                    new S3Documents(config.s3()));
             SigV4Verifier verifier = new SigV4Verifier(database.accounts()::key, config.clock(), regions);
             ApiHandler api = new ApiHandler(ServiceModel.imageBuilder(), verifier, service,
                     RequestBinder.DEFAULT_MAX_BODY_BYTES);

@@ -13,6 +13,7 @@ import dev.kiln.core.resource.Filters;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.Page;
 import dev.kiln.core.resource.References;
+import dev.kiln.core.resource.S3Documents;
 import dev.kiln.core.resource.Versions;
 import dev.kiln.core.store.ResourceQuery;
 import dev.kiln.core.store.ResourceStore;
@@ -45,11 +46,18 @@ public final class ComponentOperations {
     private final ResourceStore store;
     private final References references;
     private final Clock clock;
+    private final S3Documents documents;
 
     public ComponentOperations(ResourceStore store, References references, Clock clock) {
+        this(store, references, clock, S3Documents.none());
+    }
+
+    /** @param documents where a component given by {@code uri} is read from */
+    public ComponentOperations(ResourceStore store, References references, Clock clock, S3Documents documents) {
         this.store = store;
         this.references = references;
         this.clock = clock;
+        this.documents = documents;
     }
 
     public void registerWith(ImageBuilderService service) {
@@ -73,11 +81,8 @@ public final class ComponentOperations {
             throw new ApiException(hasData ? ErrorType.InvalidParameterCombinationException
                     : ErrorType.InvalidRequestException, "give the component document in exactly one of data and uri");
         }
-        if (hasUri) {
-            throw new ApiException(ErrorType.InvalidRequestException, "uri: Kiln takes component documents"
-                    + " inline in data; S3 documents are not supported");
-        }
-        String data = in.path("data").asText();
+        // A document read from S3 is kept as the component's data: later changes of the object change nothing.
+        String data = hasUri ? documents.read("uri", in.path("uri").asText()) : in.path("data").asText();
         String platform = in.path("platform").asText();
         ComponentDocument document = validate(name, data, platform);
         if (in.path("dryRun").asBoolean(false)) {

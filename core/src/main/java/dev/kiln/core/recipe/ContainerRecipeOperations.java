@@ -9,6 +9,7 @@ import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.References;
+import dev.kiln.core.resource.S3Documents;
 import dev.kiln.core.resource.Versions;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
@@ -29,8 +30,9 @@ import java.util.function.Function;
  *   <li>{@code parentImage} is a container image reference ({@code debian:12},
  *       {@code registry:5000/repo:tag}) or an Image Builder container image ARN ({@link ParentImage}).</li>
  *   <li>Exactly one of {@code dockerfileTemplateData} and {@code dockerfileTemplateUri}: both answer
- *       InvalidParameterCombinationException, neither InvalidRequestException, and a URI is refused
- *       until Kiln reads templates from S3-compatible storage. The template must build
+ *       InvalidParameterCombinationException, neither InvalidRequestException. A URI is read once, at
+ *       creation, from Kiln's S3-compatible endpoint ({@link S3Documents}) and kept as
+ *       {@code dockerfileTemplateData}, as Image Builder does. The template must build
  *       {@code FROM {{{ imagebuilder:parentImage }}}} and use no other {@code imagebuilder:} variables than
  *       parentImage, environments and components ({@link DockerfileTemplate}).</li>
  *   <li>The platform is {@code platformOverride}; failing that, the parent image's when it is an Image
@@ -48,11 +50,19 @@ public final class ContainerRecipeOperations {
     private final ResourceStore store;
     private final Recipes recipes;
     private final Clock clock;
+    private final S3Documents documents;
 
     public ContainerRecipeOperations(ResourceStore store, References references, Clock clock) {
+        this(store, references, clock, S3Documents.none());
+    }
+
+    /** @param documents where a template given by {@code dockerfileTemplateUri} is read from */
+    public ContainerRecipeOperations(ResourceStore store, References references, Clock clock,
+                                     S3Documents documents) {
         this.store = store;
         this.recipes = new Recipes(Recipes.Kind.CONTAINER, store, references);
         this.clock = clock;
+        this.documents = documents;
     }
 
     public void registerWith(ImageBuilderService service) {
@@ -111,7 +121,7 @@ public final class ContainerRecipeOperations {
     }
 
     /** The Dockerfile template, from exactly one of dockerfileTemplateData and dockerfileTemplateUri. */
-    private static String template(ObjectNode in) {
+    private String template(ObjectNode in) {
         boolean hasData = in.hasNonNull("dockerfileTemplateData");
         boolean hasUri = in.hasNonNull("dockerfileTemplateUri");
         if (hasData && hasUri) {
@@ -123,8 +133,9 @@ public final class ContainerRecipeOperations {
                     + " dockerfileTemplateData (or dockerfileTemplateUri)");
         }
         if (hasUri) {
-            throw new ApiException(ErrorType.InvalidRequestException, "dockerfileTemplateUri: Kiln does not read"
-                    + " Dockerfile templates from S3 yet; give the template inline in dockerfileTemplateData");
+            String template = documents.read("dockerfileTemplateUri", in.get("dockerfileTemplateUri").asText());
+            DockerfileTemplate.check(template, "dockerfileTemplateUri " + in.get("dockerfileTemplateUri").asText());
+            return template;
         }
         String template = in.get("dockerfileTemplateData").asText();
         DockerfileTemplate.check(template, "dockerfileTemplateData");

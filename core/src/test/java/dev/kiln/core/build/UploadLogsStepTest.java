@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What is uploaded where, and that a failed upload never fails the build, against a small fake S3
- * endpoint that records PUTs; S3LogsIT in the server runs builds against a real S3-compatible server.
+ * endpoint that records PUTs; S3EndpointIT in the server runs builds against a real S3-compatible server.
  */
 class UploadLogsStepTest {
     private static final String ARN = "arn:aws:imagebuilder:us-east-1:111111111111:image/web-server/1.2.0/3";

@@ -174,6 +174,20 @@ class ComponentOperationsTest {
     }
 
     @Test
+    void aUriNeedsKilnsS3EndpointAndAnObjectKey() {
+        ObjectNode in = Json.object().put("name", "from-s3").put("semanticVersion", "1.0.0").put("platform", "Linux")
+                .put("uri", "s3://bucket/doc.yaml").put("clientToken", "x");
+        assertThatThrownBy(() -> service.call(me, "CreateComponent", in))
+                .hasMessageContaining("uri: s3://bucket/doc.yaml cannot be read: this Kiln server has no S3 endpoint")
+                .extracting(e -> ((ApiException) e).type()).isEqualTo(ErrorType.InvalidRequestException);
+        assertThatThrownBy(() -> service.call(me, "CreateComponent", in.put("uri", "https://bucket/doc.yaml")))
+                .hasMessageContaining("is not an S3 URL")
+                .extracting(e -> ((ApiException) e).type()).isEqualTo(ErrorType.InvalidParameterValueException);
+        assertThatThrownBy(() -> service.call(me, "CreateComponent", in.put("uri", "s3://bucket/")))
+                .hasMessageContaining("names no object");
+    }
+
+    @Test
     void dataAndUriTogetherAreAnInvalidCombination() {
         ObjectNode in = Json.object().put("name", "both").put("semanticVersion", "1.0.0").put("platform", "Linux")
                 .put("data", DOC).put("uri", "s3://bucket/key").put("clientToken", "x");

@@ -122,7 +122,8 @@ class ContainerRecipeOperationsTest {
                 .put("dockerfileTemplateUri", "s3://bucket/Dockerfile");
         uri.remove("dockerfileTemplateData");
         assertApiError(() -> create(me, uri), ErrorType.InvalidRequestException)
-                .hasMessageContaining("does not read Dockerfile templates from S3 yet");
+                .hasMessageContaining("dockerfileTemplateUri: s3://bucket/Dockerfile cannot be read: this Kiln server"
+                        + " has no S3 endpoint");
         ObjectNode neither = w.containerRecipeInput("t", "1.0.0", "debian:12", hello);
         neither.remove("dockerfileTemplateData");
         assertApiError(() -> create(me, neither), ErrorType.InvalidRequestException);

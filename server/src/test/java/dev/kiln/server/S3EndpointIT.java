@@ -1,6 +1,7 @@
 package dev.kiln.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.core.arn.Arn;
@@ -30,17 +31,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
+import software.amazon.awssdk.services.imagebuilder.model.ContainerType;
 import software.amazon.awssdk.services.imagebuilder.model.Image;
 import software.amazon.awssdk.services.imagebuilder.model.ImageStatus;
+import software.amazon.awssdk.services.imagebuilder.model.InvalidParameterValueException;
+import software.amazon.awssdk.services.imagebuilder.model.Platform;
 
 /**
- * {@code logging.s3Logs} for real: a Kiln server given an S3-compatible endpoint (S3Proxy in this JVM,
- * in-memory, checking SigV4 itself) builds container images through the AWS SDK, and the logs are
- * read back from the bucket with the AWS CLI, as a user would. Container builds, because they take
- * a second; the upload is the same for machine images.
+ * Kiln with an S3-compatible endpoint (S3Proxy in this JVM, in-memory, checking SigV4 itself), through
+ * the AWS SDK: {@code logging.s3Logs} uploads, read back from the bucket with the AWS CLI as a user
+ * would; components and Dockerfile templates given by S3 URL; components' S3Download. Container
+ * builds, because they take a second; the upload is the same for machine images.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class S3LogsIT {
+class S3EndpointIT {
     private static final String REGION = KilnTestServer.EAST;
     private static final String BASE = "arn:aws:imagebuilder:" + REGION + ":aws:image/debian-12-container/x.x.x";
     private static final String TEMPLATE = """
@@ -161,6 +165,59 @@ class S3LogsIT {
         assertThat(image.state().status()).as(log(arn)).isEqualTo(ImageStatus.AVAILABLE);
         assertThat(log(arn)).contains("could not upload the build's logs to s3://never-made/", "NoSuchBucket",
                 "they stay in " + BuildFolders.of(dataDir.resolve("builds"), arn));
+    }
+
+    @Test
+    void aComponentAndATemplateGivenByS3UrlAreReadOnceAtCreationAndBuild() throws Exception {
+        String name = "s3-docs-" + UUID.randomUUID().toString().substring(0, 8);
+        String template = TEMPLATE + "LABEL org.example.from=s3\n";
+        s3Client().put(new S3Location(BUCKET, "documents/" + name + ".yaml"), FETCHER.getBytes(StandardCharsets.UTF_8),
+                null);
+        s3Client().put(new S3Location(BUCKET, "documents/" + name + ".Dockerfile"),
+                template.getBytes(StandardCharsets.UTF_8), null);
+
+        String component = api.createComponent(r -> r.name(name).semanticVersion("1.0.0").platform(Platform.LINUX)
+                .uri("s3://" + BUCKET + "/documents/" + name + ".yaml")).componentBuildVersionArn();
+        String recipe = api.createContainerRecipe(r -> r.name(name).semanticVersion("1.0.0")
+                .containerType(ContainerType.DOCKER).parentImage(BASE)
+                .dockerfileTemplateUri("s3://" + BUCKET + "/documents/" + name + ".Dockerfile")
+                .targetRepository(t -> t.service("ECR").repositoryName("docs/" + name))
+                .components(c -> c.componentArn(component))).containerRecipeArn();
+        // Kept as read: what the objects hold later changes nothing.
+        s3Client().put(new S3Location(BUCKET, "documents/" + name + ".yaml"), "not yaml: [".getBytes(StandardCharsets.UTF_8),
+                null);
+
+        assertThat(api.getComponent(r -> r.componentBuildVersionArn(component)).component().data()).isEqualTo(FETCHER);
+        assertThat(api.getContainerRecipe(r -> r.containerRecipeArn(recipe)).containerRecipe().dockerfileTemplateData())
+                .isEqualTo(template);
+        String infra = api.createInfrastructureConfiguration(r -> r.name(name).instanceProfileName("kiln"))
+                .infrastructureConfigurationArn();
+        String arn = api.createImage(r -> r.containerRecipeArn(recipe).infrastructureConfigurationArn(infra))
+                .imageBuildVersionArn();
+        assertThat(await(arn).state().status()).as(log(arn)).isEqualTo(ImageStatus.AVAILABLE);
+        assertThat(log(arn)).contains("fetched through Kiln", "LABEL org.example.from=s3");
+    }
+
+    @Test
+    void anS3UrlThatCannotBeUsedIsRefusedNamingTheMemberAndTheUrl() throws Exception {
+        String url = "s3://" + BUCKET + "/documents/missing.yaml";
+        assertThatThrownBy(() -> api.createComponent(r -> r.name("missing").semanticVersion("1.0.0")
+                .platform(Platform.LINUX).uri(url)))
+                .isInstanceOf(InvalidParameterValueException.class)
+                .hasMessageContaining("uri: " + url + " cannot be read: NoSuchKey");
+        s3Client().put(new S3Location(BUCKET, "documents/bad.Dockerfile"),
+                "FROM {{{ imagebuilder:parent }}}\n".getBytes(StandardCharsets.UTF_8), null);
+        assertThatThrownBy(() -> api.createContainerRecipe(r -> r.name("bad-template").semanticVersion("1.0.0")
+                .containerType(ContainerType.DOCKER).parentImage(BASE)
+                .dockerfileTemplateUri("s3://" + BUCKET + "/documents/bad.Dockerfile")
+                .targetRepository(t -> t.service("ECR").repositoryName("bad"))))
+                .hasMessageContaining("dockerfileTemplateUri s3://" + BUCKET + "/documents/bad.Dockerfile")
+                .hasMessageContaining("did you mean imagebuilder:parentImage");
+    }
+
+    private S3Client s3Client() throws Exception {
+        return new S3Client(S3Config.of(endpoint, new Credentials(ACCESS_KEY_ID, SECRET_ACCESS_KEY, null), null),
+                () -> null);
     }
 
     /** Starts a container pipeline whose infrastructure configuration sends logs to a bucket. */
