@@ -68,10 +68,11 @@ public final class BuildQueue implements ImageBuildEvents, AutoCloseable {
     }
 
     private void markInterrupted(StoredResource image, String status) {
-        var body = image.body().deepCopy();
-        body.putObject("state").put("status", "FAILED").put("reason", "Kiln stopped while this image was "
-                + status + "; its instances were removed when Kiln started again. Start the build again.");
-        store.update(image.withBody(body));
+        store.modify(image.arn(), body -> {
+            body.putObject("state").put("status", "FAILED").put("reason", "Kiln stopped while this image was "
+                    + status + "; its instances were removed when Kiln started again. Start the build again.");
+            return body;
+        });
         BuildOrchestrator.deleteQuietly(BuildFolders.of(env.buildsFolder(), image.arn()).resolve("instances"));
         BuildOrchestrator.deleteQuietly(BuildFolders.of(env.buildsFolder(), image.arn()).resolve("capture"));
         appendToLog(image.arn(), "FAILED: Kiln stopped while this image was " + status);

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.image.ImageBuilds;
 import dev.kiln.core.store.ResourceStore;
-import dev.kiln.core.store.StoredResource;
+import java.util.function.Consumer;
 
 /**
  * Writes an image build version's state as its build moves on. A CANCELLED image stays cancelled:
- * every write first reads the stored state and stops the build when a cancel came in between.
+ * every write reads and changes the stored image as one step of the store, and stops the build when
+ * a cancel came first.
  */
 final class ImageStates {
     private final ResourceStore store;
@@ -22,14 +23,6 @@ final class ImageStates {
         Cancelled(String arn) {
             super("the image " + arn + " was cancelled");
         }
-    }
-
-    StoredResource current(String arn) {
-        StoredResource image = store.get(arn).orElseThrow(() -> new Cancelled(arn));
-        if (ImageBuilds.status(image).equals("CANCELLED")) {
-            throw new Cancelled(arn);
-        }
-        return image;
     }
 
     void status(String arn, String status) {
@@ -56,29 +49,39 @@ final class ImageStates {
     }
 
     /** Stores a Kiln-only member of the image's body (one the HTTP edge never shows). */
-    synchronized void record(String arn, String member, JsonNode value) {
-        StoredResource image = current(arn);
-        ObjectNode body = image.body().deepCopy();
-        body.set(member, value);
-        store.update(image.withBody(body));
+    void record(String arn, String member, JsonNode value) {
+        change(arn, body -> body.set(member, value));
     }
 
     boolean cancelled(String arn) {
         return store.get(arn).map(i -> ImageBuilds.status(i).equals("CANCELLED")).orElse(true);
     }
 
-    private synchronized void write(String arn, String status, String reason, String kind, JsonNode resources) {
-        StoredResource image = current(arn);
-        ObjectNode body = image.body().deepCopy();
-        if (status != null) {
-            ObjectNode state = body.putObject("state").put("status", status);
-            if (reason != null) {
-                state.put("reason", reason);
+    private void write(String arn, String status, String reason, String kind, JsonNode resources) {
+        change(arn, body -> {
+            if (status != null) {
+                ObjectNode state = body.putObject("state").put("status", status);
+                if (reason != null) {
+                    state.put("reason", reason);
+                }
             }
-        }
-        if (resources != null) {
-            ((ObjectNode) body.path("outputResources")).set(kind, resources);
-        }
-        store.update(image.withBody(body));
+            if (resources != null) {
+                ((ObjectNode) body.path("outputResources")).set(kind, resources);
+            }
+        });
+    }
+
+    /**
+     * Changes the image as one step of the store, so that a cancel between reading it and writing it is
+     * seen, never overwritten. @throws Cancelled when it was cancelled or deleted
+     */
+    private void change(String arn, Consumer<ObjectNode> change) {
+        store.modify(arn, body -> {
+            if (ImageBuilds.status(body).equals("CANCELLED")) {
+                throw new Cancelled(arn);
+            }
+            change.accept(body);
+            return body;
+        }).orElseThrow(() -> new Cancelled(arn));
     }
 }

@@ -270,7 +270,12 @@ public final class ImageBuilds {
     }
 
     public static String status(StoredResource image) {
-        return image.body().path("state").path("status").asText("PENDING");
+        return status(image.body());
+    }
+
+    /** The status in an image's body. */
+    public static String status(JsonNode body) {
+        return body.path("state").path("status").asText("PENDING");
     }
 
     public static boolean inProgress(StoredResource image) {

@@ -189,22 +189,23 @@ public final class ImageOperations {
      */
     ObjectNode retry(CallContext ctx, ObjectNode in) {
         StoredResource image = ownBuild(ctx, in.path("imageBuildVersionArn").asText());
-        String status = ImageBuilds.status(image);
-        if (!status.equals("FAILED") && !status.equals("CANCELLED")) {
-            throw new ApiException(ErrorType.ResourceInUseException, "The image " + image.arn() + " is " + status
-                    + ": only a FAILED or CANCELLED image can be retried");
-        }
-        ObjectNode body = image.body().deepCopy();
-        boolean tested = body.path("outputResources").path("amis").size() > 0;
-        body.putObject("state").put("status", "PENDING");
-        if (tested) {
-            body.put(RETRY, RETRY_DISTRIBUTION);
-        } else {
-            body.remove(RETRY);
-            body.putObject("outputResources");
-        }
-        StoredResource retried = image.withBody(body);
-        store.update(retried);
+        // Checked and changed as one step: two RetryImage calls at once start one build, not two.
+        StoredResource retried = store.modify(image.arn(), body -> {
+            String status = ImageBuilds.status(body);
+            if (!status.equals("FAILED") && !status.equals("CANCELLED")) {
+                throw new ApiException(ErrorType.ResourceInUseException, "The image " + image.arn() + " is " + status
+                        + ": only a FAILED or CANCELLED image can be retried");
+            }
+            boolean tested = body.path("outputResources").path("amis").size() > 0;
+            body.putObject("state").put("status", "PENDING");
+            if (tested) {
+                body.put(RETRY, RETRY_DISTRIBUTION);
+            } else {
+                body.remove(RETRY);
+                body.putObject("outputResources");
+            }
+            return body;
+        }).orElseThrow(() -> ApiException.notFound("The image " + image.arn() + " does not exist"));
         builds.retried(retried);
         ObjectNode out = Json.object();
         out.put("clientToken", in.path("clientToken").asText());
@@ -280,14 +281,15 @@ public final class ImageOperations {
 
     ObjectNode cancel(CallContext ctx, ObjectNode in) {
         StoredResource image = ownBuild(ctx, in.path("imageBuildVersionArn").asText());
-        if (!ImageBuilds.inProgress(image)) {
-            throw new ApiException(ErrorType.ResourceInUseException, "The image " + image.arn() + " is "
-                    + ImageBuilds.status(image) + ": only an image still being created can be cancelled");
-        }
-        ObjectNode body = image.body().deepCopy();
-        body.putObject("state").put("status", "CANCELLED").put("reason", "Image creation cancelled by request.");
-        StoredResource cancelled = image.withBody(body);
-        store.update(cancelled);
+        // Checked and changed as one step with the build's own state writes: neither overwrites the other.
+        StoredResource cancelled = store.modify(image.arn(), body -> {
+            if (!ImageBuilds.IN_PROGRESS.contains(ImageBuilds.status(body))) {
+                throw new ApiException(ErrorType.ResourceInUseException, "The image " + image.arn() + " is "
+                        + ImageBuilds.status(body) + ": only an image still being created can be cancelled");
+            }
+            body.putObject("state").put("status", "CANCELLED").put("reason", "Image creation cancelled by request.");
+            return body;
+        }).orElseThrow(() -> ApiException.notFound("The image " + image.arn() + " does not exist"));
         builds.cancelled(cancelled);
         ObjectNode out = Json.object();
         out.put("imageBuildVersionArn", image.arn());

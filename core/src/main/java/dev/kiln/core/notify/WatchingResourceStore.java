@@ -1,5 +1,7 @@
 package dev.kiln.core.notify;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.image.ImageBuilds;
 import dev.kiln.core.store.ResourceQuery;
 import dev.kiln.core.store.ResourceStore;
@@ -7,6 +9,7 @@ import dev.kiln.core.store.StoredResource;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * A resource store that tells {@link Notifications} of each image write that changes the image's state
@@ -66,6 +69,19 @@ final class WatchingResourceStore implements ResourceStore {
             notifications.imageChanged(resource);
         }
         return updated;
+    }
+
+    @Override
+    public Optional<StoredResource> modify(String arn, UnaryOperator<ObjectNode> change) {
+        JsonNode[] stateBefore = new JsonNode[1];
+        Optional<StoredResource> after = store.modify(arn, body -> {
+            stateBefore[0] = body.path("state").deepCopy();
+            return change.apply(body);
+        });
+        after.filter(WatchingResourceStore::isImage)
+                .filter(image -> !Objects.equals(stateBefore[0], image.body().path("state")))
+                .ifPresent(notifications::imageChanged);
+        return after;
     }
 
     @Override

@@ -185,13 +185,16 @@ public final class PipelineOperations {
         ObjectNode body = describe(ctx, in, pipeline.arn(), pipeline.name(), old.path("dateCreated").asText(),
                 clock.instant());
         // The scheduler's counts and last skip survive an update; its last check does not, so that a
-        // changed (or re-enabled) schedule counts from now and does not run a match from before.
-        Json.copy(old, body, "dateLastRun", "lastRunStatus", "tags", "consecutiveFailures",
-                PipelineScheduler.LAST_SKIP);
-        if (!body.has("tags")) {
-            body.set("tags", Json.object());
-        }
-        store.update(pipeline.withBody(body));
+        // changed (or re-enabled) schedule counts from now and does not run a match from before. They
+        // are taken from the pipeline as stored when it is written: a run recorded meanwhile stays.
+        store.modify(pipeline.arn(), current -> {
+            Json.copy(current, body, "dateLastRun", "lastRunStatus", "tags", "consecutiveFailures",
+                    PipelineScheduler.LAST_SKIP);
+            if (!body.has("tags")) {
+                body.set("tags", Json.object());
+            }
+            return body;
+        }).orElseThrow(() -> ApiException.notFound("The image pipeline " + pipeline.arn() + " does not exist"));
         ObjectNode out = Json.object();
         out.put("imagePipelineArn", pipeline.arn());
         return out;
@@ -235,13 +238,9 @@ public final class PipelineOperations {
             imageTags.setAll((ObjectNode) tags);
         }
         StoredResource image = builds.start(ctx, inputs, settings, imageTags, pipeline, buildType);
-        // Record the run on the pipeline as it is now (it may have been updated meanwhile).
-        store.get(pipeline.arn()).ifPresent(current -> {
-            ObjectNode body = current.body().deepCopy();
-            body.put("dateLastRun", image.body().path("dateCreated").asText());
-            body.put("lastRunStatus", ImageBuilds.status(image));
-            store.update(current.withBody(body));
-        });
+        // Recorded on the pipeline as it is now: it may have been updated meanwhile.
+        store.modify(pipeline.arn(), body -> body.put("dateLastRun", image.body().path("dateCreated").asText())
+                .put("lastRunStatus", ImageBuilds.status(image)));
         return image;
     }
 

@@ -195,14 +195,13 @@ public final class PipelineScheduler implements AutoCloseable {
         }
         Outcome outcome = runOrSkip(ctx, pipeline, images, match.get());
         outcomes.add(outcome);
-        store.get(pipeline.arn()).ifPresent(current -> {
-            ObjectNode body = current.body().deepCopy();
+        store.modify(pipeline.arn(), body -> {
             body.put(LAST_CHECK, Json.date(now));
             if (!outcome.started()) {
                 body.putObject(LAST_SKIP).put("date", Json.date(now)).put("match", Json.date(outcome.match()))
                         .put("reason", outcome.skipReason());
             }
-            store.update(current.withBody(body));
+            return body;
         });
         return Schedule.of(pipeline.body().get("schedule"), PipelineOperations.scheduleSetAt(pipeline))
                 .flatMap(s -> s.next(now));
@@ -284,17 +283,22 @@ public final class PipelineScheduler implements AutoCloseable {
         if (failures == before && lastRunStatus.equals(body.path("lastRunStatus").asText()) && !disable) {
             return pipeline;
         }
-        StoredResource current = store.get(pipeline.arn()).orElse(pipeline);
-        ObjectNode updated = current.body().deepCopy();
-        updated.put("consecutiveFailures", failures);
-        updated.put("lastRunStatus", lastRunStatus);
-        if (disable) {
-            updated.put("status", "DISABLED");
+        int counted = failures;
+        boolean[] disabled = {false};
+        StoredResource result = store.modify(pipeline.arn(), updated -> {
+            updated.put("consecutiveFailures", counted);
+            updated.put("lastRunStatus", lastRunStatus);
+            // Enabled still, as stored now: an UpdateImagePipeline meanwhile has the last word.
+            if (disable && updated.path("status").asText().equals("ENABLED")) {
+                updated.put("status", "DISABLED");
+                disabled[0] = true;
+            }
+            return updated;
+        }).orElse(pipeline);
+        if (disabled[0]) {
             LOG.warn("pipeline {} is now DISABLED: its last {} executions failed (autoDisablePolicy.failureCount {})",
                     pipeline.arn(), failures, limit);
         }
-        StoredResource result = current.withBody(updated);
-        store.update(result);
         return result;
     }
 

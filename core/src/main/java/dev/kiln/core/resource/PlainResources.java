@@ -40,11 +40,17 @@ public record PlainResources(ResourceStore store, References references, String 
         return out;
     }
 
-    /** Stores a new body for a resource read just before; answers the Update operation's output. */
+    /**
+     * Stores a new body for a resource read just before, keeping the tags as stored now (a TagResource
+     * meanwhile stays); answers the Update operation's output.
+     */
     public ObjectNode replace(StoredResource current, ObjectNode body) {
-        if (!store.update(current.withBody(body))) {
-            throw ApiException.notFound("The " + what + " " + current.arn() + " does not exist");
-        }
+        store.modify(current.arn(), stored -> {
+            if (stored.has("tags")) {
+                body.set("tags", stored.get("tags"));
+            }
+            return body;
+        }).orElseThrow(() -> ApiException.notFound("The " + what + " " + current.arn() + " does not exist"));
         return answer(current.arn());
     }
 

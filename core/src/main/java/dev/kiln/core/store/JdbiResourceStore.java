@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -170,6 +171,36 @@ final class JdbiResourceStore implements ResourceStore {
                     .bind("body", write(resource.body()))
                     .execute()) > 0;
         } catch (RuntimeException e) {
+            throw Sql.translate(e);
+        }
+    }
+
+    @Override
+    public Optional<StoredResource> modify(String arn, UnaryOperator<ObjectNode> change) {
+        Objects.requireNonNull(arn, "arn");
+        try {
+            return jdbi.inTransaction(h -> {
+                // FOR UPDATE: a second modify of the same resource waits here until this one commits.
+                Optional<StoredResource> current = h.createQuery("SELECT " + COLUMNS + " FROM resources WHERE arn = :arn"
+                                + " FOR UPDATE")
+                        .bind("arn", arn)
+                        .map(JdbiResourceStore::map)
+                        .findOne();
+                if (current.isEmpty()) {
+                    return current;
+                }
+                ObjectNode changed = change.apply(current.get().body().deepCopy());
+                if (changed == null) {
+                    return current;
+                }
+                h.createUpdate("UPDATE resources SET body = :body WHERE arn = :arn")
+                        .bind("arn", arn)
+                        .bind("body", write(changed))
+                        .execute();
+                return Optional.of(current.get().withBody(changed));
+            });
+        } catch (RuntimeException e) {
+            // What the change threw passes through as it is.
             throw Sql.translate(e);
         }
     }

@@ -1,7 +1,9 @@
 package dev.kiln.core.store;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Image Builder resources, persistent. Every method is one transaction. Times are kept to the
@@ -42,6 +44,18 @@ public interface ResourceStore {
 
     /** Replaces a resource's body (and createdAt stays). @return false when it does not exist */
     boolean update(StoredResource resource);
+
+    /**
+     * Changes a resource's body as one step: the body is read, changed and written with the resource
+     * locked, so that two writers that each change part of it (a build's state and a cancel, a
+     * pipeline's schedule record and UpdateImagePipeline) never lose each other's change. The change
+     * must only compute: it runs while others wait for the resource.
+     *
+     * @param change gets a copy of the current body and answers the new one, or null to leave it as it
+     *               is; what it throws propagates, and nothing is written
+     * @return the resource as stored afterwards; empty when it does not exist
+     */
+    Optional<StoredResource> modify(String arn, UnaryOperator<ObjectNode> change);
 
     /** @return false when it did not exist */
     boolean delete(String arn);

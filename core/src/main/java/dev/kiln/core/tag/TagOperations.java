@@ -145,12 +145,10 @@ public final class TagOperations {
         return tags != null && tags.isObject() ? (ObjectNode) tags.deepCopy() : Json.object();
     }
 
+    /** Replaces the tags member alone: a build writing the image's state meanwhile keeps its change. */
     private void save(StoredResource resource, ObjectNode tags) {
-        ObjectNode body = resource.body().deepCopy();
-        body.set("tags", tags);
-        if (!store.update(resource.withBody(body))) {
-            throw ApiException.notFound("The resource " + resource.arn() + " does not exist");
-        }
+        store.modify(resource.arn(), body -> body.set("tags", tags))
+                .orElseThrow(() -> ApiException.notFound("The resource " + resource.arn() + " does not exist"));
     }
 
     private Object lock(String arn) {

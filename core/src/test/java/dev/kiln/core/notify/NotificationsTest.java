@@ -229,9 +229,14 @@ class NotificationsTest {
         ObjectNode building = image.body().deepCopy();
         building.putObject("state").put("status", "BUILDING");
         store.update(image.withBody(building));
+        store.modify(image.arn(), body -> body.put("alsoTagsChanged", true));
+        store.modify(image.arn(), body -> {
+            body.putObject("state").put("status", "TESTING");
+            return body;
+        });
 
         assertThat(db().topics().deliveries(topic.arn())).extracting(Delivery::imageStatus)
-                .containsExactly("PENDING", "BUILDING");
+                .containsExactly("PENDING", "BUILDING", "TESTING");
     }
 
     @Test

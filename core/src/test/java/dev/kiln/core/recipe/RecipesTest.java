@@ -15,6 +15,7 @@ import dev.kiln.core.testing.InMemoryStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -66,6 +67,11 @@ class RecipesTest {
         @Override
         public boolean update(StoredResource resource) {
             return delegate.update(resource);
+        }
+
+        @Override
+        public Optional<StoredResource> modify(String arn, UnaryOperator<ObjectNode> change) {
+            return delegate.modify(arn, change);
         }
 
         @Override

@@ -293,6 +293,42 @@ abstract class ResourceStoreContract extends StoreFixture {
     }
 
     @Test
+    void concurrentModifiesOfOneResourceLoseNoChange() throws Exception {
+        StoredResource r = component("counter", "1.0.0");
+        r.body().put("count", 0);
+        store().insert(r);
+
+        List<Outcome<Boolean>> outcomes = concurrently(8, () -> {
+            for (int i = 0; i < 25; i++) {
+                store().modify(r.arn(), body -> body.put("count", body.path("count").asInt() + 1));
+            }
+            return true;
+        });
+
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.error()).isNull());
+        assertThat(store().get(r.arn()).orElseThrow().body().path("count").asInt()).isEqualTo(200);
+    }
+
+    @Test
+    void modifyAnswersTheStoredResourceAndWritesNothingWhenTheChangeThrowsOrAnswersNull() {
+        StoredResource r = component("mod", "1.0.0");
+        store().insert(r);
+
+        StoredResource changed = store().modify(r.arn(), body -> body.put("description", "changed")).orElseThrow();
+        assertThatThrownBy(() -> store().modify(r.arn(), body -> {
+            body.put("description", "lost");
+            throw new IllegalStateException("refused");
+        })).hasMessage("refused");
+        StoredResource unchanged = store().modify(r.arn(), body -> null).orElseThrow();
+
+        assertThat(changed.body().path("description").asText()).isEqualTo("changed");
+        assertThat(unchanged.body()).isEqualTo(changed.body());
+        assertThat(store().get(r.arn()).orElseThrow().body()).isEqualTo(changed.body());
+        assertThat(store().modify("arn:aws:imagebuilder:us-east-1:123456789012:component/none/1.0.0/1",
+                body -> body)).isEmpty();
+    }
+
+    @Test
     void deleteRemovesOnlyThatResource() {
         StoredResource v = component("del", "1.0.0");
         StoredResource b1 = store().insertNextBuild(v);

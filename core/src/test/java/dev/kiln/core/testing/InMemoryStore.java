@@ -1,5 +1,6 @@
 package dev.kiln.core.testing;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.resource.Versions;
@@ -10,6 +11,7 @@ import dev.kiln.core.store.StoredResource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A fast in-memory store for unit tests of operations; the JDBI store has its own tests. */
@@ -66,6 +68,15 @@ public final class InMemoryStore implements ResourceStore, IdempotencyStore {
     @Override
     public boolean update(StoredResource r) {
         return resources.replace(r.arn(), r) != null;
+    }
+
+    @Override
+    public Optional<StoredResource> modify(String arn, UnaryOperator<ObjectNode> change) {
+        // computeIfPresent runs the change with the entry locked, as the database locks the row.
+        return Optional.ofNullable(resources.computeIfPresent(arn, (k, current) -> {
+            ObjectNode changed = change.apply(current.body().deepCopy());
+            return changed == null ? current : current.withBody(changed);
+        }));
     }
 
     @Override
