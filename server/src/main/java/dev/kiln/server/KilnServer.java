@@ -136,7 +136,7 @@ public final class KilnServer implements AutoCloseable {
             // Pipelines run on schedule only where images are built.
             PipelineScheduler scheduler = null;
             if (builds != null) {
-                scheduler = new PipelineScheduler(resources, config.clock(), builds);
+                scheduler = new PipelineScheduler(resources, database.leases(), config.clock(), builds);
                 scheduler.start();
             }
             return new KilnServer(database, app, config, first, builds, machines, registries, notifications,

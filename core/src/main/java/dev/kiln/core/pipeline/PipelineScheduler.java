@@ -7,6 +7,7 @@ import dev.kiln.core.error.ApiException;
 import dev.kiln.core.image.ImageBuildEvents;
 import dev.kiln.core.image.ImageBuilds;
 import dev.kiln.core.resource.Json;
+import dev.kiln.core.store.LeaseStore;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
 import java.time.Clock;
@@ -16,6 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +40,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>The members this class stores are not in the Image Builder model, so the HTTP edge never shows them.
- * The store has no conditional write: each write re-reads the pipeline and changes only these members,
- * which keeps the window for a lost concurrent UpdateImagePipeline to one read-modify-write.
+ * Each write changes only them, as one step of the store ({@link ResourceStore#modify}), so that a
+ * concurrent UpdateImagePipeline is never lost.
+ *
+ * <p>Several servers may share one database: a pass runs only on the one holding the scheduler's lease
+ * ({@value #LEASE}), which it renews on each pass; when that server stops (or dies), another takes the
+ * lease over within {@link #LEASE_TTL} and runs what was missed meanwhile, once.
  *
  * <p>{@link #start()} runs passes on a daemon thread: a full pass (which reads the images) at the next due
  * match and at least every 30 seconds; in between, every second, it looks at the pipelines alone, so that
@@ -55,6 +61,9 @@ public final class PipelineScheduler implements AutoCloseable {
     static final Duration LOOK = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(PipelineScheduler.class);
     private static final String MATCH_ONLY = "EXPRESSION_MATCH_ONLY";
+    static final String LEASE = "pipeline-scheduler";
+    /** Three full passes: a holder that missed two is taken over. */
+    static final Duration LEASE_TTL = MAX_SLEEP.multipliedBy(3);
 
     /** What one pass did about one pipeline's due match: started an image, or skipped it and why. */
     public record Outcome(String pipelineArn, Instant match, String imageArn, String skipReason) {
@@ -67,14 +76,27 @@ public final class PipelineScheduler implements AutoCloseable {
     private final ImageBuilds builds;
     private final PipelineOperations pipelines;
     private final Clock clock;
+    private final LeaseStore leases;
+    private final String holder = "scheduler-" + UUID.randomUUID();
+    private volatile boolean leaseHeld = true;
     private final Object wake = new Object();
     private volatile boolean closed;
     private volatile Instant nextDue;
     private Thread thread;
 
-    /** @param events the build worker, told of each started image (as the API's StartImagePipelineExecution) */
+    /** A scheduler alone on its store (no lease is taken). */
     public PipelineScheduler(ResourceStore store, Clock clock, ImageBuildEvents events) {
+        this(store, null, clock, events);
+    }
+
+    /**
+     * @param leases where the scheduler's lease is held, when other servers may share the store; null when
+     *               none does
+     * @param events the build worker, told of each started image (as the API's StartImagePipelineExecution)
+     */
+    public PipelineScheduler(ResourceStore store, LeaseStore leases, Clock clock, ImageBuildEvents events) {
         this.store = store;
+        this.leases = leases;
         this.clock = clock;
         this.builds = new ImageBuilds(store, clock, events);
         this.pipelines = new PipelineOperations(store, builds, clock);
@@ -161,8 +183,14 @@ public final class PipelineScheduler implements AutoCloseable {
         return runDue(clock.instant());
     }
 
-    /** One pass: reconciles every pipeline's failures and runs (or skips) each one due at {@code now}. */
+    /**
+     * One pass: reconciles every pipeline's failures and runs (or skips) each one due at {@code now};
+     * nothing while another server holds the scheduler's lease.
+     */
     public List<Outcome> runDue(Instant now) {
+        if (!holdsLease(now)) {
+            return List.of();
+        }
         List<Outcome> outcomes = new ArrayList<>();
         Instant soonest = null;
         for (StoredResource pipeline : store.listOfType(PipelineOperations.TYPE)) {
@@ -177,6 +205,23 @@ public final class PipelineScheduler implements AutoCloseable {
         }
         nextDue = soonest;
         return outcomes;
+    }
+
+    /** Takes or renews the lease; says in the log when this server starts or stops running the schedules. */
+    private boolean holdsLease(Instant now) {
+        if (leases == null) {
+            return true;
+        }
+        boolean held = leases.acquire(LEASE, holder, now, LEASE_TTL);
+        if (held != leaseHeld) {
+            LOG.info(held ? "this server runs the pipeline schedules now ({})"
+                    : "another server sharing the database runs the pipeline schedules; this one ({}) waits", holder);
+            leaseHeld = held;
+        }
+        if (!held) {
+            nextDue = null;
+        }
+        return held;
     }
 
     /** When the last pass found the soonest next match of any pipeline; empty when none is scheduled. */
@@ -330,6 +375,14 @@ public final class PipelineScheduler implements AutoCloseable {
                 t.join(Duration.ofSeconds(10).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        if (leases != null) {
+            try {
+                leases.release(LEASE, holder);
+            } catch (RuntimeException e) {
+                LOG.warn("could not release the pipeline scheduler's lease; another server takes it over when it"
+                        + " expires: {}", e.toString());
             }
         }
     }

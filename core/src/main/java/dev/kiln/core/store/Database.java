@@ -10,7 +10,7 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Kiln's database: a connection pool on H2 (embedded, one file in the data dir) or PostgreSQL, brought
- * to the newest schema by the Flyway migrations in {@code db/migration} when opened, and the three
+ * to the newest schema by the Flyway migrations in {@code db/migration} when opened, and the
  * stores on it. Thread-safe; close it once, at shut-down.
  */
 public final class Database implements AutoCloseable {
@@ -22,6 +22,7 @@ public final class Database implements AutoCloseable {
     private final IdempotencyStore idempotency;
     private final AccountStore accounts;
     private final TopicStore topics;
+    private final LeaseStore leases;
 
     private Database(HikariDataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -30,6 +31,7 @@ public final class Database implements AutoCloseable {
         this.idempotency = new JdbiIdempotencyStore(jdbi, clock);
         this.accounts = new JdbiAccountStore(jdbi, clock);
         this.topics = new JdbiTopicStore(jdbi, clock);
+        this.leases = new JdbiLeaseStore(jdbi);
     }
 
     /**
@@ -112,6 +114,11 @@ public final class Database implements AutoCloseable {
     /** Kiln topics, their webhooks and deliveries (notifications of image state changes). */
     public TopicStore topics() {
         return topics;
+    }
+
+    /** Named leases: which server sharing this database runs the pipeline scheduler. */
+    public LeaseStore leases() {
+        return leases;
     }
 
     /** Closes the pool; for H2 the last connection closing also closes the database file. */

@@ -8,9 +8,11 @@ import dev.kiln.core.CallContext;
 import dev.kiln.core.ImageBuilderApi;
 import dev.kiln.core.ImageBuilderService;
 import dev.kiln.core.image.BaseImages;
+import dev.kiln.core.image.ImageBuildEvents;
 import dev.kiln.core.image.ImageBuilds;
 import dev.kiln.core.image.TestClock;
 import dev.kiln.core.resource.Json;
+import dev.kiln.core.store.Database;
 import dev.kiln.core.store.StoredResource;
 import dev.kiln.core.testing.InMemoryStore;
 import java.time.DayOfWeek;
@@ -34,7 +36,7 @@ class PipelineSchedulerTest {
     private final TestClock clock = new TestClock("2026-11-26T10:00:00Z");
     private final ImageBuilderService service = ImageBuilderApi.create(store, store, clock, Set.of("us-east-1"));
     private final CallContext me = new CallContext("111111111111", "us-east-1", "req");
-    private final PipelineScheduler scheduler = new PipelineScheduler(store, clock, dev.kiln.core.image.ImageBuildEvents.NONE);
+    private final PipelineScheduler scheduler = new PipelineScheduler(store, clock, ImageBuildEvents.NONE);
     private final String infra;
 
     PipelineSchedulerTest() {
@@ -118,6 +120,50 @@ class PipelineSchedulerTest {
             }
         }
         return runs;
+    }
+
+    @Test
+    void ofTwoServersSharingADatabaseOnlyTheLeaseHolderRunsAMatch() {
+        try (Database db = Database.open("jdbc:h2:mem:leases-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {
+            PipelineScheduler first = new PipelineScheduler(store, db.leases(), clock, ImageBuildEvents.NONE);
+            PipelineScheduler second = new PipelineScheduler(store, db.leases(), clock, ImageBuildEvents.NONE);
+            pipeline("rate(1 hour)");
+            // The first takes the lease and renews it on each pass, every 30 s as its thread would.
+            while (clock.instant().isBefore(Instant.parse("2026-11-26T10:59:50Z"))) {
+                assertThat(first.runDue()).isEmpty();
+                clock.advance(Duration.ofSeconds(30));
+            }
+            clock.advance(Duration.ofSeconds(30));
+
+            assertThat(second.runDue()).isEmpty();
+            List<PipelineScheduler.Outcome> ran = first.runDue();
+
+            assertThat(ran).hasSize(1);
+            assertThat(ran.get(0).started()).isTrue();
+        }
+    }
+
+    @Test
+    void anotherServerTakesTheSchedulesOverWhenTheHolderStopsOrDies() {
+        try (Database db = Database.open("jdbc:h2:mem:leases-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {
+            PipelineScheduler first = new PipelineScheduler(store, db.leases(), clock, ImageBuildEvents.NONE);
+            PipelineScheduler second = new PipelineScheduler(store, db.leases(), clock, ImageBuildEvents.NONE);
+            PipelineScheduler third = new PipelineScheduler(store, db.leases(), clock, ImageBuildEvents.NONE);
+            String pipeline = pipeline("rate(1 hour)");
+            first.runDue();
+
+            first.close();
+            clock.advance(Duration.ofMinutes(61));
+            List<PipelineScheduler.Outcome> afterStop = second.runDue();
+            finish(afterStop.get(0).imageArn(), "AVAILABLE");
+            // The second dies without a word: its lease expires, and the third runs what it missed, once.
+            clock.advance(Duration.ofHours(3));
+            List<PipelineScheduler.Outcome> afterDeath = third.runDue();
+
+            assertThat(afterStop).hasSize(1);
+            assertThat(afterDeath).hasSize(1);
+            assertThat(get(pipeline).path("dateLastRun").asText()).isNotEmpty();
+        }
     }
 
     @Test
