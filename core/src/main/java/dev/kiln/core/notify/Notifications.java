@@ -54,20 +54,28 @@ public final class Notifications implements AutoCloseable {
         return n;
     }
 
-    /** A view of a resource store that reports every image state change written through it. */
+    /**
+     * A view of a resource store that reports every image state change written through it. Call it once,
+     * at start-up, before anything writes through the store: it first records the changes a crash left
+     * unrecorded.
+     */
     public ResourceStore watching(ResourceStore store) {
-        return new WatchingResourceStore(store, this);
+        WatchingResourceStore watching = new WatchingResourceStore(store, this);
+        watching.recordPending();
+        return watching;
     }
 
     /**
      * Records the deliveries of an image's current state. Never throws: a notification that cannot be
      * recorded is logged, and the build goes on.
+     *
+     * @return whether they are recorded (or there is none to record)
      */
-    public void imageChanged(StoredResource image) {
+    public boolean imageChanged(StoredResource image) {
         try {
             String topicArn = image.body().path("infrastructureConfiguration").path("snsTopicArn").asText("");
             if (topicArn.isEmpty()) {
-                return;
+                return true;
             }
             String body = message(image);
             String status = image.body().path("state").path("status").asText("PENDING");
@@ -87,9 +95,11 @@ public final class Notifications implements AutoCloseable {
             }
             topics.addDeliveries(deliveries);
             worker.wake();
+            return true;
         } catch (RuntimeException e) {
             LOG.warn("could not record the notification of {} ({}): {}", image.arn(),
                     image.body().path("state").path("status").asText(), e.toString());
+            return false;
         }
     }
 

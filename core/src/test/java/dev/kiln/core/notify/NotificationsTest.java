@@ -10,6 +10,8 @@ import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
 import dev.kiln.core.store.Subscription;
 import dev.kiln.core.store.Topic;
+import dev.kiln.core.store.TopicStore;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -237,6 +239,50 @@ class NotificationsTest {
 
         assertThat(db().topics().deliveries(topic.arn())).extracting(Delivery::imageStatus)
                 .containsExactly("PENDING", "BUILDING", "TESTING");
+    }
+
+    @Test
+    void aStateChangeACrashLeftUnrecordedIsRecordedAtTheNextStart() throws Exception {
+        Topic topic = topic();
+        db().topics().subscribe(topic.arn(), URI.create("http://127.0.0.1:9/hook"));
+        StoredResource image = image(topic.arn(), "BUILDING");
+        // As a crash leaves it: the state written with its mark, the deliveries never recorded.
+        db().resources().insert(image.withBody(image.body().deepCopy()
+                .put(WatchingResourceStore.PENDING, "mark-of-the-crashed-write")));
+        notifications = Notifications.start(db().topics(), Clock.systemUTC(), FAST);
+        notifications.close();
+
+        ResourceStore store = notifications.watching(db().resources());
+
+        assertThat(db().topics().deliveries(topic.arn())).extracting(Delivery::imageStatus).containsExactly("BUILDING");
+        assertThat(db().resources().get(image.arn()).orElseThrow().body().has(WatchingResourceStore.PENDING)).isFalse();
+        assertThat(store.get(image.arn()).orElseThrow().body()).isEqualTo(image.body());
+    }
+
+    @Test
+    void aChangeWhoseDeliveriesCouldNotBeRecordedIsRecordedAtTheNextStart() throws Exception {
+        Topic topic = topic();
+        db().topics().subscribe(topic.arn(), URI.create("http://127.0.0.1:9/hook"));
+        TopicStore failing = (TopicStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {TopicStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("addDeliveries")) {
+                        throw new IllegalStateException("the database went away");
+                    }
+                    return method.invoke(db().topics(), args);
+                });
+        Notifications broken = Notifications.start(failing, Clock.systemUTC(), FAST);
+        broken.close();
+        StoredResource image = image(topic.arn(), "PENDING");
+
+        broken.watching(db().resources()).insert(image);
+
+        assertThat(db().topics().deliveries(topic.arn())).isEmpty();
+        assertThat(db().resources().get(image.arn()).orElseThrow().body().has(WatchingResourceStore.PENDING)).isTrue();
+        notifications = Notifications.start(db().topics(), Clock.systemUTC(), FAST);
+        notifications.close();
+        notifications.watching(db().resources());
+        assertThat(db().topics().deliveries(topic.arn())).extracting(Delivery::imageStatus).containsExactly("PENDING");
+        assertThat(db().resources().get(image.arn()).orElseThrow().body().has(WatchingResourceStore.PENDING)).isFalse();
     }
 
     @Test
