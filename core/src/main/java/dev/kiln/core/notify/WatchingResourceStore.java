@@ -47,7 +47,7 @@ final class WatchingResourceStore implements ResourceStore {
 
     @Override
     public void insert(StoredResource resource) {
-        if (!isImage(resource)) {
+        if (!isImage(resource) || !notifies(resource.body())) {
             store.insert(resource);
             return;
         }
@@ -58,7 +58,7 @@ final class WatchingResourceStore implements ResourceStore {
 
     @Override
     public StoredResource insertNextBuild(StoredResource withoutBuild) {
-        if (!isImage(withoutBuild)) {
+        if (!isImage(withoutBuild) || !notifies(withoutBuild.body())) {
             return store.insertNextBuild(withoutBuild);
         }
         String mark = newMark();
@@ -89,7 +89,8 @@ final class WatchingResourceStore implements ResourceStore {
         String mark = newMark();
         boolean[] changed = {false};
         Optional<StoredResource> after = store.modify(resource.arn(), current -> {
-            changed[0] = !Objects.equals(current.path("state"), resource.body().path("state"));
+            changed[0] = notifies(resource.body()) && !Objects.equals(current.path("state"),
+                    resource.body().path("state"));
             return changed[0] ? marked(resource.body(), mark) : keepMark(current.get(PENDING), resource.body());
         });
         if (after.isPresent() && changed[0]) {
@@ -110,7 +111,7 @@ final class WatchingResourceStore implements ResourceStore {
             if (next == null) {
                 return null;
             }
-            changed[0] = image && !Objects.equals(stateBefore, next.path("state"));
+            changed[0] = image && notifies(next) && !Objects.equals(stateBefore, next.path("state"));
             return changed[0] ? marked(next, mark) : keepMark(markBefore, next);
         });
         if (after.isPresent() && changed[0]) {
@@ -169,6 +170,11 @@ final class WatchingResourceStore implements ResourceStore {
     private static ObjectNode without(ObjectNode body) {
         body.remove(PENDING);
         return body;
+    }
+
+    /** Whether the image names a topic: the others have nothing to record, and get no mark. */
+    private static boolean notifies(JsonNode body) {
+        return !body.path("infrastructureConfiguration").path("snsTopicArn").asText("").isEmpty();
     }
 
     private static boolean isImage(StoredResource resource) {
