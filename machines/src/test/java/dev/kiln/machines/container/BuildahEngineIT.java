@@ -19,11 +19,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** buildah for real, against a registry the test starts: builds, containers, commits, pushes, clean-up. */
@@ -31,26 +30,13 @@ class BuildahEngineIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path shared;
-    private static TestRegistry registry;
-    private static String busybox;
+    @RegisterExtension
+    static final BusyboxRegistry REGISTRY = new BusyboxRegistry();
 
     @TempDir
     Path dir;
     private TestStorage storage;
     private BuildahEngine engine;
-
-    @BeforeAll
-    static void startRegistry() throws Exception {
-        registry = TestRegistry.start(shared.resolve("registry"));
-        busybox = BusyboxImage.push(registry, shared.resolve("busybox"));
-    }
-
-    @AfterAll
-    static void stopRegistry() throws Exception {
-        registry.close();
-    }
 
     @BeforeEach
     void newStorage() {
@@ -61,6 +47,10 @@ class BuildahEngineIT {
     @AfterEach
     void removeStorage() throws Exception {
         storage.close();
+    }
+
+    private static String busybox() {
+        return REGISTRY.busybox();
     }
 
     @Test
@@ -75,7 +65,7 @@ class BuildahEngineIT {
                 RUN echo "built in $PWD, $GREETING" > built.txt
                 LABEL org.example.purpose=test
                 CMD ["sh", "-c", "cat built.txt"]
-                """.formatted(busybox), context, "localhost/kiln-build/full:1", storage.log);
+                """.formatted(busybox()), context, "localhost/kiln-build/full:1", storage.log);
 
         assertThat(id).matches("[0-9a-f]{64}");
         JsonNode config = JSON.readTree(storage.buildah("inspect", "--type", "image", id)).path("OCIv1").path("config");
@@ -95,7 +85,7 @@ class BuildahEngineIT {
         assertThatThrownBy(() -> engine.buildDockerfile("""
                 FROM %s
                 RUN echo "checking the widgets"; echo "widget 7 is broken" >&2; exit 3
-                """.formatted(busybox), Files.createDirectories(dir.resolve("context")), "localhost/kiln-build/f:1",
+                """.formatted(busybox()), Files.createDirectories(dir.resolve("context")), "localhost/kiln-build/f:1",
                 storage.log))
                 .isInstanceOf(BuildFailure.class)
                 .hasMessageStartingWith("the Dockerfile failed: building at STEP")
@@ -107,7 +97,7 @@ class BuildahEngineIT {
 
     @Test
     void aBadDockerfileFails() throws Exception {
-        assertThatThrownBy(() -> engine.buildDockerfile("FROM " + busybox + "\nFROBNICATE now\n",
+        assertThatThrownBy(() -> engine.buildDockerfile("FROM " + busybox() + "\nFROBNICATE now\n",
                 Files.createDirectories(dir.resolve("context")), "localhost/kiln-build/bad:1", storage.log))
                 .isInstanceOf(BuildFailure.class)
                 .hasMessageStartingWith("the Dockerfile failed")
@@ -128,7 +118,7 @@ class BuildahEngineIT {
 
     @Test
     void aMissingParentTagFails() throws Exception {
-        String missing = registry.host() + "/test/busybox:no-such-tag";
+        String missing = REGISTRY.host() + "/test/busybox:no-such-tag";
         assertThatThrownBy(() -> engine.buildDockerfile("FROM " + missing + "\nRUN true\n",
                 Files.createDirectories(dir.resolve("context")), "localhost/kiln-build/missing:1", storage.log))
                 .isInstanceOf(BuildFailure.class)
@@ -146,7 +136,7 @@ class BuildahEngineIT {
     void commitsWhatComponentsWroteWithoutKilnsWorkFolder() throws Exception {
         String id;
         String workFolder;
-        try (WorkingContainer c = engine.from(busybox, "kiln-commit", storage.log)) {
+        try (WorkingContainer c = engine.from(busybox(), "kiln-commit", storage.log)) {
             workFolder = c.target().workFolder();
             c.target().write("/srv/made.txt", "written through the mount\n".getBytes(), false);
             assertThat(c.target().exec(ExecRequest.of(List.of("sh", "-c", "echo written by a program >> /srv/made.txt"),
@@ -164,10 +154,10 @@ class BuildahEngineIT {
 
     @Test
     void aNameInUseFailsAndLeavesItsContainerAlone() throws Exception {
-        try (WorkingContainer first = engine.from(busybox, "kiln-taken", storage.log)) {
-            assertThatThrownBy(() -> engine.from(busybox, "kiln-taken", storage.log))
+        try (WorkingContainer first = engine.from(busybox(), "kiln-taken", storage.log)) {
+            assertThatThrownBy(() -> engine.from(busybox(), "kiln-taken", storage.log))
                     .isInstanceOf(BuildFailure.class)
-                    .hasMessageStartingWith("could not make the working container kiln-taken from " + busybox)
+                    .hasMessageStartingWith("could not make the working container kiln-taken from " + busybox())
                     .hasMessageContaining("already in use");
             assertThat(first.target().read("/etc/passwd")).isNotEmpty();
         }
@@ -176,9 +166,9 @@ class BuildahEngineIT {
     @Test
     void pushesAndAnswersTheDigestTheRegistryHas() throws Exception {
         Path skopeo = HostPrograms.require("skopeo", "skopeo");
-        String id = engine.buildDockerfile("FROM " + busybox + "\nRUN echo pushed > /pushed.txt\n",
+        String id = engine.buildDockerfile("FROM " + busybox() + "\nRUN echo pushed > /pushed.txt\n",
                 Files.createDirectories(dir.resolve("context")), "localhost/kiln-build/push:1", storage.log);
-        String reference = registry.host() + "/test/pushed:1";
+        String reference = REGISTRY.host() + "/test/pushed:1";
 
         String digest = engine.push(id, reference, storage.log);
 
@@ -202,7 +192,7 @@ class BuildahEngineIT {
 
     @Test
     void anInterruptedProgramStopsWithinSecondsAndCloseRemovesTheContainer() throws Exception {
-        WorkingContainer c = engine.from(busybox, "kiln-sleeper", storage.log);
+        WorkingContainer c = engine.from(busybox(), "kiln-sleeper", storage.log);
         AtomicReference<Throwable> ended = new AtomicReference<>();
         Thread runner = new Thread(() -> {
             try {
@@ -232,8 +222,8 @@ class BuildahEngineIT {
         AtomicReference<Throwable> ended = new AtomicReference<>();
         Thread runner = new Thread(() -> {
             try {
-                engine.buildDockerfile("FROM " + busybox + "\nRUN sleep 600\n", context, "localhost/kiln-build/long:1",
-                        storage.log);
+                engine.buildDockerfile("FROM " + busybox() + "\nRUN sleep 600\n", context,
+                        "localhost/kiln-build/long:1", storage.log);
             } catch (Throwable t) {
                 ended.set(t);
             }
@@ -255,20 +245,20 @@ class BuildahEngineIT {
 
     @Test
     void sweepsTheContainersAndBuildImagesACrashLeft() throws Exception {
-        engine.from(busybox, "kiln-left-behind", storage.log);
-        engine.buildDockerfile("FROM " + busybox + "\nRUN touch /left\n", Files.createDirectories(dir.resolve("c")),
+        engine.from(busybox(), "kiln-left-behind", storage.log);
+        engine.buildDockerfile("FROM " + busybox() + "\nRUN touch /left\n", Files.createDirectories(dir.resolve("c")),
                 "localhost/kiln-build/left:1", storage.log);
         assertThat(storage.containerNames()).contains("kiln-left-behind");
 
         engine.sweepOrphans(storage.log);
 
         assertThat(storage.containerNames()).isEmpty();
-        assertThat(storage.imageNames()).noneMatch(n -> n.startsWith("localhost/kiln-build/")).contains(busybox);
+        assertThat(storage.imageNames()).noneMatch(n -> n.startsWith("localhost/kiln-build/")).contains(busybox());
     }
 
     @Test
     void removesAnImageAndSaysNothingWhenItIsNotThere() throws Exception {
-        String id = engine.buildDockerfile("FROM " + busybox + "\n", Files.createDirectories(dir.resolve("c")),
+        String id = engine.buildDockerfile("FROM " + busybox() + "\n", Files.createDirectories(dir.resolve("c")),
                 "localhost/kiln-build/gone:1", storage.log);
 
         engine.removeImage("localhost/kiln-build/gone:1", storage.log);
@@ -288,7 +278,7 @@ class BuildahEngineIT {
     void usesTheDriverKilnStorageDriverNames() throws Exception {
         try (TestStorage vfs = new TestStorage(dir.resolve("vfs"), Map.of("KILN_STORAGE_DRIVER", "vfs"))) {
             assertThat(vfs.engine.storageDriver(vfs.log)).isEqualTo("vfs");
-            String id = vfs.engine.buildDockerfile("FROM " + busybox + "\nRUN echo on vfs > /vfs.txt\n",
+            String id = vfs.engine.buildDockerfile("FROM " + busybox() + "\nRUN echo on vfs > /vfs.txt\n",
                     Files.createDirectories(dir.resolve("c")), "localhost/kiln-build/vfs:1", vfs.log);
             String committed;
             try (WorkingContainer c = vfs.engine.from(id, "kiln-vfs", vfs.log)) {

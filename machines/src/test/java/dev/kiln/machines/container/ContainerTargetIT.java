@@ -24,11 +24,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,27 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ContainerTargetIT {
 
-    @TempDir
-    static Path shared;
-    private static TestRegistry registry;
-    private static String busybox;
+    @RegisterExtension
+    static final BusyboxRegistry REGISTRY = new BusyboxRegistry();
 
     @TempDir
     Path dir;
     private TestStorage storage;
     private WorkingContainer container;
     private Target target;
-
-    @BeforeAll
-    static void startRegistry() throws Exception {
-        registry = TestRegistry.start(shared.resolve("registry"));
-        busybox = BusyboxImage.push(registry, shared.resolve("busybox"));
-    }
-
-    @AfterAll
-    static void stopRegistry() throws Exception {
-        registry.close();
-    }
 
     @BeforeEach
     void workingContainer() throws Exception {
@@ -68,7 +54,7 @@ class ContainerTargetIT {
                 WORKDIR /srv/app
                 RUN chown app:app /srv/app
                 USER app
-                """.formatted(busybox), Files.createDirectories(dir.resolve("context")),
+                """.formatted(busybox()), Files.createDirectories(dir.resolve("context")),
                 "localhost/kiln-build/target:1", storage.log);
         container = storage.engine.from(image, "kiln-target", storage.log);
         target = container.target();
@@ -78,6 +64,10 @@ class ContainerTargetIT {
     void remove() throws Exception {
         container.close();
         storage.close();
+    }
+
+    private static String busybox() {
+        return REGISTRY.busybox();
     }
 
     @Test
@@ -205,7 +195,7 @@ class ContainerTargetIT {
 
     @Test
     void programsSeeWhatBuildahRunGivesThemAsRoot() throws Exception {
-        try (WorkingContainer root = storage.engine.from(busybox, "kiln-root", storage.log)) {
+        try (WorkingContainer root = storage.engine.from(busybox(), "kiln-root", storage.log)) {
             assertSameAsBuildahRun(root, "uid=0(root) gid=0(root)");
         }
     }
@@ -253,8 +243,8 @@ class ContainerTargetIT {
 
     @Test
     void leavesInTheContainerWhatABuildahRunLeaves() throws Exception {
-        try (WorkingContainer held = storage.engine.from(busybox, "kiln-held", storage.log);
-             WorkingContainer plain = storage.engine.from(busybox, "kiln-plain", storage.log)) {
+        try (WorkingContainer held = storage.engine.from(busybox(), "kiln-held", storage.log);
+             WorkingContainer plain = storage.engine.from(busybox(), "kiln-plain", storage.log)) {
             held.target().exec(ExecRequest.of(List.of("true"), Duration.ofSeconds(30)), OutputListener.NONE);
             held.target().exec(ExecRequest.of(List.of("true"), Duration.ofSeconds(30)), OutputListener.NONE);
             ((ContainerTarget) held.target()).stopHolder();
