@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -235,9 +236,9 @@ public final class BuildOrchestrator {
         } finally {
             boolean interrupted = Thread.interrupted();
             testContainerRemoved.join();
-            for (int i = made.size() - 1; i >= 0; i--) {
-                env.containers().removeImage(made.get(i), log);
-            }
+            List<String> newestFirst = new ArrayList<>(made);
+            Collections.reverse(newestFirst);
+            env.containers().removeImages(newestFirst, log);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

@@ -3,6 +3,7 @@ package dev.kiln.core.container;
 import dev.kiln.core.build.BuildLog;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Builds container images without a daemon, in storage of Kiln's own. Images are named by a local id,
@@ -36,8 +37,8 @@ public interface ContainerEngine {
      */
     String push(String image, String reference, BuildLog log) throws IOException, InterruptedException;
 
-    /** Removes a local image (by id or tag) if it is there; never throws. */
-    void removeImage(String image, BuildLog log);
+    /** Removes local images (by id or tag), in this order, those that are there, in one go; never throws. */
+    void removeImages(List<String> images, BuildLog log);
 
     /** Removes the {@code kiln-*} containers and {@code localhost/kiln-build/*} images a crashed Kiln left. */
     void sweepOrphans(BuildLog log);

@@ -89,9 +89,11 @@ final class FakeContainers implements ContainerEngine, ContainerRegistries {
     }
 
     @Override
-    public void removeImage(String image, BuildLog log) {
-        events.add("rmi " + image);
-        localImages.remove(image);
+    public void removeImages(List<String> images, BuildLog log) {
+        for (String image : images) {
+            events.add("rmi " + image);
+            localImages.remove(image);
+        }
     }
 
     @Override

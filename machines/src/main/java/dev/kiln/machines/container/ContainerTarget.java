@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A working container seen by components. Their programs run as a Dockerfile RUN line would: the
@@ -44,16 +46,21 @@ final class ContainerTarget extends ShellTarget {
     private boolean devBound;
     private final Object holderLock = new Object();
     private Holder holder;
+    /** A holder started with the container, before anyone asked for it; null once taken or when none. */
+    private CompletableFuture<Holder> starting;
     /** Why programs go through buildah run, once the holder could not serve; null while it can. */
     private String noHolder;
 
     /**
-     * @param root the container's mount point
-     * @param user the image's USER ("" for root): the work folder is given to it, so that the scripts
-     *             components write there can be read by their programs
+     * @param root     the container's mount point
+     * @param user     the image's USER ("" for root): the work folder is given to it, so that the scripts
+     *                 components write there can be read by their programs
+     * @param starting a holder already starting for this container ({@link Holder#startAsync}), or null
      */
-    ContainerTarget(Buildah buildah, HostTools host, String name, Path root, String user, BuildLog log) {
+    ContainerTarget(Buildah buildah, HostTools host, String name, Path root, String user, BuildLog log,
+                    CompletableFuture<Holder> starting) {
         super("container " + name, Platform.LINUX);
+        this.starting = starting;
         this.buildah = buildah;
         this.host = host;
         this.name = name;
@@ -144,6 +151,21 @@ final class ContainerTarget extends ShellTarget {
             if (noHolder != null) {
                 return null;
             }
+            if (holder == null && starting != null) {
+                CompletableFuture<Holder> early = starting;
+                starting = null;
+                try {
+                    holder = early.get();
+                } catch (InterruptedException e) {
+                    early.thenAccept(Holder::stop);
+                    throw e;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Holder.Unavailable unavailable) {
+                        return withoutHolder(unavailable);
+                    }
+                    // Its start was cut short: a new one starts below.
+                }
+            }
             if (holder != null && !holder.usable()) {
                 holder.stop();
                 holder = null;
@@ -152,22 +174,31 @@ final class ContainerTarget extends ShellTarget {
                 try {
                     holder = Holder.start(buildah, host, name);
                 } catch (Holder.Unavailable e) {
-                    noHolder = e.getMessage();
-                    log.info("programs in " + description() + " run through a buildah run each (about 0.2 s):"
-                            + " they cannot enter a held one: " + noHolder);
-                    return null;
+                    return withoutHolder(e);
                 }
             }
             return holder.command(argv);
         }
     }
 
+    /** Notes, once, that programs go through buildah run from now on; answers null for the caller. */
+    private List<String> withoutHolder(Holder.Unavailable why) {
+        noHolder = why.getMessage();
+        log.info("programs in " + description() + " run through a buildah run each (about 0.2 s):"
+                + " they cannot enter a held one: " + noHolder);
+        return null;
+    }
+
     /**
-     * Ends the holder, if one runs: before a commit (the next program starts a new one) and on close.
-     * Never throws; bounded.
+     * Ends the holder, if one runs or starts: before a commit (the next program starts a new one) and on
+     * close. Never throws; bounded.
      */
     void stopHolder() {
         synchronized (holderLock) {
+            if (starting != null) {
+                Holder.stopWhenStarted(starting);
+                starting = null;
+            }
             if (holder != null) {
                 holder.stop();
                 holder = null;

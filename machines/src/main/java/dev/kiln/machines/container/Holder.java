@@ -143,6 +143,48 @@ final class Holder {
         }
     }
 
+    /**
+     * {@link #start} on a thread of its own, so that the holder gets ready while the working container is
+     * mounted and the engine prepares its first step. The future fails with {@link Unavailable} (or with
+     * the InterruptedException of an interrupted start).
+     */
+    static CompletableFuture<Holder> startAsync(Buildah buildah, HostTools host, String container) {
+        CompletableFuture<Holder> started = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                started.complete(start(buildah, host, container));
+            } catch (Unavailable | InterruptedException | RuntimeException e) {
+                started.completeExceptionally(e);
+            }
+        }, "kiln-holder-start-" + container);
+        thread.setDaemon(true);
+        thread.start();
+        return started;
+    }
+
+    /**
+     * Stops the holder a {@link #startAsync} makes, once it has started (or failed to); bounded, never
+     * throws, and leaves the interrupt flag as it found it.
+     */
+    static void stopWhenStarted(CompletableFuture<Holder> starting) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            Holder holder = starting.get(START_TIMEOUT.plus(PROBE_TIMEOUT).plus(STOP_TIMEOUT).toMillis(),
+                    TimeUnit.MILLISECONDS);
+            holder.stop();
+        } catch (InterruptedException e) {
+            interrupted = true;
+            starting.thenAccept(Holder::stop);
+        } catch (ExecutionException | TimeoutException e) {
+            // It did not start, or it stops itself on failure; a late one is stopped when it comes.
+            starting.thenAccept(Holder::stop);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Runs the probe through the entry path and compares what it reports with the holder's own state. */
     private void probe() throws Unavailable, InterruptedException {
         StringBuilder out = new StringBuilder();

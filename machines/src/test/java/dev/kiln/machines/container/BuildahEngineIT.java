@@ -257,14 +257,16 @@ class BuildahEngineIT {
     }
 
     @Test
-    void removesAnImageAndSaysNothingWhenItIsNotThere() throws Exception {
+    void removesTheImagesThatAreThereAndNeverThrows() throws Exception {
         String id = engine.buildDockerfile("FROM " + busybox() + "\n", Files.createDirectories(dir.resolve("c")),
                 "localhost/kiln-build/gone:1", storage.log);
+        engine.buildDockerfile("FROM " + busybox() + "\nRUN touch /second\n", Files.createDirectories(dir.resolve("d")),
+                "localhost/kiln-build/gone:2", storage.log);
 
-        engine.removeImage("localhost/kiln-build/gone:1", storage.log);
-        engine.removeImage("localhost/kiln-build/never-was:1", storage.log);
+        engine.removeImages(List.of("localhost/kiln-build/gone:2", "localhost/kiln-build/never-was:1",
+                "localhost/kiln-build/gone:1"), storage.log);
 
-        assertThat(storage.imageNames()).doesNotContain("localhost/kiln-build/gone:1");
+        assertThat(storage.imageNames()).doesNotContain("localhost/kiln-build/gone:1", "localhost/kiln-build/gone:2");
         assertThat(id).isNotBlank();
     }
 
