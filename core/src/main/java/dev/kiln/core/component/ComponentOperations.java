@@ -15,7 +15,6 @@ import dev.kiln.core.resource.Page;
 import dev.kiln.core.resource.References;
 import dev.kiln.core.resource.S3Documents;
 import dev.kiln.core.resource.Versions;
-import dev.kiln.core.store.ResourceQuery;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
 import dev.kiln.toe.document.ComponentDocument;

@@ -1,7 +1,6 @@
 package dev.kiln.core.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.CallContext;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.image.ImageBuildEvents;

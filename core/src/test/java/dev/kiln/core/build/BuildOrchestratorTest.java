@@ -8,7 +8,6 @@ import dev.kiln.core.CallContext;
 import dev.kiln.core.ImageBuilderApi;
 import dev.kiln.core.ImageBuilderService;
 import dev.kiln.core.image.BaseImages;
-import dev.kiln.core.image.ImageBuildEvents;
 import dev.kiln.core.pipeline.Dependencies;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.store.StoredResource;

@@ -9,7 +9,6 @@ import dev.kiln.core.ImageBuilderApi;
 import dev.kiln.core.ImageBuilderService;
 import dev.kiln.core.image.BaseImages;
 import dev.kiln.core.image.ImageBuildEvents;
-import dev.kiln.core.image.ImageBuilds;
 import dev.kiln.core.image.TestClock;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.store.Database;

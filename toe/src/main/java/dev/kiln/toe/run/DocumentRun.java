@@ -16,7 +16,6 @@ import dev.kiln.toe.expr.Conditions;
 import dev.kiln.toe.expr.StepCondition;
 import dev.kiln.toe.expr.Templates;
 import dev.kiln.toe.expr.Templates.UnresolvedReferenceException;
-import dev.kiln.toe.target.Target;
 import dev.kiln.toe.validate.Problems;
 import dev.kiln.toe.yaml.YNode;
 import dev.kiln.toe.yaml.YNode.YScalar;
