@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.build.BuildFailure;
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildFailure;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.machines.Machines;
 import dev.kiln.machines.base.BaseImage;
 import dev.kiln.machines.base.ContainerBaseImage;

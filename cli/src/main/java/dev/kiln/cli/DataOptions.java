@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
-import dev.kiln.toe.action.s3.S3Config;
-import dev.kiln.toe.action.s3.S3Exception;
+import dev.kiln.common.s3.S3Config;
+import dev.kiln.common.s3.S3Exception;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.kiln.cli;
 
-import dev.kiln.machines.base.HostPrograms;
-import dev.kiln.toe.process.ProcessRunner;
-import dev.kiln.toe.target.ExecRequest;
-import dev.kiln.toe.target.ExecResult;
-import dev.kiln.toe.target.OutputListener;
+import dev.kiln.machines.host.HostPrograms;
+import dev.kiln.common.process.ProcessRunner;
+import dev.kiln.common.process.ExecRequest;
+import dev.kiln.common.process.ExecResult;
+import dev.kiln.common.process.OutputListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;

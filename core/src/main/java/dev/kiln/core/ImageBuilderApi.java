@@ -1,5 +1,6 @@
 package dev.kiln.core;
 
+import dev.kiln.core.api.ImageBuilderService;
 import dev.kiln.core.component.ComponentOperations;
 import dev.kiln.core.distribution.DistributionOperations;
 import dev.kiln.core.image.ImageBuilds;

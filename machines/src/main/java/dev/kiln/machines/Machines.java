@@ -1,9 +1,10 @@
 package dev.kiln.machines;
 
+import dev.kiln.machines.host.HostFiles;
 import dev.kiln.core.build.BaseImageSource;
 import dev.kiln.core.build.BuildEnvironment;
-import dev.kiln.core.build.BuildFailure;
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildFailure;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.container.ContainerRegistry;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceBackend;

@@ -2,8 +2,8 @@ package dev.kiln.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.core.CallContext;
-import dev.kiln.core.ImageBuilderService;
+import dev.kiln.core.api.CallContext;
+import dev.kiln.core.api.ImageBuilderService;
 import dev.kiln.core.api.RequestBinder;
 import dev.kiln.core.api.ResponseShaper;
 import dev.kiln.core.api.Route;

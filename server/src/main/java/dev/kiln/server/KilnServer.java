@@ -1,11 +1,11 @@
 package dev.kiln.server;
 
 import dev.kiln.core.ImageBuilderApi;
-import dev.kiln.core.ImageBuilderService;
+import dev.kiln.core.api.ImageBuilderService;
 import dev.kiln.core.api.RequestBinder;
 import dev.kiln.core.api.ServiceModel;
-import dev.kiln.core.build.BuildFailure;
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildFailure;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.build.BuildQueue;
 import dev.kiln.core.image.BaseImages;
 import dev.kiln.core.image.ImageBuildEvents;

@@ -1,6 +1,6 @@
 package dev.kiln.server;
 
-import dev.kiln.toe.action.s3.S3Config;
+import dev.kiln.common.s3.S3Config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -2,7 +2,7 @@ package dev.kiln.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.MachineImage;
 import dev.kiln.machines.Machines;

@@ -4,7 +4,7 @@ import dev.kiln.core.container.ContainerEngine;
 import dev.kiln.core.container.ContainerRegistries;
 import dev.kiln.core.machine.ImageStore;
 import dev.kiln.core.machine.InstanceBackend;
-import dev.kiln.toe.action.s3.S3Config;
+import dev.kiln.common.s3.S3Config;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.kiln.core.build;
 
+import dev.kiln.core.log.BuildFailure;
+import dev.kiln.core.log.BuildLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.kiln.core.container.WorkingContainer;

@@ -1,5 +1,6 @@
 package dev.kiln.core.build;
 
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.image.ImageBuildEvents;
 import dev.kiln.core.image.ImageBuilds;
 import dev.kiln.core.machine.InstanceBackend;

@@ -1,5 +1,6 @@
 package dev.kiln.core.build;
 
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.MachineImage;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.kiln.core.build;
 
+import dev.kiln.core.log.BuildLog;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,7 +1,9 @@
 package dev.kiln.core.build;
 
+import dev.kiln.core.log.BuildFailure;
+import dev.kiln.core.log.BuildLog;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.core.CallContext;
+import dev.kiln.core.api.CallContext;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.image.ImageBuilds;
 import dev.kiln.core.container.ContainerRegistry;

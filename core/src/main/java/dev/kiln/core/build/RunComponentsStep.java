@@ -1,6 +1,8 @@
 package dev.kiln.core.build;
 
-import dev.kiln.toe.action.s3.S3Config;
+import dev.kiln.core.log.BuildFailure;
+import dev.kiln.core.log.BuildLog;
+import dev.kiln.common.s3.S3Config;
 import dev.kiln.toe.run.DocumentInput;
 import dev.kiln.toe.run.RunException;
 import dev.kiln.toe.run.RunListener;

@@ -1,5 +1,7 @@
 package dev.kiln.core.build;
 
+import dev.kiln.core.log.BuildFailure;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.toe.target.Target;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,11 +1,12 @@
 package dev.kiln.core.build;
 
+import dev.kiln.core.log.BuildLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.core.arn.Arn;
-import dev.kiln.toe.action.s3.S3Client;
-import dev.kiln.toe.action.s3.S3Config;
-import dev.kiln.toe.action.s3.S3Exception;
-import dev.kiln.toe.action.s3.S3Location;
+import dev.kiln.common.s3.S3Client;
+import dev.kiln.common.s3.S3Config;
+import dev.kiln.common.s3.S3Exception;
+import dev.kiln.common.s3.S3Location;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;

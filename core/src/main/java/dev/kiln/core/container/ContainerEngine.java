@@ -1,6 +1,7 @@
 package dev.kiln.core.container;
 
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildFailure;
+import dev.kiln.core.log.BuildLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.List;
 /**
  * Builds container images without a daemon, in storage of Kiln's own. Images are named by a local id,
  * a local tag or a registry reference; a reference is pulled when it is missing or newer in its
- * registry. Failures are {@link dev.kiln.core.build.BuildFailure}s that say what failed and end with
+ * registry. Failures are {@link dev.kiln.core.log.BuildFailure}s that say what failed and end with
  * the engine's last output lines; every output line also goes to the build log.
  */
 public interface ContainerEngine {

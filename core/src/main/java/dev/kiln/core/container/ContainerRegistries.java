@@ -1,6 +1,7 @@
 package dev.kiln.core.container;
 
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildFailure;
+import dev.kiln.core.log.BuildLog;
 import java.io.IOException;
 
 /** Each region's registry: one the operator configured, or one Kiln starts and supervises on loopback. */
@@ -9,7 +10,7 @@ public interface ContainerRegistries extends AutoCloseable {
     /**
      * The region's registry, ready to answer: a Kiln-run registry is started first if it is not running.
      *
-     * @throws dev.kiln.core.build.BuildFailure when the registry cannot be started or does not answer,
+     * @throws dev.kiln.core.log.BuildFailure when the registry cannot be started or does not answer,
      *         naming the region and the registry's address
      */
     ContainerRegistry registry(String region, BuildLog log) throws IOException, InterruptedException;

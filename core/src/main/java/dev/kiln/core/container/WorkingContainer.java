@@ -1,6 +1,6 @@
 package dev.kiln.core.container;
 
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.toe.target.Target;
 import java.io.IOException;
 

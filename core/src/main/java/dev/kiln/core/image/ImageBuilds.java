@@ -2,7 +2,7 @@ package dev.kiln.core.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.core.CallContext;
+import dev.kiln.core.api.CallContext;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.arn.VersionPattern;
 import dev.kiln.core.error.ApiException;

@@ -1,6 +1,6 @@
 package dev.kiln.core.machine;
 
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildLog;
 import java.io.IOException;
 
 /** Launches instances of one kind (QEMU VMs, namespace sandboxes). */

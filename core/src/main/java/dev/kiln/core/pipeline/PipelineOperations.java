@@ -2,8 +2,8 @@ package dev.kiln.core.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.core.CallContext;
-import dev.kiln.core.ImageBuilderService;
+import dev.kiln.core.api.CallContext;
+import dev.kiln.core.api.ImageBuilderService;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.image.ImageBuilds;

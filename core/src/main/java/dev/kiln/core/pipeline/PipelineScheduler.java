@@ -1,7 +1,7 @@
 package dev.kiln.core.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.core.CallContext;
+import dev.kiln.core.api.CallContext;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.image.ImageBuildEvents;
 import dev.kiln.core.image.ImageBuilds;

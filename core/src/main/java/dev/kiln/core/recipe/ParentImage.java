@@ -1,6 +1,6 @@
 package dev.kiln.core.recipe;
 
-import dev.kiln.core.CallContext;
+import dev.kiln.core.api.CallContext;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;

@@ -1,7 +1,7 @@
 package dev.kiln.core.recipe;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.core.CallContext;
+import dev.kiln.core.api.CallContext;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.component.ComponentOperations;
 import dev.kiln.core.error.ApiException;

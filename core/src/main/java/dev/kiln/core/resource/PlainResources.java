@@ -2,7 +2,7 @@ package dev.kiln.core.resource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.core.CallContext;
+import dev.kiln.core.api.CallContext;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.store.ResourceQuery;
 import dev.kiln.core.store.ResourceStore;

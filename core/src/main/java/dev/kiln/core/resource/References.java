@@ -1,7 +1,7 @@
 package dev.kiln.core.resource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.core.CallContext;
+import dev.kiln.core.api.CallContext;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.arn.VersionPattern;
 import dev.kiln.core.error.ApiException;

@@ -2,10 +2,10 @@ package dev.kiln.core.resource;
 
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
-import dev.kiln.toe.action.s3.S3Client;
-import dev.kiln.toe.action.s3.S3Config;
-import dev.kiln.toe.action.s3.S3Exception;
-import dev.kiln.toe.action.s3.S3Location;
+import dev.kiln.common.s3.S3Client;
+import dev.kiln.common.s3.S3Config;
+import dev.kiln.common.s3.S3Exception;
+import dev.kiln.common.s3.S3Location;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;

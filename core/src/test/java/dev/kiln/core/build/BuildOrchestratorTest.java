@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.core.CallContext;
+import dev.kiln.core.api.CallContext;
 import dev.kiln.core.ImageBuilderApi;
-import dev.kiln.core.ImageBuilderService;
+import dev.kiln.core.api.ImageBuilderService;
 import dev.kiln.core.image.BaseImages;
 import dev.kiln.core.pipeline.Dependencies;
 import dev.kiln.core.resource.Json;

@@ -1,12 +1,13 @@
 package dev.kiln.core.build;
 
+import dev.kiln.core.log.BuildLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.kiln.toe.action.s3.Credentials;
-import dev.kiln.toe.action.s3.S3Config;
+import dev.kiln.common.s3.Credentials;
+import dev.kiln.common.s3.S3Config;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.core.CallContext;
-import dev.kiln.core.ImageBuilderService;
+import dev.kiln.core.api.CallContext;
+import dev.kiln.core.api.ImageBuilderService;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.resource.Json;

@@ -3,7 +3,7 @@ package dev.kiln.core.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.core.CallContext;
+import dev.kiln.core.api.CallContext;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.resource.Versions;
 import dev.kiln.core.store.ResourceQuery;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.core.CallContext;
-import dev.kiln.core.ImageBuilderService;
+import dev.kiln.core.api.CallContext;
+import dev.kiln.core.api.ImageBuilderService;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.component.ComponentOperations;
 import dev.kiln.core.error.ApiException;

@@ -4,7 +4,7 @@ import static dev.kiln.core.recipe.RecipeWorld.assertApiError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.core.CallContext;
+import dev.kiln.core.api.CallContext;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.References;

@@ -1,9 +1,9 @@
 package dev.kiln.core.store;
 
-import dev.kiln.toe.process.ProcessRunner;
-import dev.kiln.toe.target.ExecRequest;
-import dev.kiln.toe.target.ExecResult;
-import dev.kiln.toe.target.OutputListener;
+import dev.kiln.common.process.ProcessRunner;
+import dev.kiln.common.process.ExecRequest;
+import dev.kiln.common.process.ExecResult;
+import dev.kiln.common.process.OutputListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -2,8 +2,8 @@ package dev.kiln.machines.base;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.core.build.BuildLog;
-import dev.kiln.machines.HostFiles;
+import dev.kiln.core.log.BuildLog;
+import dev.kiln.machines.host.HostFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;

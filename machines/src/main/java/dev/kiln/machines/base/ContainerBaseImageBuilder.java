@@ -1,9 +1,10 @@
 package dev.kiln.machines.base;
 
+import dev.kiln.machines.host.HostPrograms;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.core.build.BuildLog;
-import dev.kiln.machines.HostFiles;
+import dev.kiln.core.log.BuildLog;
+import dev.kiln.machines.host.HostFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.kiln.machines.base;
 
-import dev.kiln.core.build.BuildFailure;
+import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.image.BaseImages;
 import java.time.Instant;
 import java.util.List;

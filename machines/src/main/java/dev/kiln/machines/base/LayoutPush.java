@@ -1,7 +1,8 @@
 package dev.kiln.machines.base;
 
-import dev.kiln.core.build.BuildFailure;
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.machines.host.HostPrograms;
+import dev.kiln.core.log.BuildFailure;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.container.ContainerRegistry;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,7 +1,7 @@
 package dev.kiln.machines.container;
 
-import dev.kiln.core.build.BuildFailure;
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildFailure;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.container.WorkingContainer;
 import dev.kiln.toe.target.Target;
 import java.io.IOException;

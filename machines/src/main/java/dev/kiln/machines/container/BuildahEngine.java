@@ -2,12 +2,12 @@ package dev.kiln.machines.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.core.build.BuildFailure;
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildFailure;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.container.ContainerEngine;
 import dev.kiln.core.container.WorkingContainer;
-import dev.kiln.machines.HostFiles;
-import dev.kiln.machines.base.HostPrograms;
+import dev.kiln.machines.host.HostFiles;
+import dev.kiln.machines.host.HostPrograms;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.kiln.machines.container;
 
-import dev.kiln.toe.process.ProcessRunner;
-import dev.kiln.toe.target.ExecRequest;
-import dev.kiln.toe.target.OutputListener;
+import dev.kiln.common.process.ProcessRunner;
+import dev.kiln.common.process.ExecRequest;
+import dev.kiln.common.process.OutputListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

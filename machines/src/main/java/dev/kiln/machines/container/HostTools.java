@@ -1,6 +1,6 @@
 package dev.kiln.machines.container;
 
-import dev.kiln.machines.base.HostPrograms;
+import dev.kiln.machines.host.HostPrograms;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -2,7 +2,7 @@ package dev.kiln.machines.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.machines.base.HostPrograms;
+import dev.kiln.machines.host.HostPrograms;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.ImageStore;
 import dev.kiln.core.machine.MachineImage;
-import dev.kiln.machines.HostFiles;
+import dev.kiln.machines.host.HostFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,14 +1,14 @@
 package dev.kiln.machines.qemu;
 
-import dev.kiln.machines.HostFiles;
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.machines.host.HostFiles;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.Instance.CapturedDisk;
-import dev.kiln.machines.base.HostPrograms;
+import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.machines.ssh.SshTarget;
-import dev.kiln.toe.target.ExecRequest;
-import dev.kiln.toe.target.ExecResult;
-import dev.kiln.toe.target.OutputListener;
+import dev.kiln.common.process.ExecRequest;
+import dev.kiln.common.process.ExecResult;
+import dev.kiln.common.process.OutputListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

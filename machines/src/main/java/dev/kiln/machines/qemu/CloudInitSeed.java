@@ -1,8 +1,8 @@
 package dev.kiln.machines.qemu;
 
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.machine.InstanceException;
-import dev.kiln.machines.base.HostPrograms;
+import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.machines.ssh.SshKeys;
 import java.io.IOException;
 import java.nio.file.Files;

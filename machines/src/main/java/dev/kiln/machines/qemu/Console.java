@@ -1,6 +1,6 @@
 package dev.kiln.machines.qemu;
 
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildLog;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;

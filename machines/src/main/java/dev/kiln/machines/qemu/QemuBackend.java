@@ -1,7 +1,7 @@
 package dev.kiln.machines.qemu;
 
-import dev.kiln.machines.HostFiles;
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.machines.host.HostFiles;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceBackend;
 import dev.kiln.core.machine.InstanceException;

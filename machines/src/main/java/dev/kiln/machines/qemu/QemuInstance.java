@@ -1,19 +1,19 @@
 package dev.kiln.machines.qemu;
 
-import dev.kiln.machines.HostFiles;
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.machines.host.HostFiles;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.InstanceRequest;
-import dev.kiln.machines.base.HostPrograms;
+import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.machines.ssh.SshEndpoint;
 import dev.kiln.machines.ssh.SshKeys;
 import dev.kiln.machines.ssh.SshTarget;
-import dev.kiln.toe.process.ProcessRunner;
-import dev.kiln.toe.target.ExecRequest;
-import dev.kiln.toe.target.ExecResult;
-import dev.kiln.toe.target.OutputListener;
+import dev.kiln.common.process.ProcessRunner;
+import dev.kiln.common.process.ExecRequest;
+import dev.kiln.common.process.ExecResult;
+import dev.kiln.common.process.OutputListener;
 import dev.kiln.toe.target.Target;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

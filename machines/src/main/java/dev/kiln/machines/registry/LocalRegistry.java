@@ -1,7 +1,7 @@
 package dev.kiln.machines.registry;
 
-import dev.kiln.machines.base.HostPrograms;
-import dev.kiln.toe.process.ProcessRunner;
+import dev.kiln.machines.host.HostPrograms;
+import dev.kiln.common.process.ProcessRunner;
 import java.io.File;
 import java.io.IOException;
 import java.net.BindException;

@@ -1,7 +1,7 @@
 package dev.kiln.machines.registry;
 
-import dev.kiln.core.build.BuildFailure;
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildFailure;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.container.ContainerRegistries;
 import dev.kiln.core.container.ContainerRegistry;
 import java.io.IOException;

@@ -1,10 +1,11 @@
 package dev.kiln.machines.sandbox;
 
+import dev.kiln.machines.host.HostFiles;
 import dev.kiln.core.machine.InstanceException;
-import dev.kiln.toe.process.ProcessRunner;
-import dev.kiln.toe.target.ExecRequest;
-import dev.kiln.toe.target.ExecResult;
-import dev.kiln.toe.target.OutputListener;
+import dev.kiln.common.process.ProcessRunner;
+import dev.kiln.common.process.ExecRequest;
+import dev.kiln.common.process.ExecResult;
+import dev.kiln.common.process.OutputListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -175,7 +176,7 @@ final class Host {
             throw new IOException("not deleting " + folder + ": file systems are still mounted under it: "
                     + mountsUnder(folder));
         }
-        dev.kiln.machines.HostFiles.deleteTree(folder);
+        dev.kiln.machines.host.HostFiles.deleteTree(folder);
     }
 
     /** Keeps the last lines of a program's output, for error messages and console tails. */

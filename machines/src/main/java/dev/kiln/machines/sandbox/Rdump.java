@@ -1,10 +1,10 @@
 package dev.kiln.machines.sandbox;
 
 import dev.kiln.core.machine.InstanceException;
-import dev.kiln.toe.process.ProcessRunner;
-import dev.kiln.toe.target.ExecRequest;
-import dev.kiln.toe.target.ExecResult;
-import dev.kiln.toe.target.OutputListener;
+import dev.kiln.common.process.ProcessRunner;
+import dev.kiln.common.process.ExecRequest;
+import dev.kiln.common.process.ExecResult;
+import dev.kiln.common.process.OutputListener;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

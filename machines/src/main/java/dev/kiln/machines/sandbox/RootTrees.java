@@ -1,6 +1,6 @@
 package dev.kiln.machines.sandbox;
 
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.MachineImage;
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package dev.kiln.machines.sandbox;
 
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.InstanceRequest;
 import dev.kiln.machines.target.LineSplitter;
-import dev.kiln.toe.target.ExecResult;
+import dev.kiln.common.process.ExecResult;
 import dev.kiln.toe.target.Target;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.kiln.machines.sandbox;
 
 import dev.kiln.machines.target.ShellTarget;
-import dev.kiln.toe.target.ExecResult;
+import dev.kiln.common.process.ExecResult;
 import dev.kiln.toe.target.Platform;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.kiln.machines.ssh;
 
-import dev.kiln.toe.target.ExecResult;
+import dev.kiln.common.process.ExecResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

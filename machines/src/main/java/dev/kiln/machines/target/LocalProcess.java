@@ -1,7 +1,7 @@
 package dev.kiln.machines.target;
 
-import dev.kiln.toe.process.ProcessRunner;
-import dev.kiln.toe.target.ExecResult;
+import dev.kiln.common.process.ProcessRunner;
+import dev.kiln.common.process.ExecResult;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

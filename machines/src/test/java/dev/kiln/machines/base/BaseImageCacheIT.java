@@ -1,9 +1,10 @@
 package dev.kiln.machines.base;
 
+import dev.kiln.machines.host.HostFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.MachineImage;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ class BaseImageCacheIT {
     void hasADiskKernelAndInitrd() throws Exception {
         assertThat(image.disk()).isRegularFile();
         assertThat(Files.readAllBytes(image.disk())).startsWith(new byte[] {'Q', 'F', 'I', 0xfb - 256});
-        assertThat(image.diskSha256()).isEqualTo(dev.kiln.machines.HostFiles.sha256(image.disk()));
+        assertThat(image.diskSha256()).isEqualTo(dev.kiln.machines.host.HostFiles.sha256(image.disk()));
         assertThat(image.kernel()).isRegularFile();
         assertThat(image.initrd()).isRegularFile();
         assertThat(image.vmlinux()).isRegularFile();

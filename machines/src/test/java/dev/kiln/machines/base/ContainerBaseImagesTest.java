@@ -3,8 +3,8 @@ package dev.kiln.machines.base;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.core.build.BuildFailure;
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildFailure;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.container.ContainerRegistry;
 import java.net.URI;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.kiln.machines.container;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.core.build.BuildFailure;
+import dev.kiln.core.log.BuildFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

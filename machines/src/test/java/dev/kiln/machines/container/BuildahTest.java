@@ -3,7 +3,7 @@ package dev.kiln.machines.container;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.toe.target.ExecResult;
+import dev.kiln.common.process.ExecResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

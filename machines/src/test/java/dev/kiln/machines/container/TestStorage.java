@@ -2,8 +2,8 @@ package dev.kiln.machines.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.core.build.BuildLog;
-import dev.kiln.machines.base.HostPrograms;
+import dev.kiln.core.log.BuildLog;
+import dev.kiln.machines.host.HostPrograms;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.kiln.machines.qemu;
 
+import dev.kiln.core.log.BuildLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ class AcceleratorProbeIT {
     void probeFallsBackToTcgWithAWarningWhenKvmCannotBootTheKernel() throws Exception {
         List<String> lines = new ArrayList<>();
         Accelerator a = Accelerator.probe(null, TestImages.debian().vmlinux(), work,
-                dev.kiln.core.build.BuildLog.discarding(java.time.Clock.systemUTC()).follow(System.out::println).follow(lines::add));
+                dev.kiln.core.log.BuildLog.discarding(java.time.Clock.systemUTC()).follow(System.out::println).follow(lines::add));
         String cpu = Files.readString(Path.of("/proc/cpuinfo"));
         boolean hardwareVirtualisation = cpu.contains(" vmx") || cpu.contains(" svm");
         if (!hardwareVirtualisation) {
@@ -43,7 +44,7 @@ class AcceleratorProbeIT {
     @Test
     void environmentForcesTheAcceleratorWithoutProbing() {
         List<String> lines = new ArrayList<>();
-        var log = dev.kiln.core.build.BuildLog.discarding(java.time.Clock.systemUTC()).follow(System.out::println).follow(lines::add);
+        var log = dev.kiln.core.log.BuildLog.discarding(java.time.Clock.systemUTC()).follow(System.out::println).follow(lines::add);
         assertThat(Accelerator.probe("tcg", Path.of("/nonexistent"), work, log)).isEqualTo(Accelerator.TCG);
         assertThat(Accelerator.probe("KVM", Path.of("/nonexistent"), work, log)).isEqualTo(Accelerator.KVM);
         assertThat(lines).noneMatch(l -> l.contains("probe VM"));

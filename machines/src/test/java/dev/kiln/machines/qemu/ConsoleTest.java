@@ -2,7 +2,7 @@ package dev.kiln.machines.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildLog;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

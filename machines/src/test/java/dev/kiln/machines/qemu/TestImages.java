@@ -1,6 +1,6 @@
 package dev.kiln.machines.qemu;
 
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.machines.base.BaseImage;
 import dev.kiln.machines.base.BaseImageCache;
 import java.nio.file.Path;

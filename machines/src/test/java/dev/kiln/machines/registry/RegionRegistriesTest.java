@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildLog;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.kiln.machines.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.MachineImage;

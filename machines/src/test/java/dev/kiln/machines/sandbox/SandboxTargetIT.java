@@ -2,13 +2,13 @@ package dev.kiln.machines.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.core.build.BuildLog;
+import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.InstanceRequest;
 import dev.kiln.core.machine.MachineImage;
-import dev.kiln.toe.target.ExecRequest;
+import dev.kiln.common.process.ExecRequest;
 import dev.kiln.toe.target.FileInfo;
-import dev.kiln.toe.target.OutputListener;
+import dev.kiln.common.process.OutputListener;
 import dev.kiln.toe.target.Target;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -3,9 +3,9 @@ package dev.kiln.machines.ssh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.toe.target.ExecRequest;
-import dev.kiln.toe.target.ExecResult;
-import dev.kiln.toe.target.OutputListener;
+import dev.kiln.common.process.ExecRequest;
+import dev.kiln.common.process.ExecResult;
+import dev.kiln.common.process.OutputListener;
 import dev.kiln.toe.target.Target;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

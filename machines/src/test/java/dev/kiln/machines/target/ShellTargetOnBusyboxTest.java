@@ -1,6 +1,6 @@
 package dev.kiln.machines.target;
 
-import dev.kiln.toe.target.ExecResult;
+import dev.kiln.common.process.ExecResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

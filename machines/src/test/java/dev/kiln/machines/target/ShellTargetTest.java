@@ -3,10 +3,10 @@ package dev.kiln.machines.target;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.toe.target.ExecRequest;
-import dev.kiln.toe.target.ExecResult;
+import dev.kiln.common.process.ExecRequest;
+import dev.kiln.common.process.ExecResult;
 import dev.kiln.toe.target.FileInfo;
-import dev.kiln.toe.target.OutputListener;
+import dev.kiln.common.process.OutputListener;
 import dev.kiln.toe.target.Platform;
 import java.io.IOException;
 import java.io.InputStream;

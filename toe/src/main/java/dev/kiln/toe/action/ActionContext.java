@@ -1,6 +1,6 @@
 package dev.kiln.toe.action;
 
-import dev.kiln.toe.target.OutputListener;
+import dev.kiln.common.process.OutputListener;
 import dev.kiln.toe.target.Target;
 import java.time.Duration;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.kiln.toe.action;
 
-import dev.kiln.toe.target.ExecRequest;
-import dev.kiln.toe.target.ExecResult;
-import dev.kiln.toe.target.OutputListener;
+import dev.kiln.common.process.ExecRequest;
+import dev.kiln.common.process.ExecResult;
+import dev.kiln.common.process.OutputListener;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -2,9 +2,9 @@ package dev.kiln.toe.action;
 
 import dev.kiln.toe.action.TargetFiles.Kind;
 import dev.kiln.toe.action.Transfers.Deadline;
-import dev.kiln.toe.action.s3.S3Client;
-import dev.kiln.toe.action.s3.S3Exception;
-import dev.kiln.toe.action.s3.S3Location;
+import dev.kiln.common.s3.S3Client;
+import dev.kiln.common.s3.S3Exception;
+import dev.kiln.common.s3.S3Location;
 import dev.kiln.toe.target.FileInfo;
 import java.io.IOException;
 import java.util.ArrayList;

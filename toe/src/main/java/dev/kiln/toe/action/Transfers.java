@@ -1,8 +1,8 @@
 package dev.kiln.toe.action;
 
-import dev.kiln.toe.action.s3.S3Client;
-import dev.kiln.toe.action.s3.S3Config;
-import dev.kiln.toe.action.s3.S3Exception;
+import dev.kiln.common.s3.S3Client;
+import dev.kiln.common.s3.S3Config;
+import dev.kiln.common.s3.S3Exception;
 import dev.kiln.toe.target.Target;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,9 @@
 package dev.kiln.toe.action;
 
 import dev.kiln.toe.action.Transfers.Deadline;
-import dev.kiln.toe.target.ExecRequest;
-import dev.kiln.toe.target.ExecResult;
-import dev.kiln.toe.target.OutputListener;
+import dev.kiln.common.process.ExecRequest;
+import dev.kiln.common.process.ExecResult;
+import dev.kiln.common.process.OutputListener;
 import dev.kiln.toe.target.Platform;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.kiln.toe.expr;
 
-import dev.kiln.toe.target.ExecRequest;
+import dev.kiln.common.process.ExecRequest;
 import dev.kiln.toe.target.FileInfo;
-import dev.kiln.toe.target.OutputListener;
+import dev.kiln.common.process.OutputListener;
 import dev.kiln.toe.target.Target;
 import dev.kiln.toe.validate.Problems;
 import dev.kiln.toe.validate.Suggestions;

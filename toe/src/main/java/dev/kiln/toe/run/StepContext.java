@@ -3,7 +3,7 @@ package dev.kiln.toe.run;
 import dev.kiln.toe.action.ActionContext;
 import dev.kiln.toe.action.Inputs;
 import dev.kiln.toe.action.StepFailedException;
-import dev.kiln.toe.target.OutputListener;
+import dev.kiln.common.process.OutputListener;
 import dev.kiln.toe.target.Target;
 import java.time.Duration;
 import java.util.List;

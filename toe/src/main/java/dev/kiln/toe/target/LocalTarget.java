@@ -1,6 +1,9 @@
 package dev.kiln.toe.target;
 
-import dev.kiln.toe.process.ProcessRunner;
+import dev.kiln.common.process.ExecRequest;
+import dev.kiln.common.process.ExecResult;
+import dev.kiln.common.process.OutputListener;
+import dev.kiln.common.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;

@@ -1,5 +1,8 @@
 package dev.kiln.toe.target;
 
+import dev.kiln.common.process.ExecRequest;
+import dev.kiln.common.process.ExecResult;
+import dev.kiln.common.process.OutputListener;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

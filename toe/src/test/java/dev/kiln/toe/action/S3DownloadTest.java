@@ -3,7 +3,7 @@ package dev.kiln.toe.action;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.toe.action.s3.FakeS3;
+import dev.kiln.common.s3.FakeS3;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,9 +3,9 @@ package dev.kiln.toe.action;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.toe.action.s3.S3Client;
-import dev.kiln.toe.action.s3.S3Config;
-import dev.kiln.toe.action.s3.S3Location;
+import dev.kiln.common.s3.S3Client;
+import dev.kiln.common.s3.S3Config;
+import dev.kiln.common.s3.S3Location;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.kiln.toe.action;
 
 import dev.kiln.toe.target.LocalTarget;
-import dev.kiln.toe.target.OutputListener;
+import dev.kiln.common.process.OutputListener;
 import dev.kiln.toe.target.Target;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,0 @@
-package dev.kiln.toe.target;
-
-/** How a program ended: its exit code, or that it was killed because its time ran out. */
-public record ExecResult(int exitCode, boolean timedOut) {
-    public boolean succeeded() {
-        return !timedOut && exitCode == 0;
-    }
-}
