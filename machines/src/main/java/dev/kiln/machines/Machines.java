@@ -30,7 +30,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything a build runs on, laid out in a data folder as DESIGN.md says: the image store under
+ * Everything a build runs on, laid out in a data folder (docs/architecture.md): the image store under
  * {@code regions/}, base images under {@code base-images/} (or a shared folder), builds under
  * {@code builds/}, caches under {@code cache/}. The server, {@code kiln build} and {@code kiln images
  * launch} all take their instances and images here.
