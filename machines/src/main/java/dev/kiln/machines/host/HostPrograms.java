@@ -25,13 +25,12 @@ import java.util.Set;
  * list of host packages ({@link HostPackages}), which names the Debian package to install when it is missing.
  */
 public final class HostPrograms {
+    /** What installs every package Kiln needs (the bash launcher's {@code setup}), for messages. */
+    public static final String SETUP_COMMAND = "sudo ./kiln setup";
     private static final int TAIL_LINES = 30;
 
     private HostPrograms() {
     }
-
-    /** What installs every package Kiln needs (the bash launcher's {@code setup}), for messages. */
-    public static final String SETUP_COMMAND = "sudo ./kiln setup";
 
     /**
      * The program's path.
