@@ -3,6 +3,7 @@ package dev.kiln.cli;
 import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.machines.Machines;
+import dev.kiln.machines.host.HostPackages;
 import dev.kiln.machines.base.BaseImage;
 import dev.kiln.machines.base.ContainerBaseImage;
 import dev.kiln.machines.base.ContainerBaseImages;
@@ -43,7 +44,7 @@ final class BaseImagesCommand implements Runnable {
             Machines machines = Machines.in(data.dataDir, Clock.systemUTC(), data.baseImages);
             BuildLog log = BuildLog.discarding(Clock.systemUTC()).follow(System.err::println);
             if (ContainerBaseImages.names().contains(name.toLowerCase(java.util.Locale.ROOT))) {
-                Prerequisites.ensure(java.util.Map.of("mmdebstrap", "mmdebstrap"), System.err);
+                Prerequisites.requireAll("mmdebstrap");
                 try {
                     ContainerBaseImage image = new ContainerBaseImages(machines.baseImages().folder())
                             .rebuild(name, log);
@@ -53,7 +54,7 @@ final class BaseImagesCommand implements Runnable {
                 }
                 return ExitCodes.OK;
             }
-            Prerequisites.ensure(Prerequisites.VM_BUILDS, System.err);
+            Prerequisites.require(HostPackages.Feature.BASE_IMAGES);
             BaseImage image;
             try {
                 image = machines.baseImages().rebuild(name, log);

@@ -45,9 +45,6 @@ final class BuildCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BuildFile build = BuildFile.read(file);
         S3Config s3 = data.s3();
-        if (build.container()) {
-            Prerequisites.ensure(Prerequisites.CONTAINER_BUILDS, System.err);
-        }
         String account = ImagesCommand.defaultAccount(data);
         Clock clock = Clock.systemUTC();
         try (Database db = Database.open("jdbc:h2:mem:kiln-build-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {

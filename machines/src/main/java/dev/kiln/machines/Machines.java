@@ -1,6 +1,8 @@
 package dev.kiln.machines;
 
 import dev.kiln.machines.host.HostFiles;
+import dev.kiln.machines.host.HostPackages;
+import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.core.build.BaseImageSource;
 import dev.kiln.core.build.BuildEnvironment;
 import dev.kiln.core.log.BuildFailure;
@@ -118,6 +120,11 @@ public final class Machines implements AutoCloseable {
                     throws IOException, InterruptedException {
                 return containerBaseImage(name, registry, log);
             }
+
+            @Override
+            public void checkHostPrograms(String name) {
+                checkBaseImagePrograms(name);
+            }
         };
         return new BuildEnvironment(images, backends(), bases, buildsFolder(), clock,
                 readyTimeout != null ? readyTimeout : READY_TIMEOUT, containers(), registries());
@@ -161,6 +168,28 @@ public final class Machines implements AutoCloseable {
                     + String.join(", ", ContainerBaseImages.names()));
         }
         return containerBaseImages.ensurePushed(name, registry, registries().environment(), log);
+    }
+
+    /**
+     * Fails at once when the named Kiln base image must be made and this host lacks a program that takes
+     * (mmdebstrap, mkfs.ext4, qemu-img), or, for the container base image, skopeo, which pushes it to the
+     * region's registry.
+     *
+     * @throws BuildFailure naming the missing programs and the Debian packages to install
+     */
+    public void checkBaseImagePrograms(String name) {
+        String cacheName = BASE_IMAGES.get(name);
+        if (cacheName != null) {
+            if (baseImages.cached(cacheName).isEmpty()) {
+                HostPrograms.requireFor(HostPackages.Feature.BASE_IMAGES);
+            }
+        } else if (ContainerBaseImages.names().contains(name)) {
+            if (containerBaseImages.cached(name).isEmpty()) {
+                HostPrograms.requireFor(HostPackages.Feature.CONTAINER_BASE_IMAGES);
+            } else {
+                HostPrograms.requireAll("skopeo");
+            }
+        }
     }
 
     public ContainerBaseImages containerBaseImages() {
@@ -215,6 +244,11 @@ public final class Machines implements AutoCloseable {
         @Override
         public Instance launch(InstanceRequest request, BuildLog log) throws IOException, InterruptedException {
             return qemu(log).launch(request, log);
+        }
+
+        @Override
+        public void checkHostPrograms() {
+            unprobed.checkHostPrograms();
         }
 
         @Override

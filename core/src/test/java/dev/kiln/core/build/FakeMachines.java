@@ -35,6 +35,10 @@ final class FakeMachines implements InstanceBackend, ImageStore, BaseImageSource
     private final AtomicInteger ids = new AtomicInteger();
     volatile boolean failLaunch;
     volatile Duration launchDelay = Duration.ZERO;
+    /** What the host-program checks were asked, in order: "backend", "base-image NAME". */
+    final List<String> hostChecks = new CopyOnWriteArrayList<>();
+    /** When set, the backend's host-program check fails with it, as a backend on a host without QEMU would. */
+    volatile String hostLacks;
 
     MachineImage base(String region) {
         return new MachineImage("ami-00000000000000aa1", region, "debian-12-x86", "base", "aws", "x86_64",
@@ -50,6 +54,19 @@ final class FakeMachines implements InstanceBackend, ImageStore, BaseImageSource
     @Override
     public boolean serves(String instanceType) {
         return true;
+    }
+
+    @Override
+    public void checkHostPrograms() {
+        hostChecks.add("backend");
+        if (hostLacks != null) {
+            throw new dev.kiln.core.log.BuildFailure(hostLacks);
+        }
+    }
+
+    @Override
+    public void checkHostPrograms(String name) {
+        hostChecks.add("base-image " + name);
     }
 
     @Override

@@ -43,9 +43,9 @@ final class BaseImageBuilder {
     }
 
     void build(BaseImageRecipe recipe, Path dir, BuildLog log) throws IOException, InterruptedException {
-        String mmdebstrap = HostPrograms.require("mmdebstrap", "mmdebstrap").toString();
-        String mkfs = HostPrograms.require("mkfs.ext4", "e2fsprogs").toString();
-        String qemuImg = HostPrograms.require("qemu-img", "qemu-utils").toString();
+        String mmdebstrap = HostPrograms.require("mmdebstrap").toString();
+        String mkfs = HostPrograms.require("mkfs.ext4").toString();
+        String qemuImg = HostPrograms.require("qemu-img").toString();
         Instant start = clock.instant();
         Files.createDirectories(dir);
         Path hooks = writeHooks(dir.resolve("hooks"), HOOK_FILES);

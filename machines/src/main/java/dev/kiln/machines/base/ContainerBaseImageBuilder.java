@@ -34,7 +34,7 @@ final class ContainerBaseImageBuilder {
     }
 
     void build(ContainerBaseImageRecipe recipe, Path dir, BuildLog log) throws IOException, InterruptedException {
-        String mmdebstrap = HostPrograms.require("mmdebstrap", "mmdebstrap").toString();
+        String mmdebstrap = HostPrograms.require("mmdebstrap").toString();
         Instant start = clock.instant();
         Files.createDirectories(dir);
         Path hooks = BaseImageBuilder.writeHooks(dir.resolve("hooks"), ContainerBaseImageRecipe.HOOK_FILES);

@@ -422,7 +422,7 @@ class SigV4VerifierTest {
             if (python.isEmpty()) {
                 throw new AssertionError("No python3 with botocore found, so botocore's signatures cannot be"
                         + " checked. Install Debian's python3-botocore package (apt-get install -y python3-boto3"
-                        + " brings it; .ci/run does), or set KILN_TEST_PYTHON to a python that has botocore.");
+                        + " brings it; ./kiln test does), or set KILN_TEST_PYTHON to a python that has botocore.");
             }
             ProcessBuilder builder = new ProcessBuilder(python.get(), "-c", SCRIPT, AKID, SECRET, REGION,
                     "http://127.0.0.1:8080");
