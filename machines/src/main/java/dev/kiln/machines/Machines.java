@@ -119,8 +119,10 @@ public final class Machines implements AutoCloseable {
                 return containerBaseImage(name, registry, log);
             }
         };
-        return new BuildEnvironment(images, backends(), bases, buildsFolder(), clock,
-                readyTimeout != null ? readyTimeout : READY_TIMEOUT, containers(), registries());
+        return BuildEnvironment.builder().setImages(images).setBackends(backends()).setBaseImages(bases)
+                .setBuildsFolder(buildsFolder()).setClock(clock)
+                .setReadyTimeout(readyTimeout != null ? readyTimeout : READY_TIMEOUT).setContainers(containers())
+                .setRegistries(registries()).build();
     }
 
     /** Each region's registry; made on first use (it writes the registry client files under cache/). */
