@@ -11,6 +11,7 @@ import dev.kiln.core.image.ImageOperations;
 import dev.kiln.core.resource.Filters;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.Page;
+import dev.kiln.core.resource.PlainArns;
 import dev.kiln.core.store.ResourceQuery;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
@@ -259,14 +260,6 @@ public final class PipelineOperations {
 
     /** The caller's pipeline by ARN, or ResourceNotFound. */
     public StoredResource find(CallContext ctx, String arnText) {
-        Optional<Arn> arn = Arn.parse(arnText);
-        if (arn.isEmpty() || !arn.get().type().equals(TYPE) || arn.get().version() != null) {
-            throw ApiException.invalid("imagePipelineArn '" + arnText + "' is not an image-pipeline ARN such as"
-                    + " arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/my-pipeline");
-        }
-        return store.get(arnText)
-                .filter(r -> r.type().equals(TYPE) && r.accountId().equals(ctx.accountId())
-                        && r.region().equals(ctx.region()))
-                .orElseThrow(() -> ApiException.notFound("The image pipeline " + arnText + " does not exist"));
+        return PlainArns.find(store, ctx, arnText, TYPE, "imagePipelineArn", "image pipeline");
     }
 }
