@@ -6,6 +6,7 @@ import dev.kiln.core.build.BuildEnvironment;
 import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.container.ContainerRegistry;
+import dev.kiln.core.image.BaseImages;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceBackend;
 import dev.kiln.core.machine.InstanceRequest;
@@ -43,8 +44,6 @@ import java.util.Map;
 public final class Machines implements AutoCloseable {
     /** How long a build or test instance may take to become reachable (a Debian boot under TCG ≈ 25–35 s). */
     public static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
-    /** Kiln-managed base images as Image Builder names them, and the cache's name for each. */
-    private static final java.util.Map<String, String> BASE_IMAGES = java.util.Map.of("debian-12-x86", "debian-12");
 
     private final Path dataDir;
     private final Clock clock;
@@ -188,15 +187,14 @@ public final class Machines implements AutoCloseable {
      * use. Its id is derived from its disk's checksum, so it is the same id wherever it is asked for.
      */
     public MachineImage baseImage(String name, String region, BuildLog log) throws IOException, InterruptedException {
-        String cacheName = BASE_IMAGES.get(name);
-        if (cacheName == null) {
-            throw new BuildFailure("Kiln has no machine base image " + name + "; it has "
-                    + String.join(", ", BASE_IMAGES.keySet()));
-        }
-        BaseImage base = baseImages.ensure(cacheName, log);
+        List<BaseImages.BaseImage> vms = BaseImages.of(false);
+        BaseImages.BaseImage known = vms.stream().filter(b -> b.name().equals(name)).findFirst()
+                .orElseThrow(() -> new BuildFailure("Kiln has no machine base image " + name + "; it has "
+                        + String.join(", ", vms.stream().map(BaseImages.BaseImage::name).toList())));
+        BaseImage base = baseImages.ensure(known.shortName(), log);
         trees.register(base.diskSha256(), List.of(base.rootfs()));
         return base.asMachineImage(region, "ami-" + base.diskSha256().substring(0, 17),
-                name + " " + dev.kiln.core.image.BaseImages.VERSION);
+                name + " " + BaseImages.VERSION);
     }
 
     /**
@@ -241,7 +239,7 @@ public final class Machines implements AutoCloseable {
                     return Accelerator.valueOf(saved[0]);
                 }
             }
-            BaseImage base = baseImages.ensure(BASE_IMAGES.get("debian-12-x86"), log);
+            BaseImage base = baseImages.ensure(BaseImages.DEBIAN_12_X86.shortName(), log);
             Path work = Files.createTempDirectory(dataDir, "probe-");
             try {
                 Accelerator accelerator = Accelerator.probe(base.vmlinux() != null ? base.vmlinux() : base.kernel(),
