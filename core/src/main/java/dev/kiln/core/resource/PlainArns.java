@@ -6,6 +6,7 @@ import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -23,10 +24,15 @@ public final class PlainArns {
         Optional<Arn> arn = Arn.parse(text);
         if (arn.isEmpty() || !arn.get().type().equals(type) || arn.get().version() != null) {
             throw new ApiException(ErrorType.InvalidParameterValueException, member + " '" + text + "' is not "
-                    + (type.matches("[aeiou].*") ? "an " : "a ") + type
+                    + article(type).toLowerCase(Locale.ROOT) + " " + type
                     + " ARN such as arn:aws:imagebuilder:us-east-1:123456789012:" + type + "/my-name");
         }
         return arn.get();
+    }
+
+    /** "A" or "An", for a resource's type or description in a message. */
+    static String article(String noun) {
+        return noun.matches("[aeiouAEIOU].*") ? "An" : "A";
     }
 
     /**
