@@ -16,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,34 +33,26 @@ final class BaseImageBuilder {
     private static final Duration DISK_TIMEOUT = Duration.ofMinutes(15);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path aptFolder;
+    private final Mmdebstrap mmdebstrap;
     private final Clock clock;
 
     BaseImageBuilder(Path aptFolder, Clock clock) {
-        this.aptFolder = aptFolder;
+        this.mmdebstrap = new Mmdebstrap(aptFolder, clock);
         this.clock = clock;
     }
 
     void build(BaseImageRecipe recipe, Path dir, BuildLog log) throws IOException, InterruptedException {
-        String mmdebstrap = HostPrograms.require("mmdebstrap", "mmdebstrap").toString();
         String mkfs = HostPrograms.require("mkfs.ext4", "e2fsprogs").toString();
         String qemuImg = HostPrograms.require("qemu-img", "qemu-utils").toString();
-        Instant start = clock.instant();
-        Files.createDirectories(dir);
-        Path hooks = writeHooks(dir.resolve("hooks"), HOOK_FILES);
-        DebianMirror mirror = DebianMirror.detect(aptFolder);
         Path rootfs = dir.resolve("rootfs");
-        log.info("base image " + recipe.name() + ": mmdebstrap " + recipe.suite() + " from " + mirror.archive()
-                + " into " + rootfs + " (1-2 minutes)");
-        List<String> command = new ArrayList<>(List.of(mmdebstrap, "--variant=minbase", "--format=directory",
-                "--components=main", "--include=" + String.join(",", recipe.packages()),
-                "--aptopt=Acquire::Retries \"3\";",
-                "--setup-hook=" + hooks.resolve("setup.sh"),
-                "--customize-hook=" + hooks.resolve("customize.sh"),
-                recipe.suite(), rootfs.toString()));
-        command.addAll(recipe.sourceLines(mirror));
-        HostPrograms.run(command, MMDEBSTRAP_TIMEOUT, log, "mmdebstrap");
-        Instant strapped = clock.instant();
+        Mmdebstrap.Made made = mmdebstrap.make(dir, new Mmdebstrap.Request("base image " + recipe.name(),
+                recipe.suite(), HOOK_FILES, "setup.sh", "customize.sh", List.of("--format=directory",
+                        "--include=" + String.join(",", recipe.packages())),
+                rootfs, MMDEBSTRAP_TIMEOUT, "1-2 minutes"), log);
+        DebianMirror mirror = made.mirror();
+        Path hooks = made.hooks();
+        Instant start = made.start();
+        Instant strapped = made.strapped();
 
         Path kernel = dir.resolve("vmlinuz");
         Path initrd = dir.resolve("initrd.img");

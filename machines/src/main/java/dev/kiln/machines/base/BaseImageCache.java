@@ -43,22 +43,8 @@ public final class BaseImageCache {
      */
     public BaseImage ensure(String name, BuildLog log) throws IOException, InterruptedException {
         BaseImageRecipe recipe = BaseImageRecipe.named(name);
-        Optional<BaseImage> ready = cached(recipe.name());
-        if (ready.isPresent()) {
-            return ready.get();
-        }
-        return locked(recipe, log, () -> {
-            Optional<BaseImage> meanwhile = cached(recipe.name());
-            if (meanwhile.isPresent()) {
-                log.info("base image " + recipe.name() + " was built meanwhile by another caller");
-                return meanwhile.get();
-            }
-            if (Files.exists(folder.dir(recipe.name()).resolve(BaseImageBuilder.METADATA))) {
-                log.info("base image " + recipe.name() + " in " + folder.path() + " was made by another version of Kiln"
-                        + " (or is incomplete); building it again");
-            }
-            return build(recipe, log);
-        });
+        return folder.ensure(recipe.name(), "base image " + recipe.name(), BaseImageBuilder.METADATA,
+                () -> cached(recipe.name()), () -> build(recipe, log), log);
     }
 
     /** Builds the named base image again from the mirror and replaces the cached one. */

@@ -77,22 +77,8 @@ public final class ContainerBaseImages {
      */
     public ContainerBaseImage ensure(String name, BuildLog log) throws IOException, InterruptedException {
         ContainerBaseImageRecipe recipe = ContainerBaseImageRecipe.named(name);
-        Optional<ContainerBaseImage> ready = cached(recipe.name());
-        if (ready.isPresent()) {
-            return ready.get();
-        }
-        return locked(recipe, log, () -> {
-            Optional<ContainerBaseImage> meanwhile = cached(recipe.name());
-            if (meanwhile.isPresent()) {
-                log.info("container base image " + recipe.name() + " was built meanwhile by another caller");
-                return meanwhile.get();
-            }
-            if (Files.exists(folder.dir(recipe.name()).resolve(ContainerBaseImageBuilder.METADATA))) {
-                log.info("container base image " + recipe.name() + " in " + folder.path() + " was made by another"
-                        + " version of Kiln (or is incomplete); building it again");
-            }
-            return build(recipe, log);
-        });
+        return folder.ensure(recipe.name(), "container base image " + recipe.name(), ContainerBaseImageBuilder.METADATA,
+                () -> cached(recipe.name()), () -> build(recipe, log), log);
     }
 
     /** Builds the named container base image again from the mirror and replaces the cached one. */
