@@ -2,7 +2,6 @@ package dev.kiln.machines.base;
 
 import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.machines.host.HostFiles;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.log.BuildLog;
 import java.io.IOException;
@@ -31,7 +30,6 @@ final class BaseImageBuilder {
             "kiln-user-data", "kiln-user-data.service");
     private static final Duration MMDEBSTRAP_TIMEOUT = Duration.ofMinutes(45);
     private static final Duration DISK_TIMEOUT = Duration.ofMinutes(15);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Mmdebstrap mmdebstrap;
     private final Clock clock;
@@ -49,8 +47,6 @@ final class BaseImageBuilder {
                 recipe.suite(), HOOK_FILES, "setup.sh", "customize.sh", List.of("--format=directory",
                         "--include=" + String.join(",", recipe.packages())),
                 rootfs, MMDEBSTRAP_TIMEOUT, "1-2 minutes"), log);
-        DebianMirror mirror = made.mirror();
-        Path hooks = made.hooks();
         Instant start = made.start();
         Instant strapped = made.strapped();
 
@@ -76,13 +72,9 @@ final class BaseImageBuilder {
         HostPrograms.run(List.of(qemuImg, "convert", "-f", "raw", "-O", "qcow2", raw.toString(), disk.toString()),
                 DISK_TIMEOUT, log, "qemu-img");
         Files.delete(raw);
-        HostFiles.deleteTree(hooks);
+        HostFiles.deleteTree(made.hooks());
 
-        ObjectNode meta = JSON.createObjectNode();
-        meta.put("name", recipe.name());
-        meta.put("description", recipe.description());
-        meta.put("suite", recipe.suite());
-        meta.put("mirror", mirror.archive());
+        ObjectNode meta = made.metadata(recipe.name(), recipe.description());
         meta.put("disk", disk.getFileName().toString());
         meta.put("diskSha256", HostFiles.sha256(disk));
         meta.put("kernel", kernel.getFileName().toString());

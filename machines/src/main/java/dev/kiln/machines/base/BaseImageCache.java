@@ -1,7 +1,6 @@
 package dev.kiln.machines.base;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.core.log.BuildLog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,8 +20,6 @@ import java.util.Optional;
  * rebuild while builds use it.
  */
 public final class BaseImageCache {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final CacheFolder folder;
     private final BaseImageBuilder builder;
 
@@ -69,16 +66,14 @@ public final class BaseImageCache {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        Path dir = folder.dir(recipe.name());
-        Path meta = dir.resolve(BaseImageBuilder.METADATA);
-        if (!Files.isRegularFile(meta)) {
+        Optional<JsonNode> metadata = folder.metadata(recipe.name(), BaseImageBuilder.METADATA,
+                BaseImageBuilder.recipeHash(recipe));
+        if (metadata.isEmpty()) {
             return Optional.empty();
         }
+        Path dir = folder.dir(recipe.name());
         try {
-            JsonNode j = JSON.readTree(meta.toFile());
-            if (!j.path("recipeHash").asText().equals(BaseImageBuilder.recipeHash(recipe))) {
-                return Optional.empty();
-            }
+            JsonNode j = metadata.get();
             Path disk = dir.resolve(j.path("disk").asText());
             Path kernel = dir.resolve(j.path("kernel").asText());
             Path initrd = dir.resolve(j.path("initrd").asText());
@@ -91,7 +86,7 @@ public final class BaseImageCache {
             return Optional.of(new BaseImage(recipe.name(), rootfs, disk, j.path("diskSha256").asText(), kernel,
                     initrd, vmlinux, j.path("kernelArgs").asText(recipe.kernelArgs()),
                     j.path("sizeGiB").asInt(recipe.sizeGiB()), Instant.parse(j.path("builtAt").asText())));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return Optional.empty();
         }
     }

@@ -152,6 +152,23 @@ final class CacheFolder {
         }
     }
 
+    /**
+     * A cached image's metadata, when its folder has the file and the image was made from this recipe
+     * (the file's {@code recipeHash} is the given one); empty when there is none or it cannot be read.
+     */
+    Optional<JsonNode> metadata(String name, String file, String recipeHash) {
+        Path meta = dir(name).resolve(file);
+        if (!Files.isRegularFile(meta)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode j = JSON.readTree(meta.toFile());
+            return j.path("recipeHash").asText().equals(recipeHash) ? Optional.of(j) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Writes an image's metadata file whole or not at all (its presence says the image is complete). */
     static void writeMetadata(Path file, JsonNode metadata) throws IOException {
         Path partial = file.resolveSibling(file.getFileName() + ".partial");

@@ -1,6 +1,5 @@
 package dev.kiln.machines.base;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.machines.host.HostFiles;
@@ -21,7 +20,6 @@ final class ContainerBaseImageBuilder {
     static final String METADATA = "image.json";
     static final String LAYOUT = "oci";
     private static final Duration MMDEBSTRAP_TIMEOUT = Duration.ofMinutes(30);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Mmdebstrap mmdebstrap;
     private final Clock clock;
@@ -43,8 +41,6 @@ final class ContainerBaseImageBuilder {
                         // that stays.
                         "--skip=chroot/policy-rc.d"),
                 tar, MMDEBSTRAP_TIMEOUT, "about 15 s"), log);
-        DebianMirror mirror = made.mirror();
-        Path hooks = made.hooks();
         Instant start = made.start();
         Instant strapped = made.strapped();
         long tarSize = Files.size(tar);
@@ -57,13 +53,9 @@ final class ContainerBaseImageBuilder {
                 dir.resolve(LAYOUT));
         Instant layered = clock.instant();
         Files.delete(tar);
-        HostFiles.deleteTree(hooks);
+        HostFiles.deleteTree(made.hooks());
 
-        ObjectNode meta = JSON.createObjectNode();
-        meta.put("name", recipe.name());
-        meta.put("description", recipe.description());
-        meta.put("suite", recipe.suite());
-        meta.put("mirror", mirror.archive());
+        ObjectNode meta = made.metadata(recipe.name(), recipe.description());
         meta.put("repository", recipe.repository());
         meta.put("tag", recipe.version());
         meta.put("layout", LAYOUT);

@@ -1,7 +1,6 @@
 package dev.kiln.machines.base;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.container.ContainerRegistry;
@@ -22,8 +21,6 @@ import java.util.Optional;
  * Kiln's recipe is made again.
  */
 public final class ContainerBaseImages {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final CacheFolder folder;
     private final ContainerBaseImageBuilder builder;
     private final LayoutPush push;
@@ -95,16 +92,14 @@ public final class ContainerBaseImages {
         } catch (BuildFailure e) {
             return Optional.empty();
         }
-        Path dir = folder.dir(recipe.name());
-        Path meta = dir.resolve(ContainerBaseImageBuilder.METADATA);
-        if (!Files.isRegularFile(meta)) {
+        Optional<JsonNode> metadata = folder.metadata(recipe.name(), ContainerBaseImageBuilder.METADATA,
+                recipe.hash());
+        if (metadata.isEmpty()) {
             return Optional.empty();
         }
+        Path dir = folder.dir(recipe.name());
         try {
-            JsonNode j = JSON.readTree(meta.toFile());
-            if (!j.path("recipeHash").asText().equals(recipe.hash())) {
-                return Optional.empty();
-            }
+            JsonNode j = metadata.get();
             Path layout = dir.resolve(j.path("layout").asText());
             String manifest = j.path("manifestDigest").asText();
             for (String digest : List.of(manifest, j.path("configDigest").asText(), j.path("layerDigest").asText())) {
@@ -117,7 +112,7 @@ public final class ContainerBaseImages {
             }
             return Optional.of(new ContainerBaseImage(recipe.name(), recipe.repository(), recipe.version(), layout,
                     manifest, j.path("layerSize").asLong(), Instant.parse(j.path("builtAt").asText())));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return Optional.empty();
         }
     }

@@ -1,5 +1,7 @@
 package dev.kiln.machines.base;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.machines.host.HostPrograms;
 import java.io.IOException;
@@ -17,6 +19,8 @@ import java.util.List;
  * build folder first.
  */
 final class Mmdebstrap {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Path aptFolder;
     private final Clock clock;
 
@@ -44,7 +48,16 @@ final class Mmdebstrap {
     }
 
     /** A tree made: the mirror it came from, the hooks folder (for the caller to delete), when it began and ended. */
-    record Made(DebianMirror mirror, Path hooks, Instant start, Instant strapped) {
+    record Made(String suite, DebianMirror mirror, Path hooks, Instant start, Instant strapped) {
+        /** The start of the image's metadata: its name and description, the suite and the mirror. */
+        ObjectNode metadata(String name, String description) {
+            ObjectNode meta = JSON.createObjectNode();
+            meta.put("name", name);
+            meta.put("description", description);
+            meta.put("suite", suite);
+            meta.put("mirror", mirror.archive());
+            return meta;
+        }
     }
 
     /** Makes the tree in an image's build folder, logging what it does and mmdebstrap's failure. */
@@ -57,7 +70,7 @@ final class Mmdebstrap {
         log.info(request.what() + ": mmdebstrap --variant=minbase " + request.suite() + " from " + mirror.archive()
                 + " into " + request.target() + " (" + request.duration() + ")");
         HostPrograms.run(command(mmdebstrap, request, hooks, mirror), request.timeout(), log, "mmdebstrap");
-        return new Made(mirror, hooks, start, clock.instant());
+        return new Made(request.suite(), mirror, hooks, start, clock.instant());
     }
 
     /** The mmdebstrap command line: a minbase tree of the suite's main component, with apt retrying. */
