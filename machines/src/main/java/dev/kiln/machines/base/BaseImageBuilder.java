@@ -23,21 +23,13 @@ import java.util.List;
  * and initrd copied out, the kernel also uncompressed, and the tree written as an ext4 file system
  * filling a qcow2 disk. {@code image.json} is written last.
  */
-final class BaseImageBuilder {
+record BaseImageBuilder(Mmdebstrap mmdebstrap, Clock clock) {
     static final String METADATA = "image.json";
     /** The files that go into the new root with the hooks; scripts are made executable. */
     static final List<String> HOOK_FILES = List.of("setup.sh", "customize.sh", "kiln-seed", "kiln-seed.service",
             "kiln-user-data", "kiln-user-data.service");
     private static final Duration MMDEBSTRAP_TIMEOUT = Duration.ofMinutes(45);
     private static final Duration DISK_TIMEOUT = Duration.ofMinutes(15);
-
-    private final Mmdebstrap mmdebstrap;
-    private final Clock clock;
-
-    BaseImageBuilder(Path aptFolder, Clock clock) {
-        this.mmdebstrap = new Mmdebstrap(aptFolder, clock);
-        this.clock = clock;
-    }
 
     void build(BaseImageRecipe recipe, Path dir, BuildLog log) throws IOException, InterruptedException {
         String mkfs = HostPrograms.require("mkfs.ext4", "e2fsprogs").toString();

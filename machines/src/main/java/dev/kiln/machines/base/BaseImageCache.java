@@ -29,7 +29,7 @@ public final class BaseImageCache {
 
     BaseImageCache(Path folder, Path aptFolder, Clock clock) {
         this.folder = new CacheFolder(folder);
-        this.builder = new BaseImageBuilder(aptFolder, clock);
+        this.builder = new BaseImageBuilder(new Mmdebstrap(aptFolder, clock), clock);
     }
 
     /**

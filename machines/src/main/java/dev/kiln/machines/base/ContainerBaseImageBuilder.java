@@ -16,18 +16,10 @@ import java.util.List;
  * becomes the one layer of an OCI image layout in {@code oci/}; the tar is then dropped.
  * {@code image.json} is written last.
  */
-final class ContainerBaseImageBuilder {
+record ContainerBaseImageBuilder(Mmdebstrap mmdebstrap, Clock clock) {
     static final String METADATA = "image.json";
     static final String LAYOUT = "oci";
     private static final Duration MMDEBSTRAP_TIMEOUT = Duration.ofMinutes(30);
-
-    private final Mmdebstrap mmdebstrap;
-    private final Clock clock;
-
-    ContainerBaseImageBuilder(Path aptFolder, Clock clock) {
-        this.mmdebstrap = new Mmdebstrap(aptFolder, clock);
-        this.clock = clock;
-    }
 
     void build(ContainerBaseImageRecipe recipe, Path dir, BuildLog log) throws IOException, InterruptedException {
         Path tar = dir.resolve("rootfs.tar");

@@ -32,7 +32,7 @@ public final class ContainerBaseImages {
 
     ContainerBaseImages(Path folder, Path aptFolder, Clock clock) {
         this.folder = new CacheFolder(folder);
-        this.builder = new ContainerBaseImageBuilder(aptFolder, clock);
+        this.builder = new ContainerBaseImageBuilder(new Mmdebstrap(aptFolder, clock), clock);
         this.push = new LayoutPush(clock);
     }
 

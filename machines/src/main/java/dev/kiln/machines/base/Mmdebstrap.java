@@ -17,20 +17,11 @@ import java.util.List;
  * How both kinds of base image begin: mmdebstrap makes a minbase Debian tree from the mirror this host's
  * apt uses (see {@link DebianMirror}), configured by Kiln's hook files, which are written into the image's
  * build folder first.
+ *
+ * @param aptFolder where the host's apt sources are ({@code /etc/apt})
  */
-final class Mmdebstrap {
+record Mmdebstrap(Path aptFolder, Clock clock) {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final Path aptFolder;
-    private final Clock clock;
-
-    /**
-     * @param aptFolder where the host's apt sources are ({@code /etc/apt})
-     */
-    Mmdebstrap(Path aptFolder, Clock clock) {
-        this.aptFolder = aptFolder;
-        this.clock = clock;
-    }
 
     /**
      * What to make.
