@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything a build runs on, laid out in a data folder as DESIGN.md says: the image store under
@@ -187,14 +188,18 @@ public final class Machines implements AutoCloseable {
      * use. Its id is derived from its disk's checksum, so it is the same id wherever it is asked for.
      */
     public MachineImage baseImage(String name, String region, BuildLog log) throws IOException, InterruptedException {
-        List<BaseImages.BaseImage> vms = BaseImages.of(false);
-        BaseImages.BaseImage known = vms.stream().filter(b -> b.name().equals(name)).findFirst()
-                .orElseThrow(() -> new BuildFailure("Kiln has no machine base image " + name + "; it has "
-                        + String.join(", ", vms.stream().map(BaseImages.BaseImage::name).toList())));
+        BaseImages.BaseImage known = machineBaseImage(name).orElseThrow(() -> new BuildFailure(
+                "Kiln has no machine base image " + name + "; it has " + String.join(", ", BaseImages.of(false)
+                        .stream().map(BaseImages.BaseImage::name).toList())));
         BaseImage base = baseImages.ensure(known.shortName(), log);
         trees.register(base.diskSha256(), List.of(base.rootfs()));
         return base.asMachineImage(region, "ami-" + base.diskSha256().substring(0, 17),
                 name + " " + BaseImages.VERSION);
+    }
+
+    /** The catalogue's VM base image of that Image Builder name (as a parentImage ARN names it). */
+    private static Optional<BaseImages.BaseImage> machineBaseImage(String name) {
+        return BaseImages.of(false).stream().filter(b -> b.name().equals(name)).findFirst();
     }
 
     /**
