@@ -62,7 +62,7 @@ final class BuildCommand implements Callable<Integer> {
                 if (build.container()) {
                     machines.registries().sweepOrphans();
                 }
-                return build(db, machines.environment().withS3(s3), build, imageArn, clock);
+                return build(db, machines.environment().toBuilder().setS3(s3).build(), build, imageArn, clock);
             }
         }
     }

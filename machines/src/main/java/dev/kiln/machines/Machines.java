@@ -8,6 +8,7 @@ import dev.kiln.core.build.BuildEnvironment;
 import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.container.ContainerRegistry;
+import dev.kiln.core.image.BaseImages;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceBackend;
 import dev.kiln.core.machine.InstanceRequest;
@@ -30,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything a build runs on, laid out in a data folder (docs/architecture.md): the image store under
@@ -45,8 +47,6 @@ import java.util.Map;
 public final class Machines implements AutoCloseable {
     /** How long a build or test instance may take to become reachable (a Debian boot under TCG ≈ 25–35 s). */
     public static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
-    /** Kiln-managed base images as Image Builder names them, and the cache's name for each. */
-    private static final java.util.Map<String, String> BASE_IMAGES = java.util.Map.of("debian-12-x86", "debian-12");
 
     private final Path dataDir;
     private final Clock clock;
@@ -126,8 +126,10 @@ public final class Machines implements AutoCloseable {
                 checkBaseImagePrograms(name);
             }
         };
-        return new BuildEnvironment(images, backends(), bases, buildsFolder(), clock,
-                readyTimeout != null ? readyTimeout : READY_TIMEOUT, containers(), registries());
+        return BuildEnvironment.builder().setImages(images).setBackends(backends()).setBaseImages(bases)
+                .setBuildsFolder(buildsFolder()).setClock(clock)
+                .setReadyTimeout(readyTimeout != null ? readyTimeout : READY_TIMEOUT).setContainers(containers())
+                .setRegistries(registries()).build();
     }
 
     /** Each region's registry; made on first use (it writes the registry client files under cache/). */
@@ -178,7 +180,7 @@ public final class Machines implements AutoCloseable {
      * @throws BuildFailure naming the missing programs and the Debian packages to install
      */
     public void checkBaseImagePrograms(String name) {
-        String cacheName = BASE_IMAGES.get(name);
+        String cacheName = machineBaseImage(name).map(BaseImages.BaseImage::shortName).orElse(null);
         if (cacheName != null) {
             if (baseImages.cached(cacheName).isEmpty()) {
                 HostPrograms.requireFor(HostPackages.Feature.BASE_IMAGES);
@@ -215,15 +217,18 @@ public final class Machines implements AutoCloseable {
      * use. Its id is derived from its disk's checksum, so it is the same id wherever it is asked for.
      */
     public MachineImage baseImage(String name, String region, BuildLog log) throws IOException, InterruptedException {
-        String cacheName = BASE_IMAGES.get(name);
-        if (cacheName == null) {
-            throw new BuildFailure("Kiln has no machine base image " + name + "; it has "
-                    + String.join(", ", BASE_IMAGES.keySet()));
-        }
-        BaseImage base = baseImages.ensure(cacheName, log);
+        BaseImages.BaseImage known = machineBaseImage(name).orElseThrow(() -> new BuildFailure(
+                "Kiln has no machine base image " + name + "; it has " + String.join(", ", BaseImages.of(false)
+                        .stream().map(BaseImages.BaseImage::name).toList())));
+        BaseImage base = baseImages.ensure(known.shortName(), log);
         trees.register(base.diskSha256(), List.of(base.rootfs()));
         return base.asMachineImage(region, "ami-" + base.diskSha256().substring(0, 17),
-                name + " " + dev.kiln.core.image.BaseImages.VERSION);
+                name + " " + BaseImages.VERSION);
+    }
+
+    /** The catalogue's VM base image of that Image Builder name (as a parentImage ARN names it). */
+    private static Optional<BaseImages.BaseImage> machineBaseImage(String name) {
+        return BaseImages.of(false).stream().filter(b -> b.name().equals(name)).findFirst();
     }
 
     /**
@@ -273,7 +278,7 @@ public final class Machines implements AutoCloseable {
                     return Accelerator.valueOf(saved[0]);
                 }
             }
-            BaseImage base = baseImages.ensure(BASE_IMAGES.get("debian-12-x86"), log);
+            BaseImage base = baseImages.ensure(BaseImages.DEBIAN_12_X86.shortName(), log);
             Path work = Files.createTempDirectory(dataDir, "probe-");
             try {
                 Accelerator accelerator = Accelerator.probe(base.vmlinux() != null ? base.vmlinux() : base.kernel(),

@@ -44,8 +44,9 @@ class BuildOrchestratorTest {
         if (containers == null) {
             containers = new FakeContainers(dir.resolve("containers"));
         }
-        return new BuildEnvironment(machines, List.of(machines), machines, dir.resolve("builds"), Clock.systemUTC(),
-                Duration.ofSeconds(30), containers, containers);
+        return BuildEnvironment.builder().setImages(machines).setBackends(List.of(machines)).setBaseImages(machines)
+                .setBuildsFolder(dir.resolve("builds")).setClock(Clock.systemUTC())
+                .setReadyTimeout(Duration.ofSeconds(30)).setContainers(containers).setRegistries(containers).build();
     }
 
     private ObjectNode call(String operation, ObjectNode in) {
