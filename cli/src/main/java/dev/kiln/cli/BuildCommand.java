@@ -10,6 +10,7 @@ import dev.kiln.core.build.BuildEnvironment;
 import dev.kiln.core.build.BuildOrchestrator;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.image.BaseImages;
+import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.store.Database;
 import dev.kiln.machines.Machines;
 import dev.kiln.common.s3.S3Config;
@@ -91,9 +92,9 @@ final class BuildCommand implements Callable<Integer> {
             // Already shutting down.
         }
         JsonNode image = db.resources().get(imageArn).orElseThrow().body();
-        String status = image.path("state").path("status").asText();
+        ImageStatus status = ImageStatus.of(image);
         Duration took = Duration.between(start, clock.instant());
-        if (!status.equals("AVAILABLE")) {
+        if (status != ImageStatus.AVAILABLE) {
             throw new UserError("the build ended " + status + " after " + took.toSeconds() + " s: "
                     + image.path("state").path("reason").asText(""), ExitCodes.FAILED);
         }

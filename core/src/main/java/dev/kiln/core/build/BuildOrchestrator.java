@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.kiln.core.container.WorkingContainer;
 import dev.kiln.core.image.ImageBuilds;
 import dev.kiln.core.image.ImageOperations;
+import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.MachineImage;
@@ -84,7 +85,7 @@ public final class BuildOrchestrator {
      */
     public void build(String imageArn, Consumer<String> follower, Path contextFolder) {
         StoredResource image = store.get(imageArn).orElse(null);
-        if (image == null || !"PENDING".equals(ImageBuilds.status(image))) {
+        if (image == null || ImageBuilds.status(image) != ImageStatus.PENDING) {
             return;
         }
         Path folder = BuildFolders.of(env.buildsFolder(), imageArn);
@@ -112,7 +113,7 @@ public final class BuildOrchestrator {
         Made made = null;
         try {
             log.info("building " + arn);
-            states.status(arn, "BUILDING");
+            states.status(arn, ImageStatus.BUILDING);
             plan = resolve.run(image, folder, contextFolder, log);
             if (plan.container() != null) {
                 made = buildContainer(plan, folder, log);
@@ -124,12 +125,12 @@ public final class BuildOrchestrator {
             }
             buildInstance = launch.run(plan, plan.parent(), "build", plan.userData(), folder, log);
             components.run(plan, buildInstance.target(), BUILD_PHASES, folder.resolve("components-build"), log);
-            states.status(arn, "CREATING");
+            states.status(arn, ImageStatus.CREATING);
             output = create.run(plan, buildInstance, folder, log);
             close(buildInstance, log);
             buildInstance = null;
             if (plan.testsEnabled()) {
-                states.status(arn, "TESTING");
+                states.status(arn, ImageStatus.TESTING);
                 testInstance = launch.run(plan, output, "test", null, folder, log);
                 test.run(plan, testInstance.target(), folder, log);
                 close(testInstance, log);
@@ -137,7 +138,7 @@ public final class BuildOrchestrator {
             } else {
                 log.info("image tests are disabled: no test instance");
             }
-            states.status(arn, "DISTRIBUTING");
+            states.status(arn, ImageStatus.DISTRIBUTING);
             MachineImage tested = output;
             // From here on the image is tested: a failed distribution keeps it for RetryImage.
             output = null;
@@ -200,7 +201,7 @@ public final class BuildOrchestrator {
                     + ": it cannot be distributed again");
         }
         log.info("distributing " + tested.imageId() + " again (RetryImage); " + done.size() + " copy(ies) exist");
-        states.status(plan.imageArn(), "DISTRIBUTING");
+        states.status(plan.imageArn(), ImageStatus.DISTRIBUTING);
         ArrayNode amis = distribute.run(plan, tested, done, copies -> states.distributed(plan.imageArn(), copies),
                 log);
         return new Made("amis", amis, tested.imageId());
@@ -218,9 +219,9 @@ public final class BuildOrchestrator {
         CompletableFuture<Void> testContainerRemoved = CompletableFuture.completedFuture(null);
         try {
             String image = new BuildContainerStep(env.containers(), components)
-                    .run(plan, names, folder, made, () -> states.status(arn, "CREATING"), log);
+                    .run(plan, names, folder, made, () -> states.status(arn, ImageStatus.CREATING), log);
             if (plan.testsEnabled()) {
-                states.status(arn, "TESTING");
+                states.status(arn, ImageStatus.TESTING);
                 WorkingContainer container = env.containers().from(image, names.container("test"), log);
                 try {
                     test.run(plan, container.target(), folder, log);
@@ -231,7 +232,7 @@ public final class BuildOrchestrator {
             } else {
                 log.info("image tests are disabled: no test container");
             }
-            states.status(arn, "DISTRIBUTING");
+            states.status(arn, ImageStatus.DISTRIBUTING);
             ArrayNode containers = new PushContainerStep(env.containers(), env.registries()).run(plan, image, log);
             testContainerRemoved.join();
             return new Made("containers", containers, containers.path(0).path("imageUris").path(0).asText());

@@ -3,6 +3,7 @@ package dev.kiln.core.build;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.image.ImageBuildEvents;
 import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.machine.InstanceBackend;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
@@ -57,20 +58,20 @@ public final class BuildQueue implements ImageBuildEvents, AutoCloseable {
         }
         int queued = 0;
         for (StoredResource image : store.listOfType(ImageBuilds.TYPE)) {
-            String status = ImageBuilds.status(image);
-            if (status.equals("PENDING")) {
+            ImageStatus status = ImageBuilds.status(image);
+            if (status == ImageStatus.PENDING) {
                 submit(image.arn());
                 queued++;
-            } else if (ImageBuilds.inProgress(image)) {
+            } else if (status.inProgress()) {
                 markInterrupted(image, status);
             }
         }
         return queued;
     }
 
-    private void markInterrupted(StoredResource image, String status) {
+    private void markInterrupted(StoredResource image, ImageStatus status) {
         store.modify(image.arn(), body -> {
-            body.putObject("state").put("status", "FAILED").put("reason", "Kiln stopped while this image was "
+            body.putObject("state").put("status", ImageStatus.FAILED.name()).put("reason", "Kiln stopped while this image was "
                     + status + "; its instances were removed when Kiln started again. Start the build again.");
             return body;
         });

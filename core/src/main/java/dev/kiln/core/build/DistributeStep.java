@@ -5,6 +5,7 @@ import dev.kiln.core.log.BuildLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.machine.MachineImage;
 import dev.kiln.core.resource.Json;
 import java.io.IOException;
@@ -160,7 +161,7 @@ final class DistributeStep {
             out.put("image", copy.imageId());
             out.put("name", copy.name());
             out.put("description", copy.description());
-            out.putObject("state").put("status", "AVAILABLE");
+            out.putObject("state").put("status", ImageStatus.AVAILABLE.name());
             out.put("accountId", owner);
             made.add(region + "/" + owner);
             progress.accept(amis.deepCopy());

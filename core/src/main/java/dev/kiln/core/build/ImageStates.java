@@ -2,7 +2,7 @@ package dev.kiln.core.build;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.store.ResourceStore;
 import java.util.function.Consumer;
 
@@ -25,12 +25,12 @@ final class ImageStates {
         }
     }
 
-    void status(String arn, String status) {
+    void status(String arn, ImageStatus status) {
         write(arn, status, null, null, null);
     }
 
     void failed(String arn, String reason) {
-        write(arn, "FAILED", reason, null, null);
+        write(arn, ImageStatus.FAILED, reason, null, null);
     }
 
     /** Records the copies a distribution has made so far, the state unchanged. */
@@ -40,12 +40,12 @@ final class ImageStates {
 
     /** FAILED, keeping the copies a partial distribution made in {@code outputResources.amis}. */
     void failed(String arn, String reason, JsonNode amis) {
-        write(arn, "FAILED", reason, amis == null ? null : "amis", amis);
+        write(arn, ImageStatus.FAILED, reason, amis == null ? null : "amis", amis);
     }
 
     /** @param kind {@code amis} or {@code containers}, the outputResources member the image's copies go in */
     void available(String arn, String kind, JsonNode resources) {
-        write(arn, "AVAILABLE", null, kind, resources);
+        write(arn, ImageStatus.AVAILABLE, null, kind, resources);
     }
 
     /** Stores a Kiln-only member of the image's body (one the HTTP edge never shows). */
@@ -54,13 +54,13 @@ final class ImageStates {
     }
 
     boolean cancelled(String arn) {
-        return store.get(arn).map(i -> ImageBuilds.status(i).equals("CANCELLED")).orElse(true);
+        return store.get(arn).map(i -> ImageStatus.of(i.body()) == ImageStatus.CANCELLED).orElse(true);
     }
 
-    private void write(String arn, String status, String reason, String kind, JsonNode resources) {
+    private void write(String arn, ImageStatus status, String reason, String kind, JsonNode resources) {
         change(arn, body -> {
             if (status != null) {
-                ObjectNode state = body.putObject("state").put("status", status);
+                ObjectNode state = body.putObject("state").put("status", status.name());
                 if (reason != null) {
                     state.put("reason", reason);
                 }
@@ -77,7 +77,7 @@ final class ImageStates {
      */
     private void change(String arn, Consumer<ObjectNode> change) {
         store.modify(arn, body -> {
-            if (ImageBuilds.status(body).equals("CANCELLED")) {
+            if (ImageStatus.of(body) == ImageStatus.CANCELLED) {
                 throw new Cancelled(arn);
             }
             change.accept(body);

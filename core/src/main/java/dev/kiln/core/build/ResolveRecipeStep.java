@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.core.api.CallContext;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.container.ContainerRegistry;
 import dev.kiln.core.machine.MachineImage;
 import dev.kiln.core.pipeline.Dependencies;
@@ -24,7 +25,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Turns an image build version's copies of its recipe and configurations into a {@link BuildPlan}:
@@ -36,7 +36,6 @@ import java.util.Set;
 final class ResolveRecipeStep {
     /** What AWS launches when an infrastructure configuration names no instance type. */
     static final String DEFAULT_INSTANCE_TYPE = "m5.large";
-    private static final Set<String> UNUSABLE = Set.of("FAILED", "CANCELLED", "DELETED", "DISABLED");
 
     private final ResourceStore store;
     private final BuildEnvironment env;
@@ -156,11 +155,11 @@ final class ResolveRecipeStep {
         boolean managed = arn.owner().equals(Arn.AWS_OWNER);
         StoredResource build = Versions.matching(store, managed ? new CallContext(Arn.AWS_OWNER, ctx.region(),
                         ctx.requestId()) : ctx, arn).stream()
-                .filter(b -> !UNUSABLE.contains(ImageBuilds.status(b)))
+                .filter(b -> !ImageBuilds.status(b).unusable())
                 .findFirst()
                 .orElseThrow(() -> new BuildFailure("the parent image " + text + " has no usable build in "
                         + ctx.region()));
-        if (!managed && !"AVAILABLE".equals(ImageBuilds.status(build))) {
+        if (!managed && ImageBuilds.status(build) != ImageStatus.AVAILABLE) {
             throw new BuildFailure("the parent image " + build.arn() + " is " + ImageBuilds.status(build)
                     + "; a parent image must be AVAILABLE");
         }

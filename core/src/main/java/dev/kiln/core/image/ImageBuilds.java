@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Image build versions as records: what an image is built from (a recipe, an infrastructure
@@ -32,9 +31,6 @@ public final class ImageBuilds {
     public static final String CONTAINER_RECIPE = "container-recipe";
     public static final String INFRASTRUCTURE = "infrastructure-configuration";
     public static final String DISTRIBUTION = "distribution-configuration";
-    /** Statuses of an image whose creation has not finished; the rest are terminal. */
-    public static final Set<String> IN_PROGRESS = Set.of("PENDING", "CREATING", "BUILDING", "TESTING",
-            "DISTRIBUTING", "INTEGRATING");
     public static final String USER_INITIATED = "USER_INITIATED";
     public static final String SCHEDULED = "SCHEDULED";
 
@@ -219,7 +215,7 @@ public final class ImageBuilds {
         Json.copy(recipe.body(), body, "platform");
         body.put("enhancedImageMetadataEnabled", settings.path("enhancedImageMetadataEnabled").asBoolean(true));
         parentOsVersion(ctx, recipe).ifPresent(os -> body.put("osVersion", os));
-        body.putObject("state").put("status", "PENDING");
+        body.putObject("state").put("status", ImageStatus.PENDING.name());
         body.set(inputs.container() ? "containerRecipe" : "imageRecipe", recipe.body().deepCopy());
         if (pipeline != null) {
             body.put("sourcePipelineName", pipeline.name());
@@ -269,17 +265,12 @@ public final class ImageBuilds {
                 .toList();
     }
 
-    public static String status(StoredResource image) {
-        return status(image.body());
-    }
-
-    /** The status in an image's body. */
-    public static String status(JsonNode body) {
-        return body.path("state").path("status").asText("PENDING");
+    public static ImageStatus status(StoredResource image) {
+        return ImageStatus.of(image.body());
     }
 
     public static boolean inProgress(StoredResource image) {
-        return IN_PROGRESS.contains(status(image));
+        return status(image).inProgress();
     }
 
     /** The owner as List* answers it: the account, or "Amazon" for Kiln-managed images. */

@@ -130,7 +130,7 @@ public final class ImageOperations {
     }
 
     private boolean deprecated(StoredResource r) {
-        if (ImageBuilds.status(r).equals("DEPRECATED")) {
+        if (ImageBuilds.status(r) == ImageStatus.DEPRECATED) {
             return true;
         }
         JsonNode when = r.body().get("deprecationTime");
@@ -191,13 +191,13 @@ public final class ImageOperations {
         StoredResource image = ownBuild(ctx, in.path("imageBuildVersionArn").asText());
         // Checked and changed as one step: two RetryImage calls at once start one build, not two.
         StoredResource retried = store.modify(image.arn(), body -> {
-            String status = ImageBuilds.status(body);
-            if (!status.equals("FAILED") && !status.equals("CANCELLED")) {
+            ImageStatus status = ImageStatus.of(body);
+            if (!status.retryable()) {
                 throw new ApiException(ErrorType.ResourceInUseException, "The image " + image.arn() + " is " + status
                         + ": only a FAILED or CANCELLED image can be retried");
             }
             boolean tested = body.path("outputResources").path("amis").size() > 0;
-            body.putObject("state").put("status", "PENDING");
+            body.putObject("state").put("status", ImageStatus.PENDING.name());
             if (tested) {
                 body.put(RETRY, RETRY_DISTRIBUTION);
             } else {
@@ -251,7 +251,7 @@ public final class ImageOperations {
     private StoredResource available(CallContext ctx, String text) {
         Arn arn = Versions.parseArn(text, TYPE, "sourceImage");
         StoredResource image = Versions.matching(store, ctx, arn).stream()
-                .filter(b -> "AVAILABLE".equals(ImageBuilds.status(b)))
+                .filter(b -> ImageBuilds.status(b) == ImageStatus.AVAILABLE)
                 .findFirst()
                 .orElseThrow(() -> ApiException.notFound("The image " + text + " has no AVAILABLE build in "
                         + ctx.region()));
@@ -264,7 +264,7 @@ public final class ImageOperations {
     /** The caller's AVAILABLE image build that made an AMI in this region. */
     private StoredResource builtAmi(CallContext ctx, String amiId) {
         return store.list(ResourceQuery.all(ctx.region(), ctx.accountId(), TYPE)).stream()
-                .filter(b -> "AVAILABLE".equals(ImageBuilds.status(b)))
+                .filter(b -> ImageBuilds.status(b) == ImageStatus.AVAILABLE)
                 .filter(b -> {
                     for (JsonNode copy : b.body().path("outputResources").path("amis")) {
                         if (amiId.equals(copy.path("image").asText())) {
@@ -283,11 +283,11 @@ public final class ImageOperations {
         StoredResource image = ownBuild(ctx, in.path("imageBuildVersionArn").asText());
         // Checked and changed as one step with the build's own state writes: neither overwrites the other.
         StoredResource cancelled = store.modify(image.arn(), body -> {
-            if (!ImageBuilds.IN_PROGRESS.contains(ImageBuilds.status(body))) {
+            if (!ImageStatus.of(body).inProgress()) {
                 throw new ApiException(ErrorType.ResourceInUseException, "The image " + image.arn() + " is "
-                        + ImageBuilds.status(body) + ": only an image still being created can be cancelled");
+                        + ImageStatus.of(body) + ": only an image still being created can be cancelled");
             }
-            body.putObject("state").put("status", "CANCELLED").put("reason", "Image creation cancelled by request.");
+            body.putObject("state").put("status", ImageStatus.CANCELLED.name()).put("reason", "Image creation cancelled by request.");
             return body;
         }).orElseThrow(() -> ApiException.notFound("The image " + image.arn() + " does not exist"));
         builds.cancelled(cancelled);

@@ -12,7 +12,6 @@ import dev.kiln.core.store.StoredResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What a recipe's wildcard-selected components and parent image resolve to, in the form a build records
@@ -24,7 +23,6 @@ import java.util.Set;
 public final class Dependencies {
     public static final String MEMBER = "kilnResolved";
     /** The builds a parent image ARN never selects (as the build's recipe resolution skips them). */
-    private static final Set<String> UNUSABLE = Set.of("FAILED", "CANCELLED", "DELETED", "DISABLED");
 
     private Dependencies() {
     }
@@ -60,7 +58,7 @@ public final class Dependencies {
             CallContext in = arn.owner().equals(Arn.AWS_OWNER)
                     ? new CallContext(Arn.AWS_OWNER, ctx.region(), ctx.requestId()) : ctx;
             return Versions.matching(store, in, arn).stream()
-                    .filter(r -> !image || !UNUSABLE.contains(ImageBuilds.status(r)))
+                    .filter(r -> !image || !ImageBuilds.status(r).unusable())
                     .findFirst()
                     .map(StoredResource::arn);
         });

@@ -131,7 +131,7 @@ public final class PipelineOperations {
             if (!body.hasNonNull("dateLastRun") && started != null) {
                 body.put("dateLastRun", started);
             }
-            body.put("lastRunStatus", ImageBuilds.status(last));
+            body.put("lastRunStatus", ImageBuilds.status(last).name());
         }
         nextRun(pipeline).ifPresent(next -> body.put("dateNextRun", Json.date(next)));
         return body;
@@ -240,7 +240,7 @@ public final class PipelineOperations {
         StoredResource image = builds.start(ctx, inputs, settings, imageTags, pipeline, buildType);
         // Recorded on the pipeline as it is now: it may have been updated meanwhile.
         store.modify(pipeline.arn(), body -> body.put("dateLastRun", image.body().path("dateCreated").asText())
-                .put("lastRunStatus", ImageBuilds.status(image)));
+                .put("lastRunStatus", ImageBuilds.status(image).name()));
         return image;
     }
 

@@ -5,6 +5,7 @@ import dev.kiln.core.api.CallContext;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.image.ImageBuildEvents;
 import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.store.LeaseStore;
 import dev.kiln.core.store.ResourceStore;
@@ -280,7 +281,7 @@ public final class PipelineScheduler implements AutoCloseable {
     /** Why the dependency condition holds the run back, or null when a dependency changed. */
     private String noDependencyUpdate(CallContext ctx, StoredResource pipeline, List<StoredResource> images) {
         StoredResource lastGood = images.stream()
-                .filter(i -> ImageBuilds.status(i).equals("AVAILABLE"))
+                .filter(i -> ImageBuilds.status(i) == ImageStatus.AVAILABLE)
                 .findFirst().orElse(null);
         if (lastGood == null || !lastGood.body().has(Dependencies.MEMBER)) {
             return null;
@@ -310,17 +311,17 @@ public final class PipelineScheduler implements AutoCloseable {
         }
         int failures = 0;
         for (StoredResource image : imagesNewestFirst) {
-            String status = ImageBuilds.status(image);
-            if (status.equals("AVAILABLE")) {
+            ImageStatus status = ImageBuilds.status(image);
+            if (status == ImageStatus.AVAILABLE) {
                 break;
             }
-            if (status.equals("FAILED")) {
+            if (status == ImageStatus.FAILED) {
                 failures++;
             }
         }
         JsonNode body = pipeline.body();
         int before = body.path("consecutiveFailures").asInt(0);
-        String lastRunStatus = ImageBuilds.status(imagesNewestFirst.get(0));
+        String lastRunStatus = ImageBuilds.status(imagesNewestFirst.get(0)).name();
         int limit = body.path("schedule").path("autoDisablePolicy").path("failureCount").asInt(0);
         boolean disable = limit > 0 && failures > before && failures >= limit
                 && body.path("status").asText().equals("ENABLED");

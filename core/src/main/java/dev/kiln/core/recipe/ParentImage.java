@@ -4,13 +4,13 @@ import dev.kiln.core.api.CallContext;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
+import dev.kiln.core.image.ImageBuilds;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.Versions;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -38,7 +38,6 @@ import java.util.regex.Pattern;
 record ParentImage(String given, StoredResource image, ContainerImageReference reference) {
     static final String MEMBER = "parentImage";
     static final String IMAGE_TYPE = "image";
-    private static final Set<String> UNUSABLE = Set.of("FAILED", "CANCELLED", "DELETED", "DISABLED");
     private static final Pattern AMI_ID = Pattern.compile("ami-[0-9a-fA-F]+");
 
     /** The platform of the parent image, when Kiln knows it. */
@@ -104,10 +103,10 @@ record ParentImage(String given, StoredResource image, ContainerImageReference r
                     + " Kiln-managed images (owner aws)");
         }
         return builds.stream()
-                .filter(b -> !UNUSABLE.contains(b.body().path("state").path("status").asText("")))
+                .filter(b -> !ImageBuilds.status(b).unusable())
                 .findFirst()
                 .orElseThrow(() -> invalid(text, "every build of the image it names is "
-                        + String.join(", ", builds.stream().map(b -> b.body().path("state").path("status").asText())
+                        + String.join(", ", builds.stream().map(b -> ImageBuilds.status(b).name())
                         .distinct().toList()) + "; a parent image must be one that can be used"));
     }
 

@@ -66,7 +66,7 @@ class ImageBuildsTest {
         assertThat(first.arn()).endsWith(":image/web/1.0.0/1");
         assertThat(second.arn()).endsWith(":image/web/1.0.0/2");
         assertThat(store.get(second.arn()).orElseThrow().body().path("version").asText()).isEqualTo("1.0.0/2");
-        assertThat(ImageBuilds.status(second)).isEqualTo("PENDING");
+        assertThat(ImageBuilds.status(second)).isEqualTo(ImageStatus.PENDING);
         assertThat(ImageBuilds.inProgress(second)).isTrue();
     }
 
