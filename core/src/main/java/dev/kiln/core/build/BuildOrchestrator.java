@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.kiln.core.container.WorkingContainer;
 import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.image.ImageOperations;
 import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.machine.Instance;
@@ -66,7 +67,7 @@ public final class BuildOrchestrator {
     }
 
     /** What a finished build made: its output resources of one kind, and what to call it in the log. */
-    private record Made(String kind, ArrayNode resources, String name) {
+    private record Made(ImageRecord.Output kind, ArrayNode resources, String name) {
     }
 
     /**
@@ -85,7 +86,7 @@ public final class BuildOrchestrator {
      */
     public void build(String imageArn, Consumer<String> follower, Path contextFolder) {
         StoredResource image = store.get(imageArn).orElse(null);
-        if (image == null || ImageBuilds.status(image) != ImageStatus.PENDING) {
+        if (image == null || ImageRecord.of(image).status() != ImageStatus.PENDING) {
             return;
         }
         Path folder = BuildFolders.of(env.buildsFolder(), imageArn);
@@ -143,7 +144,7 @@ public final class BuildOrchestrator {
             // From here on the image is tested: a failed distribution keeps it for RetryImage.
             output = null;
             ArrayNode amis = distribute.run(plan, tested, null, copies -> states.distributed(arn, copies), log);
-            made = new Made("amis", amis, tested.imageId());
+            made = new Made(ImageRecord.Output.AMIS, amis, tested.imageId());
         } catch (ImageStates.Cancelled e) {
             log.info("cancelled by request; cleaning up");
         } catch (InterruptedException e) {
@@ -188,14 +189,10 @@ public final class BuildOrchestrator {
      * its output resources) is distributed again; the copies made before are kept and not made twice.
      */
     private Made redistribute(BuildPlan plan, StoredResource image, BuildLog log) throws IOException {
-        JsonNode done = image.body().path("outputResources").path("amis");
-        MachineImage tested = null;
-        for (JsonNode copy : done) {
-            if (plan.region().equals(copy.path("region").asText())
-                    && plan.accountId().equals(copy.path("accountId").asText())) {
-                tested = env.images().find(plan.region(), copy.path("image").asText()).orElse(null);
-            }
-        }
+        ImageRecord record = ImageRecord.of(image);
+        JsonNode done = record.amis();
+        MachineImage tested = record.ami(plan.region(), plan.accountId())
+                .flatMap(copy -> env.images().find(plan.region(), copy.imageId())).orElse(null);
         if (tested == null) {
             throw new BuildFailure("the image built before is no longer in " + plan.region()
                     + ": it cannot be distributed again");
@@ -204,7 +201,7 @@ public final class BuildOrchestrator {
         states.status(plan.imageArn(), ImageStatus.DISTRIBUTING);
         ArrayNode amis = distribute.run(plan, tested, done, copies -> states.distributed(plan.imageArn(), copies),
                 log);
-        return new Made("amis", amis, tested.imageId());
+        return new Made(ImageRecord.Output.AMIS, amis, tested.imageId());
     }
 
     /**
@@ -235,7 +232,7 @@ public final class BuildOrchestrator {
             states.status(arn, ImageStatus.DISTRIBUTING);
             ArrayNode containers = new PushContainerStep(env.containers(), env.registries()).run(plan, image, log);
             testContainerRemoved.join();
-            return new Made("containers", containers, containers.path(0).path("imageUris").path(0).asText());
+            return new Made(ImageRecord.Output.CONTAINERS, containers, containers.path(0).path("imageUris").path(0).asText());
         } finally {
             boolean interrupted = Thread.interrupted();
             testContainerRemoved.join();
@@ -265,7 +262,7 @@ public final class BuildOrchestrator {
         } else if (made != null) {
             log.info("AVAILABLE: " + made.name());
         }
-        uploadLogs.run(image.arn(), image.body().path("infrastructureConfiguration"), folder, log);
+        uploadLogs.run(image.arn(), ImageRecord.of(image).infrastructure(), folder, log);
         if (failure != null) {
             fail(image.arn(), failure, distributed);
         } else if (made != null) {

@@ -2,6 +2,7 @@ package dev.kiln.core.build;
 
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.image.ImageBuildEvents;
+import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.image.ImageBuilds;
 import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.machine.InstanceBackend;
@@ -58,7 +59,7 @@ public final class BuildQueue implements ImageBuildEvents, AutoCloseable {
         }
         int queued = 0;
         for (StoredResource image : store.listOfType(ImageBuilds.TYPE)) {
-            ImageStatus status = ImageBuilds.status(image);
+            ImageStatus status = ImageRecord.of(image).status();
             if (status == ImageStatus.PENDING) {
                 submit(image.arn());
                 queued++;

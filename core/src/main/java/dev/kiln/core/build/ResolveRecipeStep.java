@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.core.api.CallContext;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.container.ContainerRegistry;
 import dev.kiln.core.machine.MachineImage;
@@ -92,7 +93,7 @@ final class ResolveRecipeStep {
         if (parentText != null && parentText.startsWith("arn:")) {
             parent = parentBuild(ctx, Arn.parse(parentText).orElseThrow(), parentText).arn();
         }
-        new ImageStates(store).record(imageArn, Dependencies.MEMBER,
+        new ImageStates(store).resolved(imageArn,
                 Dependencies.record(components.stream().map(ComponentRun::arn).toList(), parent));
     }
 
@@ -155,12 +156,12 @@ final class ResolveRecipeStep {
         boolean managed = arn.owner().equals(Arn.AWS_OWNER);
         StoredResource build = Versions.matching(store, managed ? new CallContext(Arn.AWS_OWNER, ctx.region(),
                         ctx.requestId()) : ctx, arn).stream()
-                .filter(b -> !ImageBuilds.status(b).unusable())
+                .filter(b -> !ImageRecord.of(b).status().unusable())
                 .findFirst()
                 .orElseThrow(() -> new BuildFailure("the parent image " + text + " has no usable build in "
                         + ctx.region()));
-        if (!managed && ImageBuilds.status(build) != ImageStatus.AVAILABLE) {
-            throw new BuildFailure("the parent image " + build.arn() + " is " + ImageBuilds.status(build)
+        if (!managed && ImageRecord.of(build).status() != ImageStatus.AVAILABLE) {
+            throw new BuildFailure("the parent image " + build.arn() + " is " + ImageRecord.of(build).status()
                     + "; a parent image must be AVAILABLE");
         }
         return build;

@@ -192,9 +192,9 @@ public final class ImageBuilds {
 
     private void refuseIfRunning(CallContext ctx, String pipelineArn, StoredResource mine) {
         for (StoredResource other : ofPipeline(ctx, pipelineArn)) {
-            if (inProgress(other) && (mine == null || !other.arn().equals(mine.arn()))) {
+            if (ImageRecord.of(other).status().inProgress() && (mine == null || !other.arn().equals(mine.arn()))) {
                 throw new ApiException(ErrorType.ResourceInUseException, "The image pipeline " + pipelineArn
-                        + " is already running: image " + other.arn() + " is " + status(other)
+                        + " is already running: image " + other.arn() + " is " + ImageRecord.of(other).status()
                         + "; a pipeline runs one execution at a time (cancel it with CancelImageCreation or"
                         + " wait for it to finish)");
             }
@@ -263,14 +263,6 @@ public final class ImageBuilds {
                 .filter(r -> pipelineArn.equals(Json.text(r.body(), "sourcePipelineArn")))
                 .sorted(STARTED_FIRST.reversed())
                 .toList();
-    }
-
-    public static ImageStatus status(StoredResource image) {
-        return ImageStatus.of(image.body());
-    }
-
-    public static boolean inProgress(StoredResource image) {
-        return status(image).inProgress();
     }
 
     /** The owner as List* answers it: the account, or "Amazon" for Kiln-managed images. */

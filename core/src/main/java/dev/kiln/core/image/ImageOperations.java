@@ -130,7 +130,7 @@ public final class ImageOperations {
     }
 
     private boolean deprecated(StoredResource r) {
-        if (ImageBuilds.status(r) == ImageStatus.DEPRECATED) {
+        if (ImageRecord.of(r).status() == ImageStatus.DEPRECATED) {
             return true;
         }
         JsonNode when = r.body().get("deprecationTime");
@@ -171,9 +171,9 @@ public final class ImageOperations {
 
     ObjectNode delete(CallContext ctx, ObjectNode in) {
         StoredResource image = ownBuild(ctx, in.path("imageBuildVersionArn").asText());
-        if (ImageBuilds.inProgress(image)) {
+        if (ImageRecord.of(image).status().inProgress()) {
             throw new ApiException(ErrorType.ResourceDependencyException, "The image " + image.arn() + " is still "
-                    + ImageBuilds.status(image) + "; cancel it with CancelImageCreation before deleting it");
+                    + ImageRecord.of(image).status() + "; cancel it with CancelImageCreation before deleting it");
         }
         store.delete(image.arn());
         builds.deleted(image);
@@ -251,7 +251,7 @@ public final class ImageOperations {
     private StoredResource available(CallContext ctx, String text) {
         Arn arn = Versions.parseArn(text, TYPE, "sourceImage");
         StoredResource image = Versions.matching(store, ctx, arn).stream()
-                .filter(b -> ImageBuilds.status(b) == ImageStatus.AVAILABLE)
+                .filter(b -> ImageRecord.of(b).status() == ImageStatus.AVAILABLE)
                 .findFirst()
                 .orElseThrow(() -> ApiException.notFound("The image " + text + " has no AVAILABLE build in "
                         + ctx.region()));
@@ -264,7 +264,7 @@ public final class ImageOperations {
     /** The caller's AVAILABLE image build that made an AMI in this region. */
     private StoredResource builtAmi(CallContext ctx, String amiId) {
         return store.list(ResourceQuery.all(ctx.region(), ctx.accountId(), TYPE)).stream()
-                .filter(b -> ImageBuilds.status(b) == ImageStatus.AVAILABLE)
+                .filter(b -> ImageRecord.of(b).status() == ImageStatus.AVAILABLE)
                 .filter(b -> {
                     for (JsonNode copy : b.body().path("outputResources").path("amis")) {
                         if (amiId.equals(copy.path("image").asText())) {

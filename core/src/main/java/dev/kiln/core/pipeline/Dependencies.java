@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.api.CallContext;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.Versions;
 import dev.kiln.core.store.ResourceStore;
@@ -15,14 +16,13 @@ import java.util.Optional;
 
 /**
  * What a recipe's wildcard-selected components and parent image resolve to, in the form a build records
- * in its image's stored body ({@value #MEMBER}, which the HTTP edge never shows because the model has no
+ * in its image's stored body ({@link ImageRecord#resolvedDependencies()}, which the HTTP edge never shows because the model has no
  * such member): {@code {"components": [build-version ARN...], "parentImage": ARN or AMI id or reference}}.
  * The scheduler compares what a recipe resolves to now with what the last successful build recorded, for
  * the start condition EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE.
  */
 public final class Dependencies {
-    public static final String MEMBER = "kilnResolved";
-    /** The builds a parent image ARN never selects (as the build's recipe resolution skips them). */
+    public static final String MEMBER = ImageRecord.RESOLVED_DEPENDENCIES;
 
     private Dependencies() {
     }
@@ -58,7 +58,7 @@ public final class Dependencies {
             CallContext in = arn.owner().equals(Arn.AWS_OWNER)
                     ? new CallContext(Arn.AWS_OWNER, ctx.region(), ctx.requestId()) : ctx;
             return Versions.matching(store, in, arn).stream()
-                    .filter(r -> !image || !ImageBuilds.status(r).unusable())
+                    .filter(r -> !image || !ImageRecord.of(r).status().unusable())
                     .findFirst()
                     .map(StoredResource::arn);
         });

@@ -7,6 +7,7 @@ import dev.kiln.core.api.ImageBuilderService;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.image.ImageOperations;
 import dev.kiln.core.resource.Filters;
 import dev.kiln.core.resource.Json;
@@ -131,7 +132,7 @@ public final class PipelineOperations {
             if (!body.hasNonNull("dateLastRun") && started != null) {
                 body.put("dateLastRun", started);
             }
-            body.put("lastRunStatus", ImageBuilds.status(last).name());
+            body.put("lastRunStatus", ImageRecord.of(last).status().name());
         }
         nextRun(pipeline).ifPresent(next -> body.put("dateNextRun", Json.date(next)));
         return body;
@@ -240,7 +241,7 @@ public final class PipelineOperations {
         StoredResource image = builds.start(ctx, inputs, settings, imageTags, pipeline, buildType);
         // Recorded on the pipeline as it is now: it may have been updated meanwhile.
         store.modify(pipeline.arn(), body -> body.put("dateLastRun", image.body().path("dateCreated").asText())
-                .put("lastRunStatus", ImageBuilds.status(image).name()));
+                .put("lastRunStatus", ImageRecord.of(image).status().name()));
         return image;
     }
 

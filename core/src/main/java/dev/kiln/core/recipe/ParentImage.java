@@ -5,6 +5,7 @@ import dev.kiln.core.arn.Arn;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.Versions;
 import dev.kiln.core.store.ResourceStore;
@@ -103,10 +104,10 @@ record ParentImage(String given, StoredResource image, ContainerImageReference r
                     + " Kiln-managed images (owner aws)");
         }
         return builds.stream()
-                .filter(b -> !ImageBuilds.status(b).unusable())
+                .filter(b -> !ImageRecord.of(b).status().unusable())
                 .findFirst()
                 .orElseThrow(() -> invalid(text, "every build of the image it names is "
-                        + String.join(", ", builds.stream().map(b -> ImageBuilds.status(b).name())
+                        + String.join(", ", builds.stream().map(b -> ImageRecord.of(b).status().name())
                         .distinct().toList()) + "; a parent image must be one that can be used"));
     }
 
