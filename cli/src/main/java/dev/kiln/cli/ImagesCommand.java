@@ -1,7 +1,6 @@
 package dev.kiln.cli;
 
 import dev.kiln.core.build.BuildFolders;
-import dev.kiln.core.image.ImageBuilds;
 import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.MachineImage;

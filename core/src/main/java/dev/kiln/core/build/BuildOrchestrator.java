@@ -5,14 +5,12 @@ import dev.kiln.core.log.BuildLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.kiln.core.container.WorkingContainer;
-import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.BuildIntent;
 import dev.kiln.core.image.ImageRecord;
-import dev.kiln.core.image.ImageOperations;
 import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.MachineImage;
-import dev.kiln.core.resource.Json;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
 import java.io.IOException;
@@ -83,24 +81,35 @@ public final class BuildOrchestrator {
     /**
      * As {@link #build(String, Consumer)}, with the folder a container recipe's Dockerfile reads COPY
      * and ADD sources from ({@code kiln build} passes the build file's folder); null for an empty one.
+     * What the build is to do is what the image's record implies ({@link BuildIntent#of}).
      */
     public void build(String imageArn, Consumer<String> follower, Path contextFolder) {
+        build(imageArn, null, follower, contextFolder);
+    }
+
+    /**
+     * Builds a PENDING image as its start said.
+     *
+     * @param intent what the build is to do, as the start said it; null for what the image's record implies
+     */
+    public void build(String imageArn, BuildIntent intent, Consumer<String> follower, Path contextFolder) {
         StoredResource image = store.get(imageArn).orElse(null);
         if (image == null || ImageRecord.of(image).status() != ImageStatus.PENDING) {
             return;
         }
+        BuildIntent todo = intent != null ? intent : BuildIntent.of(ImageRecord.of(image));
         Path folder = BuildFolders.of(env.buildsFolder(), imageArn);
         try (BuildLog log = BuildLog.append(folder.resolve("build.log"), env.clock())) {
             if (follower != null) {
                 log.follow(follower);
             }
-            run(image, folder, contextFolder, log);
+            run(image, todo, folder, contextFolder, log);
         } catch (IOException e) {
             fail(imageArn, "Kiln could not write the build's files in " + folder + ": " + e.getMessage(), null);
         }
     }
 
-    private void run(StoredResource image, Path folder, Path contextFolder, BuildLog log) {
+    private void run(StoredResource image, BuildIntent intent, Path folder, Path contextFolder, BuildLog log) {
         String arn = image.arn();
         BuildPlan plan = null;
         Instance buildInstance = null;
@@ -120,7 +129,7 @@ public final class BuildOrchestrator {
                 made = buildContainer(plan, folder, log);
                 return;
             }
-            if (ImageOperations.RETRY_DISTRIBUTION.equals(Json.text(image.body(), ImageOperations.RETRY))) {
+            if (intent == BuildIntent.DISTRIBUTE) {
                 made = redistribute(plan, image, log);
                 return;
             }

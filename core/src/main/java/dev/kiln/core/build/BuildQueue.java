@@ -1,9 +1,10 @@
 package dev.kiln.core.build;
 
 import dev.kiln.core.log.BuildLog;
+import dev.kiln.core.image.BuildIntent;
 import dev.kiln.core.image.ImageBuildEvents;
-import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.machine.InstanceBackend;
 import dev.kiln.core.store.ResourceStore;
@@ -61,7 +62,7 @@ public final class BuildQueue implements ImageBuildEvents, AutoCloseable {
         for (StoredResource image : store.listOfType(ImageBuilds.TYPE)) {
             ImageStatus status = ImageRecord.of(image).status();
             if (status == ImageStatus.PENDING) {
-                submit(image.arn());
+                submit(image.arn(), BuildIntent.of(ImageRecord.of(image)));
                 queued++;
             } else if (status.inProgress()) {
                 markInterrupted(image, status);
@@ -93,8 +94,8 @@ public final class BuildQueue implements ImageBuildEvents, AutoCloseable {
     }
 
     @Override
-    public void started(StoredResource image) {
-        submit(image.arn());
+    public void started(StoredResource image, BuildIntent intent) {
+        submit(image.arn(), intent);
     }
 
     @Override
@@ -106,11 +107,11 @@ public final class BuildQueue implements ImageBuildEvents, AutoCloseable {
         // A queued image sees CANCELLED when its turn comes and is skipped.
     }
 
-    private void submit(String arn) {
+    private void submit(String arn, BuildIntent intent) {
         workers.execute(() -> {
             running.put(arn, Thread.currentThread());
             try {
-                orchestrator.build(arn, null);
+                orchestrator.build(arn, intent, null, null);
             } finally {
                 running.remove(arn);
                 Thread.interrupted();

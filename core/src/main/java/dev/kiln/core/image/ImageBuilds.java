@@ -133,13 +133,16 @@ public final class ImageBuilds {
         StoredResource image = pipeline == null
                 ? insert(ctx, inputs, settings, tags, null, buildType)
                 : startForPipeline(ctx, inputs, settings, tags, pipeline, buildType);
-        events.started(image);
+        events.started(image, BuildIntent.BUILD);
         return image;
     }
 
-    /** A FAILED or CANCELLED image made PENDING again (RetryImage): the build worker takes it. */
+    /**
+     * A FAILED or CANCELLED image made PENDING again (RetryImage): the build worker takes it, to build
+     * it again or, when it was tested and has copies on record, only to distribute it.
+     */
     public void retried(StoredResource image) {
-        events.started(image);
+        events.started(image, BuildIntent.of(ImageRecord.of(image)));
     }
 
     /**
@@ -154,11 +157,10 @@ public final class ImageBuilds {
         settings.putObject("imageTestsConfiguration").put("imageTestsEnabled", false);
         StoredResource image = insert(ctx, inputs, settings, tags, null, USER_INITIATED);
         ObjectNode body = image.body().deepCopy();
-        ((ObjectNode) body.path("outputResources")).putArray("amis").add(built.deepCopy());
-        body.put(ImageOperations.RETRY, ImageOperations.RETRY_DISTRIBUTION);
+        ImageRecord.of(body).setOutput(ImageRecord.Output.AMIS, Json.object().arrayNode().add(built.deepCopy()));
         image = image.withBody(body);
         store.update(image);
-        events.started(image);
+        events.started(image, BuildIntent.DISTRIBUTE);
         return image;
     }
 

@@ -1,11 +1,11 @@
 package dev.kiln.core.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.store.StoredResource;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -93,6 +93,15 @@ public final class ImageRecord {
         return ImageStatus.of(body);
     }
 
+    /** Its state: status and reason (a change of either is a state change notifications announce). */
+    public State state() {
+        return new State(status(), reason().orElse(null));
+    }
+
+    /** An image's {@code state} (the model's ImageState). @param reason or null */
+    public record State(ImageStatus status, String reason) {
+    }
+
     /** Why the image is in its state (a failure's message), if the state says. */
     public Optional<String> reason() {
         return Optional.ofNullable(Json.text(body.path("state"), "reason"));
@@ -167,6 +176,16 @@ public final class ImageRecord {
         return Optional.ofNullable(found);
     }
 
+    /** Its first copy in a region, whoever owns it (the build account's, as distribution writes it first). */
+    public Optional<Ami> amiIn(String region) {
+        for (JsonNode copy : amis()) {
+            if (region.equals(copy.path("region").asText())) {
+                return Optional.of(new Ami(copy));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Whether one of its copies is the machine image {@code imageId}. */
     public boolean made(String imageId) {
         for (JsonNode copy : amis()) {
@@ -190,6 +209,18 @@ public final class ImageRecord {
     /** The first image URI it pushed (the build region's), or "" when it pushed none. */
     public String firstContainerImageUri() {
         return containers().path(0).path("imageUris").path(0).asText();
+    }
+
+    /**
+     * Deprecated by then: DEPRECATED, or its {@code deprecationTime} (epoch seconds, the model's
+     * DateTimeTimestamp) has come.
+     */
+    public boolean deprecatedAt(Instant now) {
+        if (status() == ImageStatus.DEPRECATED) {
+            return true;
+        }
+        JsonNode when = body.get("deprecationTime");
+        return when != null && when.isNumber() && when.asDouble() * 1000 <= now.toEpochMilli();
     }
 
     /** What its build resolved its dependencies to, if a build got that far. */

@@ -4,7 +4,6 @@ import dev.kiln.core.api.CallContext;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
-import dev.kiln.core.image.ImageBuilds;
 import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.Versions;
