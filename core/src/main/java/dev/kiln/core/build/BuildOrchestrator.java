@@ -133,13 +133,13 @@ public final class BuildOrchestrator {
                 made = redistribute(plan, image, log);
                 return;
             }
-            buildInstance = launch.run(plan, plan.parent(), "build", plan.userData(), folder, log);
+            buildInstance = launch.run(plan, plan.machine().parent(), "build", plan.machine().userData(), folder, log);
             components.run(plan, buildInstance.target(), BUILD_PHASES, folder.resolve("components-build"), log);
             states.status(arn, ImageStatus.CREATING);
             output = create.run(plan, buildInstance, folder, log);
             close(buildInstance, log);
             buildInstance = null;
-            if (plan.testsEnabled()) {
+            if (plan.tests().enabled()) {
                 states.status(arn, ImageStatus.TESTING);
                 testInstance = launch.run(plan, output, "test", null, folder, log);
                 test.run(plan, testInstance.target(), folder, log);
@@ -167,7 +167,7 @@ public final class BuildOrchestrator {
             distributed = e.amis();
         } catch (BuildFailure | InstanceException e) {
             failure = e.getMessage();
-            if (buildInstance != null && plan != null && !plan.terminateInstanceOnFailure()) {
+            if (buildInstance != null && plan != null && !plan.machine().terminateInstanceOnFailure()) {
                 keepBuildInstance = true;
                 failure += "\nThe build instance " + buildInstance.instanceId() + " was kept running"
                         + " (terminateInstanceOnFailure is false); reach it with: " + buildInstance.howToConnect();
@@ -226,7 +226,7 @@ public final class BuildOrchestrator {
         try {
             String image = new BuildContainerStep(env.containers(), components)
                     .run(plan, names, folder, made, () -> states.status(arn, ImageStatus.CREATING), log);
-            if (plan.testsEnabled()) {
+            if (plan.tests().enabled()) {
                 states.status(arn, ImageStatus.TESTING);
                 WorkingContainer container = env.containers().from(image, names.container("test"), log);
                 try {

@@ -32,13 +32,13 @@ final class CreateImageStep {
         Files.createDirectories(out);
         log.info("stopping " + instance.instanceId() + " and capturing its disk");
         Instance.CapturedDisk disk = instance.captureImage(out, CAPTURE_TIMEOUT);
-        String name = plan.recipeName() + " " + plan.recipeVersion() + " " + NAME_TIME.format(env.clock().instant());
+        String name = plan.recipe().name() + " " + plan.recipe().version() + " " + NAME_TIME.format(env.clock().instant());
         MachineImage template = new MachineImage(null, plan.region(), name,
-                plan.description() == null ? "Built by Kiln from " + plan.imageArn() : plan.description(),
-                plan.accountId(), plan.parent().architecture(), null, "available", disk.sizeGiB(),
+                plan.recipe().description() == null ? "Built by Kiln from " + plan.imageArn() : plan.recipe().description(),
+                plan.accountId(), plan.machine().parent().architecture(), null, "available", disk.sizeGiB(),
                 Map.of("Ec2ImageBuilderArn", plan.imageArn()), null, null, disk.boot(), Set.of(), false);
         MachineImage image = env.images().register(template, disk.disk());
-        env.backends().stream().filter(b -> b.serves(plan.instanceType())).findFirst()
+        env.backends().stream().filter(b -> b.serves(plan.machine().instanceType())).findFirst()
                 .ifPresent(b -> b.imageRegistered(instance, image));
         log.info("registered " + image.imageId() + " (" + image.name() + ") in " + image.region()
                 + ", sha256 " + image.diskSha256());
