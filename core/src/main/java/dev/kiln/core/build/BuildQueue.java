@@ -73,8 +73,8 @@ public final class BuildQueue implements ImageBuildEvents, AutoCloseable {
 
     private void markInterrupted(StoredResource image, ImageStatus status) {
         store.modify(image.arn(), body -> {
-            body.putObject("state").put("status", ImageStatus.FAILED.name()).put("reason", "Kiln stopped while this image was "
-                    + status + "; its instances were removed when Kiln started again. Start the build again.");
+            ImageRecord.of(body).setState(ImageStatus.FAILED, "Kiln stopped while this image was " + status
+                    + "; its instances were removed when Kiln started again. Start the build again.");
             return body;
         });
         BuildOrchestrator.deleteQuietly(BuildFolders.of(env.buildsFolder(), image.arn()).resolve("instances"));

@@ -217,7 +217,7 @@ public final class ImageBuilds {
         Json.copy(recipe.body(), body, "platform");
         body.put("enhancedImageMetadataEnabled", settings.path("enhancedImageMetadataEnabled").asBoolean(true));
         parentOsVersion(ctx, recipe).ifPresent(os -> body.put("osVersion", os));
-        body.putObject("state").put("status", ImageStatus.PENDING.name());
+        ImageRecord.of(body).setState(ImageStatus.PENDING);
         body.set(inputs.container() ? "containerRecipe" : "imageRecipe", recipe.body().deepCopy());
         if (pipeline != null) {
             body.put("sourcePipelineName", pipeline.name());
@@ -256,13 +256,13 @@ public final class ImageBuilds {
                 .filter(a -> a.type().equals(TYPE) && a.version() != null
                         && VersionPattern.parse(a.version()).isPresent())
                 .flatMap(a -> Versions.matching(store, ctx, a).stream().findFirst())
-                .map(parent -> Json.text(parent.body(), "osVersion"));
+                .map(parent -> ImageRecord.of(parent).osVersion());
     }
 
     /** The images a pipeline started, newest first. */
     public List<StoredResource> ofPipeline(CallContext ctx, String pipelineArn) {
         return store.list(ResourceQuery.all(ctx.region(), ctx.accountId(), TYPE)).stream()
-                .filter(r -> pipelineArn.equals(Json.text(r.body(), "sourcePipelineArn")))
+                .filter(r -> ImageRecord.of(r).sourcePipelineArn().filter(pipelineArn::equals).isPresent())
                 .sorted(STARTED_FIRST.reversed())
                 .toList();
     }
