@@ -154,10 +154,10 @@ final class ResolveRecipeStep {
         return build;
     }
 
-    private List<ComponentRun> components(CallContext ctx, JsonNode given) {
+    private List<ComponentRun> components(CallContext ctx, List<ImageRecord.Component> given) {
         List<ComponentRun> runs = new ArrayList<>();
-        for (JsonNode c : given) {
-            String text = c.path("componentArn").asText();
+        for (ImageRecord.Component c : given) {
+            String text = c.componentArn();
             Arn arn = Arn.parse(text).orElseThrow(() -> new BuildFailure("the recipe names a component that is not"
                     + " a component ARN: " + text));
             CallContext owner = new CallContext(arn.owner(), ctx.region(), ctx.requestId());
@@ -168,18 +168,15 @@ final class ResolveRecipeStep {
             if (document == null) {
                 throw new BuildFailure("the component " + component.arn() + " has no document to run");
             }
-            runs.add(new ComponentRun(component.name(), component.arn(), document, parameters(c.path("parameters"))));
+            runs.add(new ComponentRun(component.name(), component.arn(), document, parameters(c.parameters())));
         }
         return runs;
     }
 
-    private static Map<String, String> parameters(JsonNode given) {
+    /** A parameter's values as the component document sees them: joined by commas. */
+    private static Map<String, String> parameters(Map<String, List<String>> given) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (JsonNode p : given) {
-            List<String> values = new ArrayList<>();
-            p.path("value").forEach(v -> values.add(v.asText()));
-            out.put(p.path("name").asText(), String.join(",", values));
-        }
+        given.forEach((name, values) -> out.put(name, String.join(",", values)));
         return out;
     }
 

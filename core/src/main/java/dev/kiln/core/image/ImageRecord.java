@@ -6,6 +6,10 @@ import dev.kiln.core.resource.Json;
 import dev.kiln.core.store.StoredResource;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -299,9 +303,19 @@ public final class ImageRecord {
             return Json.text(node, "parentImage");
         }
 
-        /** Its ComponentConfiguration list, in order: {@code componentArn} and {@code parameters}. */
-        public JsonNode components() {
-            return node.path("components");
+        /** Its components in recipe order (the model's ComponentConfiguration list). */
+        public List<Component> components() {
+            List<Component> out = new ArrayList<>();
+            for (JsonNode c : node.path("components")) {
+                Map<String, List<String>> parameters = new LinkedHashMap<>();
+                for (JsonNode p : c.path("parameters")) {
+                    List<String> values = new ArrayList<>();
+                    p.path("value").forEach(v -> values.add(v.asText()));
+                    parameters.put(p.path("name").asText(), values);
+                }
+                out.add(new Component(c.path("componentArn").asText(), parameters));
+            }
+            return out;
         }
 
         /** additionalInstanceConfiguration.userDataOverride as given (base64 or plain), or a missing node. */
@@ -322,6 +336,13 @@ public final class ImageRecord {
         public String targetRepositoryName() {
             return node.path("targetRepository").path("repositoryName").asText("");
         }
+    }
+
+    /**
+     * A recipe's component: its ARN as the recipe gives it (a version may have x wildcards) and its
+     * parameters' values, in the recipe's order.
+     */
+    public record Component(String componentArn, Map<String, List<String>> parameters) {
     }
 
     /** The image's copy of its infrastructure configuration (the model's InfrastructureConfiguration). */

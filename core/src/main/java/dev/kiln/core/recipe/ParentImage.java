@@ -5,7 +5,6 @@ import dev.kiln.core.arn.Arn;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.image.ImageRecord;
-import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.Versions;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
@@ -42,7 +41,7 @@ record ParentImage(String given, StoredResource image, ContainerImageReference r
 
     /** The platform of the parent image, when Kiln knows it. */
     Optional<String> platform() {
-        return image == null ? Optional.empty() : Optional.ofNullable(Json.text(image.body(), "platform"));
+        return image == null ? Optional.empty() : Optional.ofNullable(ImageRecord.of(image).platform());
     }
 
     /** The parent of an image recipe: an Image Builder image ARN of a machine image. */
@@ -59,7 +58,7 @@ record ParentImage(String given, StoredResource image, ContainerImageReference r
                     + ":aws:image/debian-12-x86/x.x.x");
         }
         StoredResource image = resolve(store, ctx, text);
-        if ("DOCKER".equals(Json.text(image.body(), "type"))) {
+        if ("DOCKER".equals(ImageRecord.of(image).type())) {
             throw invalid(text, "the image is a container image; an image recipe builds on a machine image");
         }
         return new ParentImage(text, image, null);
@@ -69,7 +68,7 @@ record ParentImage(String given, StoredResource image, ContainerImageReference r
     static ParentImage forContainerRecipe(ResourceStore store, CallContext ctx, String text) {
         if (text.startsWith("arn:")) {
             StoredResource image = resolve(store, ctx, text);
-            if ("AMI".equals(Json.text(image.body(), "type"))) {
+            if (ImageRecord.of(image).machineImage()) {
                 throw invalid(text, "the image is a machine image; a container recipe builds on a container image");
             }
             return new ParentImage(text, image, null);
