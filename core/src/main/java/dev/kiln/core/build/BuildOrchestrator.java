@@ -241,7 +241,8 @@ public final class BuildOrchestrator {
             states.status(arn, ImageStatus.DISTRIBUTING);
             ArrayNode containers = new PushContainerStep(env.containers(), env.registries()).run(plan, image, log);
             testContainerRemoved.join();
-            return new Made(ImageRecord.Output.CONTAINERS, containers, containers.path(0).path("imageUris").path(0).asText());
+            return new Made(ImageRecord.Output.CONTAINERS, containers,
+                    containers.path(0).path("imageUris").path(0).asText());
         } finally {
             boolean interrupted = Thread.interrupted();
             testContainerRemoved.join();

@@ -32,9 +32,10 @@ final class CreateImageStep {
         Files.createDirectories(out);
         log.info("stopping " + instance.instanceId() + " and capturing its disk");
         Instance.CapturedDisk disk = instance.captureImage(out, CAPTURE_TIMEOUT);
-        String name = plan.recipe().name() + " " + plan.recipe().version() + " " + NAME_TIME.format(env.clock().instant());
+        BuildPlan.Recipe recipe = plan.recipe();
+        String name = recipe.name() + " " + recipe.version() + " " + NAME_TIME.format(env.clock().instant());
         MachineImage template = new MachineImage(null, plan.region(), name,
-                plan.recipe().description() == null ? "Built by Kiln from " + plan.imageArn() : plan.recipe().description(),
+                recipe.description() == null ? "Built by Kiln from " + plan.imageArn() : recipe.description(),
                 plan.accountId(), plan.machine().parent().architecture(), null, "available", disk.sizeGiB(),
                 Map.of("Ec2ImageBuilderArn", plan.imageArn()), null, null, disk.boot(), Set.of(), false);
         MachineImage image = env.images().register(template, disk.disk());

@@ -135,7 +135,8 @@ final class ResolveRecipeStep {
         if (arn.owner().equals(Arn.AWS_OWNER)) {
             return env.baseImages().containerImage(build.name(), registry, log);
         }
-        return ImageRecord.of(build).containerImageUri(ctx.region()).orElseThrow(() -> new BuildFailure("the parent image " + build.arn() + " has no container image in " + ctx.region()));
+        return ImageRecord.of(build).containerImageUri(ctx.region()).orElseThrow(() ->
+                new BuildFailure("the parent image " + build.arn() + " has no container image in " + ctx.region()));
     }
 
     /** The newest usable build an image ARN selects; a user's image must be AVAILABLE. */
@@ -192,7 +193,8 @@ final class ResolveRecipeStep {
             return env.baseImages().machineImage(build.name(), ctx.region(), log);
         }
         ImageRecord.Ami ami = ImageRecord.of(build).amiIn(ctx.region())
-                .orElseThrow(() -> new BuildFailure("the parent image " + build.arn() + " has no AMI in " + ctx.region()));
+                .orElseThrow(() -> new BuildFailure("the parent image " + build.arn() + " has no AMI in "
+                        + ctx.region()));
         return launchable(ctx, ami.imageId(), "the parent image " + build.arn() + "'s AMI");
     }
 

@@ -4,8 +4,8 @@ import dev.kiln.core.store.StoredResource;
 
 /**
  * What a build worker hears from the API: an image build version was started (it is PENDING in the
- * store) with what its build is to do, cancelled (already CANCELLED in the store; the worker stops its build and cleans up) or
- * deleted.
+ * store) with what its build is to do, cancelled (already CANCELLED in the store; the worker stops its
+ * build and cleans up) or deleted.
  */
 public interface ImageBuildEvents {
     void started(StoredResource image, BuildIntent intent);

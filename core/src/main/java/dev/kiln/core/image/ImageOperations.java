@@ -223,7 +223,8 @@ public final class ImageOperations {
         request.put("imageRecipeArn", record.recipe().map(ImageRecord.Recipe::arn).orElse(""));
         request.put("infrastructureConfigurationArn", record.infrastructure().arn());
         request.put("distributionConfigurationArn", in.path("distributionConfigurationArn").asText());
-        StoredResource started = builds.startDistribution(ctx, builds.inputs(ctx, request), in.get("tags"), built.node());
+        StoredResource started = builds.startDistribution(ctx, builds.inputs(ctx, request), in.get("tags"),
+                built.node());
         ObjectNode out = Json.object();
         out.put("clientToken", in.path("clientToken").asText());
         out.put("imageBuildVersionArn", started.arn());

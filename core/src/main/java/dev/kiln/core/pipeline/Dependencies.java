@@ -15,8 +15,9 @@ import java.util.Optional;
 
 /**
  * What a recipe's wildcard-selected components and parent image resolve to, in the form a build records
- * in its image's stored body ({@link ImageRecord#resolvedDependencies()}, which the HTTP edge never shows because the model has no
- * such member): {@code {"components": [build-version ARN...], "parentImage": ARN or AMI id or reference}}.
+ * in its image's stored body ({@link ImageRecord#resolvedDependencies()}, which the HTTP edge never
+ * shows because the model has no such member):
+ * {@code {"components": [build-version ARN...], "parentImage": ARN or AMI id or reference}}.
  * The scheduler compares what a recipe resolves to now with what the last successful build recorded, for
  * the start condition EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE.
  */

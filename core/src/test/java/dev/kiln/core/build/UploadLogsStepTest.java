@@ -80,7 +80,8 @@ class UploadLogsStepTest {
     }
 
     private static ImageRecord.Infrastructure infrastructure(String bucket, String prefix) throws IOException {
-        return new ImageRecord.Infrastructure(JSON.readTree("{\"logging\":{\"s3Logs\":{\"s3BucketName\":\"" + bucket + "\""
+        return new ImageRecord.Infrastructure(JSON.readTree("{\"logging\":{\"s3Logs\":{\"s3BucketName\":\""
+                + bucket + "\""
                 + (prefix == null ? "" : ",\"s3KeyPrefix\":\"" + prefix + "\"") + "}}}"));
     }
 
@@ -105,7 +106,8 @@ class UploadLogsStepTest {
 
     @Test
     void uploadsNothingWhenTheConfigurationNamesNoBucket() throws Exception {
-        new UploadLogsStep(endpoint(s3.getAddress().getPort())).run(ARN, new ImageRecord.Infrastructure(JSON.readTree("{}")), folder, log);
+        new UploadLogsStep(endpoint(s3.getAddress().getPort()))
+                .run(ARN, new ImageRecord.Infrastructure(JSON.readTree("{}")), folder, log);
 
         assertThat(objects).isEmpty();
         assertThat(lines).hasSize(1);

@@ -21,7 +21,8 @@ class ImageRecordTest {
     @Test
     void theStatusesAreTheModelsInItsOrder() throws Exception {
         JsonNode model;
-        try (InputStream in = ImageRecordTest.class.getResourceAsStream("/dev/kiln/core/api/imagebuilder-2019-12-02.json")) {
+        try (InputStream in = ImageRecordTest.class
+                .getResourceAsStream("/dev/kiln/core/api/imagebuilder-2019-12-02.json")) {
             model = Json.MAPPER.readTree(in);
         }
         List<String> statuses = new ArrayList<>();
