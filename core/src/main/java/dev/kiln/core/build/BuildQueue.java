@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The build worker: runs started images, at most {@code concurrency} at a time, the rest waiting in the
  * order they were started. A cancel interrupts the build's thread; the orchestrator cleans up. At
  * start it repairs what a stopped Kiln left: images that were being built end FAILED (their instances
- * are swept), images still waiting are queued again.
+ * are swept), images still waiting are queued again, each with the {@link BuildIntent} its record implies
+ * (a start's intent is otherwise given with the start, not stored).
  */
 public final class BuildQueue implements ImageBuildEvents, AutoCloseable {
     private final ResourceStore store;
