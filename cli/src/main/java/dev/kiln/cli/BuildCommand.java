@@ -1,6 +1,5 @@
 package dev.kiln.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.api.CallContext;
 import dev.kiln.core.ImageBuilderApi;
@@ -10,6 +9,8 @@ import dev.kiln.core.build.BuildEnvironment;
 import dev.kiln.core.build.BuildOrchestrator;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.image.BaseImages;
+import dev.kiln.core.image.ImageRecord;
+import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.store.Database;
 import dev.kiln.machines.Machines;
 import dev.kiln.common.s3.S3Config;
@@ -87,15 +88,15 @@ final class BuildCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             // Already shutting down.
         }
-        JsonNode image = db.resources().get(imageArn).orElseThrow().body();
-        String status = image.path("state").path("status").asText();
+        ImageRecord image = ImageRecord.of(db.resources().get(imageArn).orElseThrow());
+        ImageStatus status = image.status();
         Duration took = Duration.between(start, clock.instant());
-        if (!status.equals("AVAILABLE")) {
+        if (status != ImageStatus.AVAILABLE) {
             throw new UserError("the build ended " + status + " after " + took.toSeconds() + " s: "
-                    + image.path("state").path("reason").asText(""), ExitCodes.FAILED);
+                    + image.reason().orElse(""), ExitCodes.FAILED);
         }
-        String output = build.container() ? image.at("/outputResources/containers/0/imageUris/0").asText()
-                : image.at("/outputResources/amis/0/image").asText();
+        String output = build.container() ? image.firstContainerImageUri()
+                : new ImageRecord.Ami(image.amis().path(0)).imageId();
         System.out.println(output);
         System.err.println("Built " + output + " in " + build.region() + " in " + took.toSeconds() + " s (log: "
                 + dev.kiln.core.build.BuildFolders.log(environment.buildsFolder(), imageArn) + ")");

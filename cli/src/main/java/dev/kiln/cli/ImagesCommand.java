@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.core.build.BuildFolders;
-import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.MachineImage;
 import dev.kiln.core.store.Account;
@@ -285,7 +285,7 @@ final class ImagesCommand implements Runnable {
 
         private boolean inProgress(Database db) {
             StoredResource image = db.resources().get(arn).orElse(null);
-            return image != null && ImageBuilds.inProgress(image);
+            return image != null && ImageRecord.of(image).status().inProgress();
         }
 
         private static long print(Path log, long offset) throws IOException {

@@ -149,7 +149,7 @@ final class QuickstartCommand implements Callable<Integer> {
     private Image follow(ImagebuilderClient api, KilnServer server, String arn, Instant start)
             throws IOException, InterruptedException {
         Map<String, Duration> phases = new LinkedHashMap<>();
-        String status = "PENDING";
+        String status = ImageStatus.PENDING.toString();
         Instant since = Instant.now();
         long offset = 0;
         Path log = log(arn);
@@ -164,8 +164,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 status = now;
                 since = Instant.now();
             }
-            if (!List.of("PENDING", "CREATING", "BUILDING", "TESTING", "DISTRIBUTING", "INTEGRATING")
-                    .contains(now)) {
+            if (dev.kiln.core.image.ImageStatus.valueOf(now).terminal()) {
                 break;
             }
             Thread.sleep(500);

@@ -5,12 +5,12 @@ import dev.kiln.core.log.BuildLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.kiln.core.container.WorkingContainer;
-import dev.kiln.core.image.ImageBuilds;
-import dev.kiln.core.image.ImageOperations;
+import dev.kiln.core.image.BuildIntent;
+import dev.kiln.core.image.ImageRecord;
+import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.MachineImage;
-import dev.kiln.core.resource.Json;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
 import java.io.IOException;
@@ -67,7 +67,7 @@ public final class BuildOrchestrator {
     }
 
     /** What a finished build made: its output resources of one kind, and what to call it in the log. */
-    private record Made(String kind, ArrayNode resources, String name) {
+    private record Made(ImageRecord.Output kind, ArrayNode resources, String name) {
     }
 
     /**
@@ -83,24 +83,35 @@ public final class BuildOrchestrator {
     /**
      * As {@link #build(String, Consumer)}, with the folder a container recipe's Dockerfile reads COPY
      * and ADD sources from ({@code kiln build} passes the build file's folder); null for an empty one.
+     * What the build is to do is what the image's record implies ({@link BuildIntent#of}).
      */
     public void build(String imageArn, Consumer<String> follower, Path contextFolder) {
+        build(imageArn, null, follower, contextFolder);
+    }
+
+    /**
+     * Builds a PENDING image as its start said.
+     *
+     * @param intent what the build is to do, as the start said it; null for what the image's record implies
+     */
+    public void build(String imageArn, BuildIntent intent, Consumer<String> follower, Path contextFolder) {
         StoredResource image = store.get(imageArn).orElse(null);
-        if (image == null || !"PENDING".equals(ImageBuilds.status(image))) {
+        if (image == null || ImageRecord.of(image).status() != ImageStatus.PENDING) {
             return;
         }
+        BuildIntent todo = intent != null ? intent : BuildIntent.of(ImageRecord.of(image));
         Path folder = BuildFolders.of(env.buildsFolder(), imageArn);
         try (BuildLog log = BuildLog.append(folder.resolve("build.log"), env.clock())) {
             if (follower != null) {
                 log.follow(follower);
             }
-            run(image, folder, contextFolder, log);
+            run(image, todo, folder, contextFolder, log);
         } catch (IOException e) {
             fail(imageArn, "Kiln could not write the build's files in " + folder + ": " + e.getMessage(), null);
         }
     }
 
-    private void run(StoredResource image, Path folder, Path contextFolder, BuildLog log) {
+    private void run(StoredResource image, BuildIntent intent, Path folder, Path contextFolder, BuildLog log) {
         String arn = image.arn();
         BuildPlan plan = null;
         Instance buildInstance = null;
@@ -114,25 +125,25 @@ public final class BuildOrchestrator {
         Made made = null;
         try {
             log.info("building " + arn);
-            states.status(arn, "BUILDING");
-            hostCheck.run(image);
+            states.status(arn, ImageStatus.BUILDING);
+            hostCheck.run(image, intent);
             plan = resolve.run(image, folder, contextFolder, log);
             if (plan.container() != null) {
                 made = buildContainer(plan, folder, log);
                 return;
             }
-            if (ImageOperations.RETRY_DISTRIBUTION.equals(Json.text(image.body(), ImageOperations.RETRY))) {
+            if (intent == BuildIntent.DISTRIBUTE) {
                 made = redistribute(plan, image, log);
                 return;
             }
-            buildInstance = launch.run(plan, plan.parent(), "build", plan.userData(), folder, log);
+            buildInstance = launch.run(plan, plan.machine().parent(), "build", plan.machine().userData(), folder, log);
             components.run(plan, buildInstance.target(), BUILD_PHASES, folder.resolve("components-build"), log);
-            states.status(arn, "CREATING");
+            states.status(arn, ImageStatus.CREATING);
             output = create.run(plan, buildInstance, folder, log);
             close(buildInstance, log);
             buildInstance = null;
-            if (plan.testsEnabled()) {
-                states.status(arn, "TESTING");
+            if (plan.tests().enabled()) {
+                states.status(arn, ImageStatus.TESTING);
                 testInstance = launch.run(plan, output, "test", null, folder, log);
                 test.run(plan, testInstance.target(), folder, log);
                 close(testInstance, log);
@@ -140,12 +151,12 @@ public final class BuildOrchestrator {
             } else {
                 log.info("image tests are disabled: no test instance");
             }
-            states.status(arn, "DISTRIBUTING");
+            states.status(arn, ImageStatus.DISTRIBUTING);
             MachineImage tested = output;
             // From here on the image is tested: a failed distribution keeps it for RetryImage.
             output = null;
             ArrayNode amis = distribute.run(plan, tested, null, copies -> states.distributed(arn, copies), log);
-            made = new Made("amis", amis, tested.imageId());
+            made = new Made(ImageRecord.Output.AMIS, amis, tested.imageId());
         } catch (ImageStates.Cancelled e) {
             log.info("cancelled by request; cleaning up");
         } catch (InterruptedException e) {
@@ -159,7 +170,7 @@ public final class BuildOrchestrator {
             distributed = e.amis();
         } catch (BuildFailure | InstanceException e) {
             failure = e.getMessage();
-            if (buildInstance != null && plan != null && !plan.terminateInstanceOnFailure()) {
+            if (buildInstance != null && plan != null && !plan.machine().terminateInstanceOnFailure()) {
                 keepBuildInstance = true;
                 failure += "\nThe build instance " + buildInstance.instanceId() + " was kept running"
                         + " (terminateInstanceOnFailure is false); reach it with: " + buildInstance.howToConnect();
@@ -190,23 +201,19 @@ public final class BuildOrchestrator {
      * its output resources) is distributed again; the copies made before are kept and not made twice.
      */
     private Made redistribute(BuildPlan plan, StoredResource image, BuildLog log) throws IOException {
-        JsonNode done = image.body().path("outputResources").path("amis");
-        MachineImage tested = null;
-        for (JsonNode copy : done) {
-            if (plan.region().equals(copy.path("region").asText())
-                    && plan.accountId().equals(copy.path("accountId").asText())) {
-                tested = env.images().find(plan.region(), copy.path("image").asText()).orElse(null);
-            }
-        }
+        ImageRecord record = ImageRecord.of(image);
+        JsonNode done = record.amis();
+        MachineImage tested = record.ami(plan.region(), plan.accountId())
+                .flatMap(copy -> env.images().find(plan.region(), copy.imageId())).orElse(null);
         if (tested == null) {
             throw new BuildFailure("the image built before is no longer in " + plan.region()
                     + ": it cannot be distributed again");
         }
         log.info("distributing " + tested.imageId() + " again (RetryImage); " + done.size() + " copy(ies) exist");
-        states.status(plan.imageArn(), "DISTRIBUTING");
+        states.status(plan.imageArn(), ImageStatus.DISTRIBUTING);
         ArrayNode amis = distribute.run(plan, tested, done, copies -> states.distributed(plan.imageArn(), copies),
                 log);
-        return new Made("amis", amis, tested.imageId());
+        return new Made(ImageRecord.Output.AMIS, amis, tested.imageId());
     }
 
     /**
@@ -221,9 +228,9 @@ public final class BuildOrchestrator {
         CompletableFuture<Void> testContainerRemoved = CompletableFuture.completedFuture(null);
         try {
             String image = new BuildContainerStep(env.containers(), components)
-                    .run(plan, names, folder, made, () -> states.status(arn, "CREATING"), log);
-            if (plan.testsEnabled()) {
-                states.status(arn, "TESTING");
+                    .run(plan, names, folder, made, () -> states.status(arn, ImageStatus.CREATING), log);
+            if (plan.tests().enabled()) {
+                states.status(arn, ImageStatus.TESTING);
                 WorkingContainer container = env.containers().from(image, names.container("test"), log);
                 try {
                     test.run(plan, container.target(), folder, log);
@@ -234,10 +241,11 @@ public final class BuildOrchestrator {
             } else {
                 log.info("image tests are disabled: no test container");
             }
-            states.status(arn, "DISTRIBUTING");
+            states.status(arn, ImageStatus.DISTRIBUTING);
             ArrayNode containers = new PushContainerStep(env.containers(), env.registries()).run(plan, image, log);
             testContainerRemoved.join();
-            return new Made("containers", containers, containers.path(0).path("imageUris").path(0).asText());
+            return new Made(ImageRecord.Output.CONTAINERS, containers,
+                    containers.path(0).path("imageUris").path(0).asText());
         } finally {
             boolean interrupted = Thread.interrupted();
             testContainerRemoved.join();
@@ -267,7 +275,7 @@ public final class BuildOrchestrator {
         } else if (made != null) {
             log.info("AVAILABLE: " + made.name());
         }
-        uploadLogs.run(image.arn(), image.body().path("infrastructureConfiguration"), folder, log);
+        uploadLogs.run(image.arn(), ImageRecord.of(image).infrastructure(), folder, log);
         if (failure != null) {
             fail(image.arn(), failure, distributed);
         } else if (made != null) {

@@ -1,8 +1,11 @@
 package dev.kiln.core.build;
 
 import dev.kiln.core.log.BuildLog;
+import dev.kiln.core.image.BuildIntent;
 import dev.kiln.core.image.ImageBuildEvents;
 import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageRecord;
+import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.machine.InstanceBackend;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
@@ -21,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The build worker: runs started images, at most {@code concurrency} at a time, the rest waiting in the
  * order they were started. A cancel interrupts the build's thread; the orchestrator cleans up. At
  * start it repairs what a stopped Kiln left: images that were being built end FAILED (their instances
- * are swept), images still waiting are queued again.
+ * are swept), images still waiting are queued again, each with the {@link BuildIntent} its record implies
+ * (a start's intent is otherwise given with the start, not stored).
  */
 public final class BuildQueue implements ImageBuildEvents, AutoCloseable {
     private final ResourceStore store;
@@ -57,21 +61,21 @@ public final class BuildQueue implements ImageBuildEvents, AutoCloseable {
         }
         int queued = 0;
         for (StoredResource image : store.listOfType(ImageBuilds.TYPE)) {
-            String status = ImageBuilds.status(image);
-            if (status.equals("PENDING")) {
-                submit(image.arn());
+            ImageStatus status = ImageRecord.of(image).status();
+            if (status == ImageStatus.PENDING) {
+                submit(image.arn(), BuildIntent.of(ImageRecord.of(image)));
                 queued++;
-            } else if (ImageBuilds.inProgress(image)) {
+            } else if (status.inProgress()) {
                 markInterrupted(image, status);
             }
         }
         return queued;
     }
 
-    private void markInterrupted(StoredResource image, String status) {
+    private void markInterrupted(StoredResource image, ImageStatus status) {
         store.modify(image.arn(), body -> {
-            body.putObject("state").put("status", "FAILED").put("reason", "Kiln stopped while this image was "
-                    + status + "; its instances were removed when Kiln started again. Start the build again.");
+            ImageRecord.of(body).setState(ImageStatus.FAILED, "Kiln stopped while this image was " + status
+                    + "; its instances were removed when Kiln started again. Start the build again.");
             return body;
         });
         BuildOrchestrator.deleteQuietly(BuildFolders.of(env.buildsFolder(), image.arn()).resolve("instances"));
@@ -91,8 +95,8 @@ public final class BuildQueue implements ImageBuildEvents, AutoCloseable {
     }
 
     @Override
-    public void started(StoredResource image) {
-        submit(image.arn());
+    public void started(StoredResource image, BuildIntent intent) {
+        submit(image.arn(), intent);
     }
 
     @Override
@@ -104,11 +108,11 @@ public final class BuildQueue implements ImageBuildEvents, AutoCloseable {
         // A queued image sees CANCELLED when its turn comes and is skipped.
     }
 
-    private void submit(String arn) {
+    private void submit(String arn, BuildIntent intent) {
         workers.execute(() -> {
             running.put(arn, Thread.currentThread());
             try {
-                orchestrator.build(arn, null);
+                orchestrator.build(arn, intent, null, null);
             } finally {
                 running.remove(arn);
                 Thread.interrupted();

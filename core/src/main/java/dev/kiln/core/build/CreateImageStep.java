@@ -31,15 +31,16 @@ final class CreateImageStep {
         Files.createDirectories(out);
         log.info("stopping " + instance.instanceId() + " and capturing its disk");
         Instance.CapturedDisk disk = instance.captureImage(out, CAPTURE_TIMEOUT);
-        String name = plan.recipeName() + " " + plan.recipeVersion() + " " + NAME_TIME.format(env.clock().instant());
+        BuildPlan.Recipe recipe = plan.recipe();
+        String name = recipe.name() + " " + recipe.version() + " " + NAME_TIME.format(env.clock().instant());
         MachineImage template = MachineImage.builder().setRegion(plan.region()).setName(name)
-                .setDescription(plan.description() == null ? "Built by Kiln from " + plan.imageArn()
-                        : plan.description())
-                .setOwnerId(plan.accountId()).setArchitecture(plan.parent().architecture()).setState("available")
-                .setRootVolumeSizeGiB(disk.sizeGiB()).setTags(Map.of("Ec2ImageBuilderArn", plan.imageArn()))
-                .setBoot(disk.boot()).build();
+                .setDescription(recipe.description() == null ? "Built by Kiln from " + plan.imageArn()
+                        : recipe.description())
+                .setOwnerId(plan.accountId()).setArchitecture(plan.machine().parent().architecture())
+                .setState("available").setRootVolumeSizeGiB(disk.sizeGiB())
+                .setTags(Map.of("Ec2ImageBuilderArn", plan.imageArn())).setBoot(disk.boot()).build();
         MachineImage image = env.images().register(template, disk.disk());
-        env.backends().stream().filter(b -> b.serves(plan.instanceType())).findFirst()
+        env.backends().stream().filter(b -> b.serves(plan.machine().instanceType())).findFirst()
                 .ifPresent(b -> b.imageRegistered(instance, image));
         log.info("registered " + image.imageId() + " (" + image.name() + ") in " + image.region()
                 + ", sha256 " + image.diskSha256());

@@ -5,6 +5,8 @@ import dev.kiln.core.log.BuildLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.image.ImageRecord;
+import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.machine.MachineImage;
 import dev.kiln.core.resource.Json;
 import java.io.IOException;
@@ -64,7 +66,8 @@ final class DistributeStep {
         if (done != null) {
             for (JsonNode copy : done) {
                 amis.add(copy.deepCopy());
-                made.add(copy.path("region").asText() + "/" + copy.path("accountId").asText());
+                ImageRecord.Ami ami = new ImageRecord.Ami(copy);
+                made.add(ami.region() + "/" + ami.accountId());
             }
         }
         List<String> failures = new ArrayList<>();
@@ -160,7 +163,7 @@ final class DistributeStep {
             out.put("image", copy.imageId());
             out.put("name", copy.name());
             out.put("description", copy.description());
-            out.putObject("state").put("status", "AVAILABLE");
+            out.putObject("state").put("status", ImageStatus.AVAILABLE.name());
             out.put("accountId", owner);
             made.add(region + "/" + owner);
             progress.accept(amis.deepCopy());

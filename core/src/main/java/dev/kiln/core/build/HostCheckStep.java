@@ -1,11 +1,10 @@
 package dev.kiln.core.build;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.core.arn.Arn;
-import dev.kiln.core.image.ImageOperations;
+import dev.kiln.core.image.BuildIntent;
+import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.machine.InstanceBackend;
-import dev.kiln.core.resource.Json;
 import dev.kiln.core.store.StoredResource;
 
 /**
@@ -24,23 +23,21 @@ final class HostCheckStep {
     }
 
     /** @throws BuildFailure naming the missing programs and the Debian packages to install */
-    void run(StoredResource image) {
-        JsonNode body = image.body();
-        boolean container = body.path("imageRecipe").isMissingNode();
-        JsonNode recipe = container ? body.path("containerRecipe") : body.path("imageRecipe");
-        String baseImage = kilnBaseImage(recipe.path("parentImage").asText(""));
+    void run(StoredResource stored, BuildIntent intent) {
+        ImageRecord image = ImageRecord.of(stored);
+        boolean container = image.container();
+        String baseImage = kilnBaseImage(image.recipe().map(ImageRecord.Recipe::parentImage).orElse(""));
         if (container) {
             if (env.containers() == null || env.registries() == null) {
                 return;
             }
             env.containers().checkHostPrograms();
-            env.registries().checkHostPrograms(image.region());
+            env.registries().checkHostPrograms(stored.region());
         } else {
-            if (ImageOperations.RETRY_DISTRIBUTION.equals(Json.text(body, ImageOperations.RETRY))) {
+            if (intent == BuildIntent.DISTRIBUTE) {
                 return;
             }
-            String instanceType = body.path("infrastructureConfiguration").path("instanceTypes").path(0)
-                    .asText(ResolveRecipeStep.DEFAULT_INSTANCE_TYPE);
+            String instanceType = image.infrastructure().instanceType(ResolveRecipeStep.DEFAULT_INSTANCE_TYPE);
             env.backends().stream().filter(b -> b.serves(instanceType)).findFirst()
                     .ifPresent(InstanceBackend::checkHostPrograms);
         }

@@ -1,8 +1,8 @@
 package dev.kiln.core.build;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageRecord;
+import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.store.ResourceStore;
 import java.util.function.Consumer;
 
@@ -25,48 +25,45 @@ final class ImageStates {
         }
     }
 
-    void status(String arn, String status) {
+    void status(String arn, ImageStatus status) {
         write(arn, status, null, null, null);
     }
 
     void failed(String arn, String reason) {
-        write(arn, "FAILED", reason, null, null);
+        write(arn, ImageStatus.FAILED, reason, null, null);
     }
 
     /** Records the copies a distribution has made so far, the state unchanged. */
     void distributed(String arn, JsonNode amis) {
-        write(arn, null, null, "amis", amis);
+        write(arn, null, null, ImageRecord.Output.AMIS, amis);
     }
 
     /** FAILED, keeping the copies a partial distribution made in {@code outputResources.amis}. */
     void failed(String arn, String reason, JsonNode amis) {
-        write(arn, "FAILED", reason, amis == null ? null : "amis", amis);
+        write(arn, ImageStatus.FAILED, reason, ImageRecord.Output.AMIS, amis);
     }
 
-    /** @param kind {@code amis} or {@code containers}, the outputResources member the image's copies go in */
-    void available(String arn, String kind, JsonNode resources) {
-        write(arn, "AVAILABLE", null, kind, resources);
+    /** @param kind the outputResources member the image's copies go in */
+    void available(String arn, ImageRecord.Output kind, JsonNode resources) {
+        write(arn, ImageStatus.AVAILABLE, null, kind, resources);
     }
 
-    /** Stores a Kiln-only member of the image's body (one the HTTP edge never shows). */
-    void record(String arn, String member, JsonNode value) {
-        change(arn, body -> body.set(member, value));
+    /** Records what the build resolved the recipe's dependencies to (a member the HTTP edge never shows). */
+    void resolved(String arn, JsonNode dependencies) {
+        change(arn, image -> image.setResolvedDependencies(dependencies));
     }
 
     boolean cancelled(String arn) {
-        return store.get(arn).map(i -> ImageBuilds.status(i).equals("CANCELLED")).orElse(true);
+        return store.get(arn).map(i -> ImageRecord.of(i).status() == ImageStatus.CANCELLED).orElse(true);
     }
 
-    private void write(String arn, String status, String reason, String kind, JsonNode resources) {
-        change(arn, body -> {
+    private void write(String arn, ImageStatus status, String reason, ImageRecord.Output kind, JsonNode resources) {
+        change(arn, image -> {
             if (status != null) {
-                ObjectNode state = body.putObject("state").put("status", status);
-                if (reason != null) {
-                    state.put("reason", reason);
-                }
+                image.setState(status, reason);
             }
             if (resources != null) {
-                ((ObjectNode) body.path("outputResources")).set(kind, resources);
+                image.setOutput(kind, resources);
             }
         });
     }
@@ -75,12 +72,13 @@ final class ImageStates {
      * Changes the image as one step of the store, so that a cancel between reading it and writing it is
      * seen, never overwritten. @throws Cancelled when it was cancelled or deleted
      */
-    private void change(String arn, Consumer<ObjectNode> change) {
+    private void change(String arn, Consumer<ImageRecord> change) {
         store.modify(arn, body -> {
-            if (ImageBuilds.status(body).equals("CANCELLED")) {
+            ImageRecord image = ImageRecord.of(body);
+            if (image.status() == ImageStatus.CANCELLED) {
                 throw new Cancelled(arn);
             }
-            change.accept(body);
+            change.accept(image);
             return body;
         }).orElseThrow(() -> new Cancelled(arn));
     }

@@ -23,15 +23,15 @@ final class LaunchInstanceStep {
      */
     Instance run(BuildPlan plan, MachineImage image, String purpose, String userData, Path buildFolder, BuildLog log)
             throws IOException, InterruptedException {
+        String instanceType = plan.machine().instanceType();
         InstanceBackend backend = env.backends().stream()
-                .filter(b -> b.serves(plan.instanceType()))
+                .filter(b -> b.serves(instanceType))
                 .findFirst()
-                .orElseThrow(() -> new BuildFailure("no instance backend serves the instance type "
-                        + plan.instanceType()));
+                .orElseThrow(() -> new BuildFailure("no instance backend serves the instance type " + instanceType));
         String instanceId = InstanceRequest.newInstanceId();
-        log.info("launching " + purpose + " instance " + instanceId + " (" + plan.instanceType() + ") from "
+        log.info("launching " + purpose + " instance " + instanceId + " (" + instanceType + ") from "
                 + image.imageId());
-        Instance instance = backend.launch(new InstanceRequest(instanceId, image, plan.instanceType(), userData,
+        Instance instance = backend.launch(new InstanceRequest(instanceId, image, instanceType, userData,
                 buildFolder.resolve("instances").resolve(instanceId), env.readyTimeout()), log);
         log.info(purpose + " instance " + instanceId + " is reachable");
         return instance;

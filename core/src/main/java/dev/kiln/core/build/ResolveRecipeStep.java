@@ -5,7 +5,8 @@ import dev.kiln.core.log.BuildLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.core.api.CallContext;
 import dev.kiln.core.arn.Arn;
-import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageRecord;
+import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.container.ContainerRegistry;
 import dev.kiln.core.machine.MachineImage;
 import dev.kiln.core.pipeline.Dependencies;
@@ -18,13 +19,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Turns an image build version's copies of its recipe and configurations into a {@link BuildPlan}:
@@ -36,7 +35,6 @@ import java.util.Set;
 final class ResolveRecipeStep {
     /** What AWS launches when an infrastructure configuration names no instance type. */
     static final String DEFAULT_INSTANCE_TYPE = "m5.large";
-    private static final Set<String> UNUSABLE = Set.of("FAILED", "CANCELLED", "DELETED", "DISABLED");
 
     private final ResourceStore store;
     private final BuildEnvironment env;
@@ -52,39 +50,33 @@ final class ResolveRecipeStep {
      */
     BuildPlan run(StoredResource image, Path buildFolder, Path contextFolder, BuildLog log)
             throws IOException, InterruptedException {
-        JsonNode body = image.body();
-        boolean container = body.path("imageRecipe").isMissingNode();
-        JsonNode recipe = container ? body.path("containerRecipe") : body.path("imageRecipe");
-        if (recipe.isMissingNode()) {
-            throw new BuildFailure("the image build version has neither an image recipe nor a container recipe");
-        }
+        ImageRecord record = ImageRecord.of(image);
+        ImageRecord.Recipe recipe = record.recipe().orElseThrow(() ->
+                new BuildFailure("the image build version has neither an image recipe nor a container recipe"));
         CallContext ctx = new CallContext(image.accountId(), image.region(), "build");
-        List<ComponentRun> components = components(ctx, recipe.path("components"));
-        JsonNode infrastructure = body.path("infrastructureConfiguration");
-        JsonNode tests = body.path("imageTestsConfiguration");
-        MachineImage parent = null;
-        String instanceType = null;
+        List<ComponentRun> components = components(ctx, recipe.components());
+        ImageRecord.Infrastructure infrastructure = record.infrastructure();
+        String parentImage = recipe.parentImage();
+        BuildPlan.MachinePlan machinePlan = null;
         BuildPlan.ContainerPlan containerPlan = null;
-        if (container) {
+        if (record.container()) {
             containerPlan = containerPlan(ctx, recipe, buildFolder, contextFolder, log);
-            log.info("container recipe " + recipe.path("arn").asText() + ": parent " + containerPlan.parentImage()
+            log.info("container recipe " + recipe.arn() + ": parent " + containerPlan.parentImage()
                     + ", " + components.size() + " component(s), pushed to "
                     + containerPlan.registry().host() + "/" + containerPlan.repositoryName());
         } else {
-            parent = parent(ctx, recipe.path("parentImage").asText(), log);
-            instanceType = infrastructure.path("instanceTypes").path(0).asText(DEFAULT_INSTANCE_TYPE);
-            log.info("recipe " + recipe.path("arn").asText() + ": parent " + parent.imageId() + " (" + parent.name()
+            MachineImage parent = parent(ctx, parentImage == null ? "" : parentImage, log);
+            String instanceType = infrastructure.instanceType(DEFAULT_INSTANCE_TYPE);
+            log.info("recipe " + recipe.arn() + ": parent " + parent.imageId() + " (" + parent.name()
                     + "), " + components.size() + " component(s), instance type " + instanceType);
+            machinePlan = new BuildPlan.MachinePlan(parent, instanceType, userData(recipe.userDataOverride()),
+                    infrastructure.terminateInstanceOnFailure());
         }
-        recordResolved(ctx, image.arn(), recipe.path("parentImage").asText(null), components);
-        return new BuildPlan(image.arn(), image.region(), image.accountId(), recipe.path("name").asText(),
-                recipe.path("version").asText(), recipe.path("description").asText(null), parent, components,
-                instanceType, userData(recipe.path("additionalInstanceConfiguration").path("userDataOverride")),
-                Json.text(recipe, "workingDirectory"), tests.path("imageTestsEnabled").asBoolean(true),
-                Duration.ofMinutes(tests.path("timeoutMinutes").asInt(720)),
-                infrastructure.path("terminateInstanceOnFailure").asBoolean(true),
-                body.hasNonNull("distributionConfiguration") ? body.get("distributionConfiguration") : null,
-                containerPlan);
+        recordResolved(ctx, image.arn(), parentImage, components);
+        return new BuildPlan(image.arn(), image.region(), image.accountId(),
+                new BuildPlan.Recipe(recipe.name(), recipe.version(), recipe.description(), recipe.workingDirectory()),
+                components, new BuildPlan.Tests(record.testsEnabled(), record.testTimeout()),
+                record.distributionConfiguration().orElse(null), machinePlan, containerPlan);
     }
 
     /** What this build resolved, for the scheduler's dependency-update start condition. */
@@ -93,29 +85,29 @@ final class ResolveRecipeStep {
         if (parentText != null && parentText.startsWith("arn:")) {
             parent = parentBuild(ctx, Arn.parse(parentText).orElseThrow(), parentText).arn();
         }
-        new ImageStates(store).record(imageArn, Dependencies.MEMBER,
+        new ImageStates(store).resolved(imageArn,
                 Dependencies.record(components.stream().map(ComponentRun::arn).toList(), parent));
     }
 
-    private BuildPlan.ContainerPlan containerPlan(CallContext ctx, JsonNode recipe, Path buildFolder,
+    private BuildPlan.ContainerPlan containerPlan(CallContext ctx, ImageRecord.Recipe recipe, Path buildFolder,
                                                   Path contextFolder, BuildLog log)
             throws IOException, InterruptedException {
         if (env.containers() == null || env.registries() == null) {
             throw new BuildFailure("this Kiln was started without a container engine: container recipes"
                     + " cannot be built here");
         }
-        String template = Json.text(recipe, "dockerfileTemplateData");
+        String template = recipe.dockerfileTemplate();
         if (template == null) {
-            throw new BuildFailure("the container recipe " + recipe.path("arn").asText()
+            throw new BuildFailure("the container recipe " + recipe.arn()
                     + " has no Dockerfile template (dockerfileTemplateData)");
         }
-        String repository = recipe.path("targetRepository").path("repositoryName").asText("");
+        String repository = recipe.targetRepositoryName();
         if (!repository.matches("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*")) {
             throw new BuildFailure("targetRepository.repositoryName '" + repository + "' is not a repository name"
                     + " a registry accepts (lower-case letters, digits, and . _ - / between them)");
         }
         ContainerRegistry registry = env.registries().registry(ctx.region(), log);
-        String parent = containerParent(ctx, recipe.path("parentImage").asText(), registry, log);
+        String parent = containerParent(ctx, recipe.parentImage() == null ? "" : recipe.parentImage(), registry, log);
         Path context = contextFolder;
         if (context == null) {
             context = Files.createDirectories(buildFolder.resolve("context"));
@@ -143,12 +135,8 @@ final class ResolveRecipeStep {
         if (arn.owner().equals(Arn.AWS_OWNER)) {
             return env.baseImages().containerImage(build.name(), registry, log);
         }
-        for (JsonNode c : build.body().path("outputResources").path("containers")) {
-            if (ctx.region().equals(c.path("region").asText()) && c.path("imageUris").size() > 0) {
-                return c.path("imageUris").path(0).asText();
-            }
-        }
-        throw new BuildFailure("the parent image " + build.arn() + " has no container image in " + ctx.region());
+        return ImageRecord.of(build).containerImageUri(ctx.region()).orElseThrow(() ->
+                new BuildFailure("the parent image " + build.arn() + " has no container image in " + ctx.region()));
     }
 
     /** The newest usable build an image ARN selects; a user's image must be AVAILABLE. */
@@ -156,21 +144,21 @@ final class ResolveRecipeStep {
         boolean managed = arn.owner().equals(Arn.AWS_OWNER);
         StoredResource build = Versions.matching(store, managed ? new CallContext(Arn.AWS_OWNER, ctx.region(),
                         ctx.requestId()) : ctx, arn).stream()
-                .filter(b -> !UNUSABLE.contains(ImageBuilds.status(b)))
+                .filter(b -> !ImageRecord.of(b).status().unusable())
                 .findFirst()
                 .orElseThrow(() -> new BuildFailure("the parent image " + text + " has no usable build in "
                         + ctx.region()));
-        if (!managed && !"AVAILABLE".equals(ImageBuilds.status(build))) {
-            throw new BuildFailure("the parent image " + build.arn() + " is " + ImageBuilds.status(build)
+        if (!managed && ImageRecord.of(build).status() != ImageStatus.AVAILABLE) {
+            throw new BuildFailure("the parent image " + build.arn() + " is " + ImageRecord.of(build).status()
                     + "; a parent image must be AVAILABLE");
         }
         return build;
     }
 
-    private List<ComponentRun> components(CallContext ctx, JsonNode given) {
+    private List<ComponentRun> components(CallContext ctx, List<ImageRecord.Component> given) {
         List<ComponentRun> runs = new ArrayList<>();
-        for (JsonNode c : given) {
-            String text = c.path("componentArn").asText();
+        for (ImageRecord.Component c : given) {
+            String text = c.componentArn();
             Arn arn = Arn.parse(text).orElseThrow(() -> new BuildFailure("the recipe names a component that is not"
                     + " a component ARN: " + text));
             CallContext owner = new CallContext(arn.owner(), ctx.region(), ctx.requestId());
@@ -181,18 +169,15 @@ final class ResolveRecipeStep {
             if (document == null) {
                 throw new BuildFailure("the component " + component.arn() + " has no document to run");
             }
-            runs.add(new ComponentRun(component.name(), component.arn(), document, parameters(c.path("parameters"))));
+            runs.add(new ComponentRun(component.name(), component.arn(), document, parameters(c.parameters())));
         }
         return runs;
     }
 
-    private static Map<String, String> parameters(JsonNode given) {
+    /** A parameter's values as the component document sees them: joined by commas. */
+    private static Map<String, String> parameters(Map<String, List<String>> given) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (JsonNode p : given) {
-            List<String> values = new ArrayList<>();
-            p.path("value").forEach(v -> values.add(v.asText()));
-            out.put(p.path("name").asText(), String.join(",", values));
-        }
+        given.forEach((name, values) -> out.put(name, String.join(",", values)));
         return out;
     }
 
@@ -207,12 +192,10 @@ final class ResolveRecipeStep {
         if (arn.owner().equals(Arn.AWS_OWNER)) {
             return env.baseImages().machineImage(build.name(), ctx.region(), log);
         }
-        for (JsonNode ami : build.body().path("outputResources").path("amis")) {
-            if (ctx.region().equals(ami.path("region").asText())) {
-                return launchable(ctx, ami.path("image").asText(), "the parent image " + build.arn() + "'s AMI");
-            }
-        }
-        throw new BuildFailure("the parent image " + build.arn() + " has no AMI in " + ctx.region());
+        ImageRecord.Ami ami = ImageRecord.of(build).amiIn(ctx.region())
+                .orElseThrow(() -> new BuildFailure("the parent image " + build.arn() + " has no AMI in "
+                        + ctx.region()));
+        return launchable(ctx, ami.imageId(), "the parent image " + build.arn() + "'s AMI");
     }
 
     private MachineImage launchable(CallContext ctx, String imageId, String what) {

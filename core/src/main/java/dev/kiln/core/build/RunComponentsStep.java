@@ -46,8 +46,8 @@ final class RunComponentsStep {
             log.info("no components to run for " + String.join(", ", phases));
             return;
         }
-        Target target = plan.workingDirectory() == null ? instance
-                : new WorkingDirectoryTarget(instance, plan.workingDirectory());
+        Target target = plan.recipe().workingDirectory() == null ? instance
+                : new WorkingDirectoryTarget(instance, plan.recipe().workingDirectory());
         List<DocumentInput> documents = plan.components().stream()
                 .map(c -> new DocumentInput(c.name(), c.document(), c.parameters()))
                 .toList();

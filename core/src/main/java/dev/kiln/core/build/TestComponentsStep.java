@@ -37,12 +37,12 @@ final class TestComponentsStep implements AutoCloseable {
         ScheduledFuture<?> timer = timers.schedule(() -> {
             timedOut.set(true);
             self.interrupt();
-        }, plan.testTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }, plan.tests().timeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
             components.run(plan, target, TEST_PHASES, folder.resolve("components-test"), log);
         } catch (InterruptedException e) {
             if (timedOut.get()) {
-                throw new BuildFailure("the tests did not finish within " + plan.testTimeout().toMinutes()
+                throw new BuildFailure("the tests did not finish within " + plan.tests().timeout().toMinutes()
                         + " minute(s) (imageTestsConfiguration.timeoutMinutes)");
             }
             throw e;

@@ -1,8 +1,8 @@
 package dev.kiln.core.build;
 
 import dev.kiln.core.log.BuildLog;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.core.arn.Arn;
+import dev.kiln.core.image.ImageRecord;
 import dev.kiln.common.s3.S3Client;
 import dev.kiln.common.s3.S3Config;
 import dev.kiln.common.s3.S3Exception;
@@ -46,13 +46,12 @@ final class UploadLogsStep {
      * @param infrastructure the image's infrastructure configuration (its {@code logging.s3Logs})
      * @param folder         the build folder
      */
-    void run(String imageArn, JsonNode infrastructure, Path folder, BuildLog log) {
-        JsonNode s3Logs = infrastructure.path("logging").path("s3Logs");
-        String bucket = s3Logs.path("s3BucketName").asText("");
+    void run(String imageArn, ImageRecord.Infrastructure infrastructure, Path folder, BuildLog log) {
+        String bucket = infrastructure.logsBucket();
         if (bucket.isEmpty()) {
             return;
         }
-        String prefix = keyPrefix(s3Logs.path("s3KeyPrefix").asText(""), imageArn);
+        String prefix = keyPrefix(infrastructure.logsKeyPrefix(), imageArn);
         String destination = "s3://" + bucket + "/" + prefix;
         if (s3 == null) {
             log.info("logging.s3Logs names " + destination + ", but this Kiln server has no S3 endpoint (start it"

@@ -117,7 +117,7 @@ public final class BaseImages {
         body.put("platform", "Linux");
         body.put("enhancedImageMetadataEnabled", false);
         body.put("osVersion", OS_VERSION);
-        body.putObject("state").put("status", "AVAILABLE");
+        ImageRecord.of(body).setState(ImageStatus.AVAILABLE);
         body.put("dateCreated", Json.date(clock.instant()));
         body.putObject("outputResources").putArray(image.type().equals("DOCKER") ? "containers" : "amis");
         body.putObject("tags");

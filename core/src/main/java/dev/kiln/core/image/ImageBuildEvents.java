@@ -4,11 +4,11 @@ import dev.kiln.core.store.StoredResource;
 
 /**
  * What a build worker hears from the API: an image build version was started (it is PENDING in the
- * store), cancelled (already CANCELLED in the store; the worker stops its build and cleans up) or
- * deleted.
+ * store) with what its build is to do, cancelled (already CANCELLED in the store; the worker stops its
+ * build and cleans up) or deleted.
  */
 public interface ImageBuildEvents {
-    void started(StoredResource image);
+    void started(StoredResource image, BuildIntent intent);
 
     void cancelled(StoredResource image);
 
@@ -19,7 +19,7 @@ public interface ImageBuildEvents {
     /** For an API without a build worker: images stay PENDING. */
     ImageBuildEvents NONE = new ImageBuildEvents() {
         @Override
-        public void started(StoredResource image) {
+        public void started(StoredResource image, BuildIntent intent) {
         }
 
         @Override

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Image build versions as records: what an image is built from (a recipe, an infrastructure
@@ -33,9 +32,6 @@ public final class ImageBuilds {
     public static final String CONTAINER_RECIPE = "container-recipe";
     public static final String INFRASTRUCTURE = "infrastructure-configuration";
     public static final String DISTRIBUTION = "distribution-configuration";
-    /** Statuses of an image whose creation has not finished; the rest are terminal. */
-    public static final Set<String> IN_PROGRESS = Set.of("PENDING", "CREATING", "BUILDING", "TESTING",
-            "DISTRIBUTING", "INTEGRATING");
     public static final String USER_INITIATED = "USER_INITIATED";
     public static final String SCHEDULED = "SCHEDULED";
 
@@ -125,13 +121,16 @@ public final class ImageBuilds {
         StoredResource image = pipeline == null
                 ? insert(ctx, inputs, settings, tags, null, buildType)
                 : startForPipeline(ctx, inputs, settings, tags, pipeline, buildType);
-        events.started(image);
+        events.started(image, BuildIntent.BUILD);
         return image;
     }
 
-    /** A FAILED or CANCELLED image made PENDING again (RetryImage): the build worker takes it. */
+    /**
+     * A FAILED or CANCELLED image made PENDING again (RetryImage): the build worker takes it, to build
+     * it again or, when it was tested and has copies on record, only to distribute it.
+     */
     public void retried(StoredResource image) {
-        events.started(image);
+        events.started(image, BuildIntent.of(ImageRecord.of(image)));
     }
 
     /**
@@ -146,11 +145,10 @@ public final class ImageBuilds {
         settings.putObject("imageTestsConfiguration").put("imageTestsEnabled", false);
         StoredResource image = insert(ctx, inputs, settings, tags, null, USER_INITIATED);
         ObjectNode body = image.body().deepCopy();
-        ((ObjectNode) body.path("outputResources")).putArray("amis").add(built.deepCopy());
-        body.put(ImageOperations.RETRY, ImageOperations.RETRY_DISTRIBUTION);
+        ImageRecord.of(body).setOutput(ImageRecord.Output.AMIS, Json.object().arrayNode().add(built.deepCopy()));
         image = image.withBody(body);
         store.update(image);
-        events.started(image);
+        events.started(image, BuildIntent.DISTRIBUTE);
         return image;
     }
 
@@ -184,9 +182,9 @@ public final class ImageBuilds {
 
     private void refuseIfRunning(CallContext ctx, String pipelineArn, StoredResource mine) {
         for (StoredResource other : ofPipeline(ctx, pipelineArn)) {
-            if (inProgress(other) && (mine == null || !other.arn().equals(mine.arn()))) {
+            if (ImageRecord.of(other).status().inProgress() && (mine == null || !other.arn().equals(mine.arn()))) {
                 throw new ApiException(ErrorType.ResourceInUseException, "The image pipeline " + pipelineArn
-                        + " is already running: image " + other.arn() + " is " + status(other)
+                        + " is already running: image " + other.arn() + " is " + ImageRecord.of(other).status()
                         + "; a pipeline runs one execution at a time (cancel it with CancelImageCreation or"
                         + " wait for it to finish)");
             }
@@ -207,7 +205,7 @@ public final class ImageBuilds {
         Json.copy(recipe.body(), body, "platform");
         body.put("enhancedImageMetadataEnabled", settings.path("enhancedImageMetadataEnabled").asBoolean(true));
         parentOsVersion(ctx, recipe).ifPresent(os -> body.put("osVersion", os));
-        body.putObject("state").put("status", "PENDING");
+        ImageRecord.of(body).setState(ImageStatus.PENDING);
         body.set(inputs.container() ? "containerRecipe" : "imageRecipe", recipe.body().deepCopy());
         if (pipeline != null) {
             body.put("sourcePipelineName", pipeline.name());
@@ -246,28 +244,15 @@ public final class ImageBuilds {
                 .filter(a -> a.type().equals(TYPE) && a.version() != null
                         && VersionPattern.parse(a.version()).isPresent())
                 .flatMap(a -> Versions.matching(store, ctx, a).stream().findFirst())
-                .map(parent -> Json.text(parent.body(), "osVersion"));
+                .map(parent -> ImageRecord.of(parent).osVersion());
     }
 
     /** The images a pipeline started, newest first. */
     public List<StoredResource> ofPipeline(CallContext ctx, String pipelineArn) {
         return store.list(ResourceQuery.all(ctx.region(), ctx.accountId(), TYPE)).stream()
-                .filter(r -> pipelineArn.equals(Json.text(r.body(), "sourcePipelineArn")))
+                .filter(r -> ImageRecord.of(r).sourcePipelineArn().filter(pipelineArn::equals).isPresent())
                 .sorted(STARTED_FIRST.reversed())
                 .toList();
-    }
-
-    public static String status(StoredResource image) {
-        return status(image.body());
-    }
-
-    /** The status in an image's body. */
-    public static String status(JsonNode body) {
-        return body.path("state").path("status").asText("PENDING");
-    }
-
-    public static boolean inProgress(StoredResource image) {
-        return IN_PROGRESS.contains(status(image));
     }
 
     /** The owner as List* answers it: the account, or "Amazon" for Kiln-managed images. */

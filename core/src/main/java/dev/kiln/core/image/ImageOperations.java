@@ -29,10 +29,6 @@ import java.util.function.Function;
  * cancels and deletes through {@link ImageBuildEvents} and builds them.
  */
 public final class ImageOperations {
-    /** The stored member that tells the build worker to distribute again only (core.build reads it). */
-    public static final String RETRY = "kilnRetry";
-    public static final String RETRY_DISTRIBUTION = "distribution";
-
     public static final String TYPE = ImageBuilds.TYPE;
     /** Members of CreateImage copied into the image as given. */
     private static final String[] SETTINGS = {"imageTestsConfiguration", "enhancedImageMetadataEnabled",
@@ -123,18 +119,14 @@ public final class ImageOperations {
     static Map<String, Function<StoredResource, String>> filters() {
         return Map.of(
                 "name", StoredResource::name,
-                "osVersion", r -> Json.text(r.body(), "osVersion"),
-                "platform", r -> Json.text(r.body(), "platform"),
-                "type", r -> Json.text(r.body(), "type"),
+                "osVersion", r -> ImageRecord.of(r).osVersion(),
+                "platform", r -> ImageRecord.of(r).platform(),
+                "type", r -> ImageRecord.of(r).type(),
                 "version", StoredResource::version);
     }
 
     private boolean deprecated(StoredResource r) {
-        if (ImageBuilds.status(r).equals("DEPRECATED")) {
-            return true;
-        }
-        JsonNode when = r.body().get("deprecationTime");
-        return when != null && when.isNumber() && when.asDouble() * 1000 <= clock.millis();
+        return ImageRecord.of(r).deprecatedAt(clock.instant());
     }
 
     private static JsonNode imageVersion(StoredResource r) {
@@ -171,9 +163,9 @@ public final class ImageOperations {
 
     ObjectNode delete(CallContext ctx, ObjectNode in) {
         StoredResource image = ownBuild(ctx, in.path("imageBuildVersionArn").asText());
-        if (ImageBuilds.inProgress(image)) {
+        if (ImageRecord.of(image).status().inProgress()) {
             throw new ApiException(ErrorType.ResourceDependencyException, "The image " + image.arn() + " is still "
-                    + ImageBuilds.status(image) + "; cancel it with CancelImageCreation before deleting it");
+                    + ImageRecord.of(image).status() + "; cancel it with CancelImageCreation before deleting it");
         }
         store.delete(image.arn());
         builds.deleted(image);
@@ -191,18 +183,17 @@ public final class ImageOperations {
         StoredResource image = ownBuild(ctx, in.path("imageBuildVersionArn").asText());
         // Checked and changed as one step: two RetryImage calls at once start one build, not two.
         StoredResource retried = store.modify(image.arn(), body -> {
-            String status = ImageBuilds.status(body);
-            if (!status.equals("FAILED") && !status.equals("CANCELLED")) {
+            ImageRecord record = ImageRecord.of(body);
+            ImageStatus status = record.status();
+            if (!status.retryable()) {
                 throw new ApiException(ErrorType.ResourceInUseException, "The image " + image.arn() + " is " + status
                         + ": only a FAILED or CANCELLED image can be retried");
             }
-            boolean tested = body.path("outputResources").path("amis").size() > 0;
-            body.putObject("state").put("status", "PENDING");
-            if (tested) {
-                body.put(RETRY, RETRY_DISTRIBUTION);
-            } else {
-                body.remove(RETRY);
-                body.putObject("outputResources");
+            boolean tested = record.amis().size() > 0;
+            record.setState(ImageStatus.PENDING);
+            if (!tested) {
+                // Built again from the start: nothing of the last attempt is kept (BuildIntent.of says BUILD).
+                record.clearOutputs();
             }
             return body;
         }).orElseThrow(() -> ApiException.notFound("The image " + image.arn() + " does not exist"));
@@ -221,26 +212,19 @@ public final class ImageOperations {
     ObjectNode distribute(CallContext ctx, ObjectNode in) {
         String source = in.path("sourceImage").asText();
         StoredResource image = source.startsWith("ami-") ? builtAmi(ctx, source) : available(ctx, source);
-        if (!"AMI".equals(Json.text(image.body(), "type"))) {
+        ImageRecord record = ImageRecord.of(image);
+        if (!record.machineImage()) {
             throw ApiException.invalid("sourceImage " + source + " is a container image; Kiln distributes machine"
                     + " images (AMIs) with DistributeImage");
         }
-        JsonNode built = null;
-        for (JsonNode copy : image.body().path("outputResources").path("amis")) {
-            if (ctx.region().equals(copy.path("region").asText())
-                    && ctx.accountId().equals(copy.path("accountId").asText())) {
-                built = copy;
-            }
-        }
-        if (built == null) {
-            throw ApiException.invalid("the image " + image.arn() + " has no AMI of this account in " + ctx.region());
-        }
+        ImageRecord.Ami built = record.ami(ctx.region(), ctx.accountId()).orElseThrow(() ->
+                ApiException.invalid("the image " + image.arn() + " has no AMI of this account in " + ctx.region()));
         ObjectNode request = Json.object();
-        request.put("imageRecipeArn", image.body().path("imageRecipe").path("arn").asText());
-        request.put("infrastructureConfigurationArn", image.body().path("infrastructureConfiguration").path("arn")
-                .asText());
+        request.put("imageRecipeArn", record.recipe().map(ImageRecord.Recipe::arn).orElse(""));
+        request.put("infrastructureConfigurationArn", record.infrastructure().arn());
         request.put("distributionConfigurationArn", in.path("distributionConfigurationArn").asText());
-        StoredResource started = builds.startDistribution(ctx, builds.inputs(ctx, request), in.get("tags"), built);
+        StoredResource started = builds.startDistribution(ctx, builds.inputs(ctx, request), in.get("tags"),
+                built.node());
         ObjectNode out = Json.object();
         out.put("clientToken", in.path("clientToken").asText());
         out.put("imageBuildVersionArn", started.arn());
@@ -251,7 +235,7 @@ public final class ImageOperations {
     private StoredResource available(CallContext ctx, String text) {
         Arn arn = Versions.parseArn(text, TYPE, "sourceImage");
         StoredResource image = Versions.matching(store, ctx, arn).stream()
-                .filter(b -> "AVAILABLE".equals(ImageBuilds.status(b)))
+                .filter(b -> ImageRecord.of(b).status() == ImageStatus.AVAILABLE)
                 .findFirst()
                 .orElseThrow(() -> ApiException.notFound("The image " + text + " has no AVAILABLE build in "
                         + ctx.region()));
@@ -264,15 +248,8 @@ public final class ImageOperations {
     /** The caller's AVAILABLE image build that made an AMI in this region. */
     private StoredResource builtAmi(CallContext ctx, String amiId) {
         return store.list(ResourceQuery.all(ctx.region(), ctx.accountId(), TYPE)).stream()
-                .filter(b -> "AVAILABLE".equals(ImageBuilds.status(b)))
-                .filter(b -> {
-                    for (JsonNode copy : b.body().path("outputResources").path("amis")) {
-                        if (amiId.equals(copy.path("image").asText())) {
-                            return true;
-                        }
-                    }
-                    return false;
-                })
+                .filter(b -> ImageRecord.of(b).status() == ImageStatus.AVAILABLE)
+                .filter(b -> ImageRecord.of(b).made(amiId))
                 .findFirst()
                 .orElseThrow(() -> ApiException.invalid("sourceImage " + amiId + " was not made by an image build of"
                         + " this account in " + ctx.region() + "; give the image build version ARN of an AVAILABLE"
@@ -283,11 +260,12 @@ public final class ImageOperations {
         StoredResource image = ownBuild(ctx, in.path("imageBuildVersionArn").asText());
         // Checked and changed as one step with the build's own state writes: neither overwrites the other.
         StoredResource cancelled = store.modify(image.arn(), body -> {
-            if (!ImageBuilds.IN_PROGRESS.contains(ImageBuilds.status(body))) {
+            ImageRecord record = ImageRecord.of(body);
+            if (!record.status().inProgress()) {
                 throw new ApiException(ErrorType.ResourceInUseException, "The image " + image.arn() + " is "
-                        + ImageBuilds.status(body) + ": only an image still being created can be cancelled");
+                        + record.status() + ": only an image still being created can be cancelled");
             }
-            body.putObject("state").put("status", "CANCELLED").put("reason", "Image creation cancelled by request.");
+            record.setState(ImageStatus.CANCELLED, "Image creation cancelled by request.");
             return body;
         }).orElseThrow(() -> ApiException.notFound("The image " + image.arn() + " does not exist"));
         builds.cancelled(cancelled);

@@ -3,6 +3,7 @@ package dev.kiln.core.notify;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.store.Delivery;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
@@ -73,12 +74,13 @@ public final class Notifications implements AutoCloseable {
      */
     public boolean imageChanged(StoredResource image) {
         try {
-            String topicArn = image.body().path("infrastructureConfiguration").path("snsTopicArn").asText("");
-            if (topicArn.isEmpty()) {
+            ImageRecord record = ImageRecord.of(image);
+            String topicArn = record.infrastructure().snsTopicArn().orElse(null);
+            if (topicArn == null) {
                 return true;
             }
             String body = message(image);
-            String status = image.body().path("state").path("status").asText("PENDING");
+            String status = record.status().name();
             Instant now = clock.instant();
             List<Delivery> deliveries = new ArrayList<>();
             if (topics.topic(topicArn).isEmpty()) {
@@ -98,7 +100,7 @@ public final class Notifications implements AutoCloseable {
             return true;
         } catch (RuntimeException e) {
             LOG.warn("could not record the notification of {} ({}): {}", image.arn(),
-                    image.body().path("state").path("status").asText(), e.toString());
+                    ImageRecord.of(image).status(), e.toString());
             return false;
         }
     }

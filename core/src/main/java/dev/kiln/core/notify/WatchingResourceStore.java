@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.store.ResourceQuery;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -89,8 +89,8 @@ final class WatchingResourceStore implements ResourceStore {
         String mark = newMark();
         boolean[] changed = {false};
         Optional<StoredResource> after = store.modify(resource.arn(), current -> {
-            changed[0] = notifies(resource.body()) && !Objects.equals(current.path("state"),
-                    resource.body().path("state"));
+            changed[0] = notifies(resource.body())
+                    && !ImageRecord.of(current).state().equals(ImageRecord.of(resource.body()).state());
             return changed[0] ? marked(resource.body(), mark) : keepMark(current.get(PENDING), resource.body());
         });
         if (after.isPresent() && changed[0]) {
@@ -105,13 +105,13 @@ final class WatchingResourceStore implements ResourceStore {
         boolean image = Arn.parse(arn).map(a -> ImageBuilds.TYPE.equals(a.type())).orElse(false);
         boolean[] changed = {false};
         Optional<StoredResource> after = store.modify(arn, current -> {
-            JsonNode stateBefore = current.path("state").deepCopy();
+            ImageRecord.State stateBefore = image ? ImageRecord.of(current).state() : null;
             JsonNode markBefore = current.remove(PENDING);
             ObjectNode next = change.apply(current);
             if (next == null) {
                 return null;
             }
-            changed[0] = image && notifies(next) && !Objects.equals(stateBefore, next.path("state"));
+            changed[0] = image && notifies(next) && !stateBefore.equals(ImageRecord.of(next).state());
             return changed[0] ? marked(next, mark) : keepMark(markBefore, next);
         });
         if (after.isPresent() && changed[0]) {
@@ -173,8 +173,8 @@ final class WatchingResourceStore implements ResourceStore {
     }
 
     /** Whether the image names a topic: the others have nothing to record, and get no mark. */
-    private static boolean notifies(JsonNode body) {
-        return !body.path("infrastructureConfiguration").path("snsTopicArn").asText("").isEmpty();
+    private static boolean notifies(ObjectNode body) {
+        return ImageRecord.of(body).infrastructure().snsTopicArn().isPresent();
     }
 
     private static boolean isImage(StoredResource resource) {

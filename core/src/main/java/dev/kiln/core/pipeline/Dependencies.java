@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.api.CallContext;
 import dev.kiln.core.arn.Arn;
-import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.Versions;
 import dev.kiln.core.store.ResourceStore;
@@ -12,19 +12,17 @@ import dev.kiln.core.store.StoredResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What a recipe's wildcard-selected components and parent image resolve to, in the form a build records
- * in its image's stored body ({@value #MEMBER}, which the HTTP edge never shows because the model has no
- * such member): {@code {"components": [build-version ARN...], "parentImage": ARN or AMI id or reference}}.
+ * in its image's stored body ({@link ImageRecord#resolvedDependencies()}, which the HTTP edge never
+ * shows because the model has no such member):
+ * {@code {"components": [build-version ARN...], "parentImage": ARN or AMI id or reference}}.
  * The scheduler compares what a recipe resolves to now with what the last successful build recorded, for
  * the start condition EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE.
  */
 public final class Dependencies {
-    public static final String MEMBER = "kilnResolved";
-    /** The builds a parent image ARN never selects (as the build's recipe resolution skips them). */
-    private static final Set<String> UNUSABLE = Set.of("FAILED", "CANCELLED", "DELETED", "DISABLED");
+    public static final String MEMBER = ImageRecord.RESOLVED_DEPENDENCIES;
 
     private Dependencies() {
     }
@@ -60,7 +58,7 @@ public final class Dependencies {
             CallContext in = arn.owner().equals(Arn.AWS_OWNER)
                     ? new CallContext(Arn.AWS_OWNER, ctx.region(), ctx.requestId()) : ctx;
             return Versions.matching(store, in, arn).stream()
-                    .filter(r -> !image || !UNUSABLE.contains(ImageBuilds.status(r)))
+                    .filter(r -> !image || !ImageRecord.of(r).status().unusable())
                     .findFirst()
                     .map(StoredResource::arn);
         });

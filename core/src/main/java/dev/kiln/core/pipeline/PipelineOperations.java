@@ -8,6 +8,7 @@ import dev.kiln.core.arn.Arn;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.image.ImageBuilds;
 import dev.kiln.core.image.ImageOperations;
+import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.resource.Filters;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.Page;
@@ -132,11 +133,11 @@ public final class PipelineOperations {
         ObjectNode body = pipeline.body().deepCopy();
         if (!imagesNewestFirst.isEmpty()) {
             StoredResource last = imagesNewestFirst.get(0);
-            String started = Json.text(last.body(), "dateCreated");
+            String started = ImageRecord.of(last).dateCreated();
             if (!body.hasNonNull("dateLastRun") && started != null) {
                 body.put("dateLastRun", started);
             }
-            body.put("lastRunStatus", ImageBuilds.status(last));
+            body.put("lastRunStatus", ImageRecord.of(last).status().name());
         }
         nextRun(pipeline).ifPresent(next -> body.put("dateNextRun", Json.date(next)));
         return body;
@@ -175,10 +176,10 @@ public final class PipelineOperations {
         Page<StoredResource> page = Page.of(pipelines, in, "ListImagePipelines");
         Map<String, List<StoredResource>> images = page.items().isEmpty() ? Map.of()
                 : store.list(ResourceQuery.all(ctx.region(), ctx.accountId(), ImageBuilds.TYPE)).stream()
-                        .filter(r -> r.body().hasNonNull("sourcePipelineArn"))
+                        .filter(r -> ImageRecord.of(r).sourcePipelineArn().isPresent())
                         .sorted(Comparator.comparing(StoredResource::createdAt).thenComparing(StoredResource::arn)
                                 .reversed())
-                        .collect(Collectors.groupingBy(r -> r.body().get("sourcePipelineArn").asText()));
+                        .collect(Collectors.groupingBy(r -> ImageRecord.of(r).sourcePipelineArn().orElseThrow()));
         ObjectNode out = Json.object();
         page.writeTo(out, "imagePipelineList", p -> view(p, images.getOrDefault(p.arn(), List.of())));
         return out;
@@ -240,8 +241,8 @@ public final class PipelineOperations {
         }
         StoredResource image = builds.start(ctx, inputs, settings, imageTags, pipeline, buildType);
         // Recorded on the pipeline as it is now: it may have been updated meanwhile.
-        store.modify(pipeline.arn(), body -> body.put("dateLastRun", image.body().path("dateCreated").asText())
-                .put("lastRunStatus", ImageBuilds.status(image)));
+        store.modify(pipeline.arn(), body -> body.put("dateLastRun", ImageRecord.of(image).dateCreated())
+                .put("lastRunStatus", ImageRecord.of(image).status().name()));
         return image;
     }
 

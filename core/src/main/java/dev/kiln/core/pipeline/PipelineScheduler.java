@@ -5,6 +5,8 @@ import dev.kiln.core.api.CallContext;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.image.ImageBuildEvents;
 import dev.kiln.core.image.ImageBuilds;
+import dev.kiln.core.image.ImageRecord;
+import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.store.LeaseStore;
 import dev.kiln.core.store.ResourceStore;
@@ -254,8 +256,8 @@ public final class PipelineScheduler implements AutoCloseable {
     private Outcome runOrSkip(CallContext ctx, StoredResource pipeline, List<StoredResource> images, Instant match) {
         String reason = null;
         for (StoredResource image : images) {
-            if (ImageBuilds.inProgress(image)) {
-                reason = "an execution is in progress: image " + image.arn() + " is " + ImageBuilds.status(image);
+            if (ImageRecord.of(image).status().inProgress()) {
+                reason = "an execution is in progress: image " + image.arn() + " is " + ImageRecord.of(image).status();
                 break;
             }
         }
@@ -280,9 +282,11 @@ public final class PipelineScheduler implements AutoCloseable {
     /** Why the dependency condition holds the run back, or null when a dependency changed. */
     private String noDependencyUpdate(CallContext ctx, StoredResource pipeline, List<StoredResource> images) {
         StoredResource lastGood = images.stream()
-                .filter(i -> ImageBuilds.status(i).equals("AVAILABLE"))
+                .filter(i -> ImageRecord.of(i).status() == ImageStatus.AVAILABLE)
                 .findFirst().orElse(null);
-        if (lastGood == null || !lastGood.body().has(Dependencies.MEMBER)) {
+        Optional<JsonNode> resolved = lastGood == null ? Optional.empty()
+                : ImageRecord.of(lastGood).resolvedDependencies();
+        if (resolved.isEmpty()) {
             return null;
         }
         JsonNode recipe;
@@ -292,7 +296,7 @@ public final class PipelineScheduler implements AutoCloseable {
             return null; // the run fails and says why
         }
         JsonNode now = Dependencies.current(store, ctx, recipe);
-        if (!now.equals(lastGood.body().get(Dependencies.MEMBER))) {
+        if (!now.equals(resolved.get())) {
             return null;
         }
         return "no dependency update: the components and parent image resolve to the same versions as in the"
@@ -310,17 +314,17 @@ public final class PipelineScheduler implements AutoCloseable {
         }
         int failures = 0;
         for (StoredResource image : imagesNewestFirst) {
-            String status = ImageBuilds.status(image);
-            if (status.equals("AVAILABLE")) {
+            ImageStatus status = ImageRecord.of(image).status();
+            if (status == ImageStatus.AVAILABLE) {
                 break;
             }
-            if (status.equals("FAILED")) {
+            if (status == ImageStatus.FAILED) {
                 failures++;
             }
         }
         JsonNode body = pipeline.body();
         int before = body.path("consecutiveFailures").asInt(0);
-        String lastRunStatus = ImageBuilds.status(imagesNewestFirst.get(0));
+        String lastRunStatus = ImageRecord.of(imagesNewestFirst.get(0)).status().name();
         int limit = body.path("schedule").path("autoDisablePolicy").path("failureCount").asInt(0);
         boolean disable = limit > 0 && failures > before && failures >= limit
                 && body.path("status").asText().equals("ENABLED");

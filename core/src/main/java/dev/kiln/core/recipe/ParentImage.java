@@ -4,13 +4,12 @@ import dev.kiln.core.api.CallContext;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
-import dev.kiln.core.resource.Json;
+import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.resource.Versions;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -38,12 +37,11 @@ import java.util.regex.Pattern;
 record ParentImage(String given, StoredResource image, ContainerImageReference reference) {
     static final String MEMBER = "parentImage";
     static final String IMAGE_TYPE = "image";
-    private static final Set<String> UNUSABLE = Set.of("FAILED", "CANCELLED", "DELETED", "DISABLED");
     private static final Pattern AMI_ID = Pattern.compile("ami-[0-9a-fA-F]+");
 
     /** The platform of the parent image, when Kiln knows it. */
     Optional<String> platform() {
-        return image == null ? Optional.empty() : Optional.ofNullable(Json.text(image.body(), "platform"));
+        return image == null ? Optional.empty() : Optional.ofNullable(ImageRecord.of(image).platform());
     }
 
     /** The parent of an image recipe: an Image Builder image ARN of a machine image. */
@@ -60,7 +58,7 @@ record ParentImage(String given, StoredResource image, ContainerImageReference r
                     + ":aws:image/debian-12-x86/x.x.x");
         }
         StoredResource image = resolve(store, ctx, text);
-        if ("DOCKER".equals(Json.text(image.body(), "type"))) {
+        if ("DOCKER".equals(ImageRecord.of(image).type())) {
             throw invalid(text, "the image is a container image; an image recipe builds on a machine image");
         }
         return new ParentImage(text, image, null);
@@ -70,7 +68,7 @@ record ParentImage(String given, StoredResource image, ContainerImageReference r
     static ParentImage forContainerRecipe(ResourceStore store, CallContext ctx, String text) {
         if (text.startsWith("arn:")) {
             StoredResource image = resolve(store, ctx, text);
-            if ("AMI".equals(Json.text(image.body(), "type"))) {
+            if (ImageRecord.of(image).machineImage()) {
                 throw invalid(text, "the image is a machine image; a container recipe builds on a container image");
             }
             return new ParentImage(text, image, null);
@@ -104,10 +102,10 @@ record ParentImage(String given, StoredResource image, ContainerImageReference r
                     + " Kiln-managed images (owner aws)");
         }
         return builds.stream()
-                .filter(b -> !UNUSABLE.contains(b.body().path("state").path("status").asText("")))
+                .filter(b -> !ImageRecord.of(b).status().unusable())
                 .findFirst()
                 .orElseThrow(() -> invalid(text, "every build of the image it names is "
-                        + String.join(", ", builds.stream().map(b -> b.body().path("state").path("status").asText())
+                        + String.join(", ", builds.stream().map(b -> ImageRecord.of(b).status().name())
                         .distinct().toList()) + "; a parent image must be one that can be used"));
     }
 

@@ -362,6 +362,29 @@ class BuildOrchestratorTest {
         assertThat(machines.images).hasSize(2);
     }
 
+    @Test
+    void aRetryStillWaitingWhenKilnStopsOnlyDistributesWhenKilnStartsAgain() throws Exception {
+        machines.failingRegions.add("us-west-2");
+        String arn = distributedImage(entry("us-east-1", "web"), entry("us-west-2", "web"));
+        new BuildOrchestrator(store, env()).build(arn, null);
+        assertThat(state(arn).path("status").asText()).isEqualTo("FAILED");
+        machines.failingRegions.clear();
+        long launches = machines.events.stream().filter(e -> e.startsWith("launch")).count();
+
+        // No build worker hears the retry: the image waits, PENDING, as if Kiln stopped before its turn.
+        call("RetryImage", Json.object().put("imageBuildVersionArn", arn));
+        assertThat(state(arn).path("status").asText()).isEqualTo("PENDING");
+        assertThat(store.get(arn).orElseThrow().body().has("kilnRetry")).as("no hidden build flag").isFalse();
+        try (BuildQueue queue = new BuildQueue(store, env(), 1)) {
+            assertThat(queue.recover()).isEqualTo(1);
+            awaitStatus(arn, "AVAILABLE");
+        }
+
+        assertThat(store.get(arn).orElseThrow().body().at("/outputResources/amis")).hasSize(2);
+        assertThat(machines.events.stream().filter(e -> e.startsWith("launch")).count())
+                .as("no rebuild").isEqualTo(launches);
+    }
+
     private JsonNode state(String arn) {
         return store.get(arn).map(StoredResource::body).orElseThrow().path("state");
     }

@@ -3,7 +3,7 @@ package dev.kiln.core.build;
 import dev.kiln.core.log.BuildLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.core.image.ImageRecord;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.kiln.common.s3.Credentials;
@@ -79,9 +79,10 @@ class UploadLogsStepTest {
         return S3Config.of("http://127.0.0.1:" + port, new Credentials("AKID", "secret", null), null);
     }
 
-    private static JsonNode infrastructure(String bucket, String prefix) throws IOException {
-        return JSON.readTree("{\"logging\":{\"s3Logs\":{\"s3BucketName\":\"" + bucket + "\""
-                + (prefix == null ? "" : ",\"s3KeyPrefix\":\"" + prefix + "\"") + "}}}");
+    private static ImageRecord.Infrastructure infrastructure(String bucket, String prefix) throws IOException {
+        return new ImageRecord.Infrastructure(JSON.readTree("{\"logging\":{\"s3Logs\":{\"s3BucketName\":\""
+                + bucket + "\""
+                + (prefix == null ? "" : ",\"s3KeyPrefix\":\"" + prefix + "\"") + "}}}"));
     }
 
     @Test
@@ -105,7 +106,8 @@ class UploadLogsStepTest {
 
     @Test
     void uploadsNothingWhenTheConfigurationNamesNoBucket() throws Exception {
-        new UploadLogsStep(endpoint(s3.getAddress().getPort())).run(ARN, JSON.readTree("{}"), folder, log);
+        new UploadLogsStep(endpoint(s3.getAddress().getPort()))
+                .run(ARN, new ImageRecord.Infrastructure(JSON.readTree("{}")), folder, log);
 
         assertThat(objects).isEmpty();
         assertThat(lines).hasSize(1);

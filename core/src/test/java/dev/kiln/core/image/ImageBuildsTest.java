@@ -66,8 +66,8 @@ class ImageBuildsTest {
         assertThat(first.arn()).endsWith(":image/web/1.0.0/1");
         assertThat(second.arn()).endsWith(":image/web/1.0.0/2");
         assertThat(store.get(second.arn()).orElseThrow().body().path("version").asText()).isEqualTo("1.0.0/2");
-        assertThat(ImageBuilds.status(second)).isEqualTo("PENDING");
-        assertThat(ImageBuilds.inProgress(second)).isTrue();
+        assertThat(ImageRecord.of(second).status()).isEqualTo(ImageStatus.PENDING);
+        assertThat(ImageRecord.of(second).status().inProgress()).isTrue();
     }
 
     @Test
@@ -91,7 +91,7 @@ class ImageBuildsTest {
             body.putObject("state").put("status", terminal);
             store.update(new StoredResource(r.arn(), r.accountId(), r.region(), r.type(), r.name(), r.version(),
                     r.build(), r.createdAt(), body));
-            assertThat(ImageBuilds.inProgress(store.get(r.arn()).orElseThrow())).isFalse();
+            assertThat(ImageRecord.of(store.get(r.arn()).orElseThrow()).status().inProgress()).isFalse();
         }
         assertThat(start(builds, pipeline).arn()).endsWith("/1.0.0/2");
     }
@@ -145,7 +145,7 @@ class ImageBuildsTest {
                     winners += f.get() ? 1 : 0;
                 }
                 List<StoredResource> running = builds.ofPipeline(me, pipeline.arn()).stream()
-                        .filter(ImageBuilds::inProgress).toList();
+                        .filter(i -> ImageRecord.of(i).status().inProgress()).toList();
                 assertThat(running).hasSize(winners);
                 assertThat(winners).isLessThanOrEqualTo(1);
                 running.forEach(this::finish);
