@@ -1,6 +1,6 @@
 package dev.kiln.machines;
 
-import dev.kiln.machines.host.HostFiles;
+import dev.kiln.common.files.Trees;
 import dev.kiln.core.build.BaseImageSource;
 import dev.kiln.core.build.BuildEnvironment;
 import dev.kiln.core.log.BuildFailure;
@@ -248,7 +248,7 @@ public final class Machines implements AutoCloseable {
                 Files.writeString(cache, accelerator.name() + " " + boot + "\n");
                 return accelerator;
             } finally {
-                HostFiles.deleteTree(work);
+                Trees.delete(work);
             }
         }
     }

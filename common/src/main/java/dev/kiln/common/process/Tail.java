@@ -69,23 +69,6 @@ public final class Tail {
 
     /** A listener that keeps both streams' lines here. */
     public OutputListener listener() {
-        return listener(OutputListener.NONE);
-    }
-
-    /** A listener that keeps both streams' lines here and passes them on to {@code also}. */
-    public OutputListener listener(OutputListener also) {
-        return new OutputListener() {
-            @Override
-            public void stdout(String line) {
-                add(line);
-                also.stdout(line);
-            }
-
-            @Override
-            public void stderr(String line) {
-                add(line);
-                also.stderr(line);
-            }
-        };
+        return OutputListener.merged(this::add);
     }
 }

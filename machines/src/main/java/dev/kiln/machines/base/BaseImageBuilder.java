@@ -1,5 +1,6 @@
 package dev.kiln.machines.base;
 
+import dev.kiln.common.files.Trees;
 import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.machines.host.HostFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -85,7 +86,7 @@ final class BaseImageBuilder {
         HostPrograms.run(List.of(qemuImg, "convert", "-f", "raw", "-O", "qcow2", raw.toString(), disk.toString()),
                 DISK_TIMEOUT, log, "qemu-img");
         Files.delete(raw);
-        HostFiles.deleteTree(hooks);
+        Trees.delete(hooks);
 
         ObjectNode meta = JSON.createObjectNode();
         meta.put("name", recipe.name());

@@ -1,10 +1,10 @@
 package dev.kiln.machines.base;
 
+import dev.kiln.common.files.Trees;
 import dev.kiln.machines.host.HostPrograms;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.log.BuildLog;
-import dev.kiln.machines.host.HostFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ final class ContainerBaseImageBuilder {
                 dir.resolve(LAYOUT));
         Instant layered = clock.instant();
         Files.delete(tar);
-        HostFiles.deleteTree(hooks);
+        Trees.delete(hooks);
 
         ObjectNode meta = JSON.createObjectNode();
         meta.put("name", recipe.name());

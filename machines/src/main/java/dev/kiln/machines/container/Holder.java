@@ -1,10 +1,10 @@
 package dev.kiln.machines.container;
 
-import dev.kiln.machines.target.LastLines;
 import dev.kiln.common.process.ProcessRunner;
 import dev.kiln.common.process.ExecRequest;
 import dev.kiln.common.process.ExecResult;
 import dev.kiln.common.process.OutputListener;
+import dev.kiln.common.process.Tail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -79,21 +79,17 @@ final class Holder {
                 "sh", "-c", SCRIPT, marker);
         CompletableFuture<String> pid = new CompletableFuture<>();
         CompletableFuture<ExecResult> ended = new CompletableFuture<>();
-        LastLines tail = new LastLines(TAIL_LINES);
+        Tail tail = new Tail(TAIL_LINES);
         OutputListener output = new OutputListener() {
             @Override
             public void stdout(String line) {
                 if (!pid.complete(line.strip())) {
-                    keep(line);
+                    tail.add(line);
                 }
             }
 
             @Override
             public void stderr(String line) {
-                keep(line);
-            }
-
-            private void keep(String line) {
                 tail.add(line);
             }
         };
@@ -276,7 +272,7 @@ final class Holder {
         }
     }
 
-    private static String lastLines(LastLines tail) {
+    private static String lastLines(Tail tail) {
         return tail.isEmpty() ? "" : "; buildah's last lines:\n" + tail.text();
     }
 

@@ -1,6 +1,6 @@
 package dev.kiln.machines.qemu;
 
-import dev.kiln.machines.host.HostFiles;
+import dev.kiln.common.files.Trees;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceBackend;
@@ -102,7 +102,7 @@ public final class QemuBackend implements InstanceBackend {
                 }
             });
             try {
-                HostFiles.deleteTree(folder);
+                Trees.delete(folder);
                 log.info("orphan sweep: removed " + folder);
             } catch (IOException e) {
                 log.info("orphan sweep: cannot remove " + folder + ": " + e.getMessage());

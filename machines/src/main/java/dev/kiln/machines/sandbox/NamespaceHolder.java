@@ -4,6 +4,7 @@ import dev.kiln.core.machine.InstanceException;
 import dev.kiln.common.process.ProcessRunner;
 import dev.kiln.common.process.ExecRequest;
 import dev.kiln.common.process.OutputListener;
+import dev.kiln.common.process.Tail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,7 +169,7 @@ final class NamespaceHolder {
                 "--propagation", "private", bash, script.toString(), merged.toString(), hostName,
                 resolv.toString(), policy.toString());
         CompletableFuture<Long> ready = new CompletableFuture<>();
-        Host.Tail tail = new Host.Tail(30);
+        Tail tail = new Tail(30);
         OutputListener listener = new OutputListener() {
             @Override
             public void stdout(String line) {
@@ -197,7 +198,7 @@ final class NamespaceHolder {
             try {
                 var result = ProcessRunner.run(new ExecRequest(command, Map.of(), null, null), listener);
                 ready.completeExceptionally(new InstanceException("the sandbox's namespace holder exited with "
-                        + result.exitCode() + " before it was ready" + tail.suffix()));
+                        + result.exitCode() + " before it was ready" + tail.suffix(Host.LAST_OUTPUT)));
             } catch (IOException e) {
                 ready.completeExceptionally(new InstanceException("cannot start " + unshare, e));
             } catch (InterruptedException e) {
@@ -213,7 +214,7 @@ final class NamespaceHolder {
             thread.interrupt();
             thread.join(10_000);
             throw new InstanceException("the sandbox's namespace holder was not ready within "
-                    + timeout.toSeconds() + " s" + tail.suffix());
+                    + timeout.toSeconds() + " s" + tail.suffix(Host.LAST_OUTPUT));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof InstanceException ie) {
                 throw ie;

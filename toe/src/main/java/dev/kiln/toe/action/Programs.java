@@ -3,9 +3,8 @@ package dev.kiln.toe.action;
 import dev.kiln.common.process.ExecRequest;
 import dev.kiln.common.process.ExecResult;
 import dev.kiln.common.process.OutputListener;
+import dev.kiln.common.process.Tail;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +20,7 @@ final class Programs {
     static ActionResult run(String module, List<String> command, ActionContext context)
             throws StepFailedException, InterruptedException {
         StringBuilder stdout = new StringBuilder();
-        Deque<String> lastErrors = new ArrayDeque<>();
+        Tail lastErrors = new Tail(STDERR_LINES_KEPT);
         OutputListener out = context.output();
         ExecResult result;
         try {
@@ -37,12 +36,7 @@ final class Programs {
 
                         @Override
                         public void stderr(String line) {
-                            synchronized (lastErrors) {
-                                lastErrors.addLast(line);
-                                if (lastErrors.size() > STDERR_LINES_KEPT) {
-                                    lastErrors.removeFirst();
-                                }
-                            }
+                            lastErrors.add(line);
                             out.stderr(line);
                         }
                     });
@@ -64,10 +58,8 @@ final class Programs {
         return ActionResult.of(Map.of("stdout", text.endsWith("\n") ? text.substring(0, text.length() - 1) : text));
     }
 
-    private static String tail(Deque<String> lines) {
-        synchronized (lines) {
-            return lines.isEmpty() ? "" : "; last lines of stderr:\n" + String.join("\n", lines);
-        }
+    private static String tail(Tail lines) {
+        return lines.isEmpty() ? "" : "; last lines of stderr:\n" + lines.text();
     }
 
     static String workFolder(ActionContext context) throws StepFailedException {
