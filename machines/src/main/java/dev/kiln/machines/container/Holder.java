@@ -5,6 +5,7 @@ import dev.kiln.common.process.ExecRequest;
 import dev.kiln.common.process.ExecResult;
 import dev.kiln.common.process.OutputListener;
 import dev.kiln.common.process.Tail;
+import dev.kiln.common.wait.Deadline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -252,10 +253,11 @@ final class Holder {
 
     /** Waits a bounded time for the holder's thread; an interruption is noted and the wait goes on. */
     private boolean awaitEnd(boolean[] interrupted) {
-        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
-        while (thread.isAlive() && System.nanoTime() < deadline) {
+        Deadline deadline = Deadline.after(STOP_TIMEOUT);
+        while (thread.isAlive() && !deadline.expired()) {
             try {
-                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                // At least 1 ms: join(0) would wait forever.
+                thread.join(Math.max(1, deadline.remaining().toMillis()));
             } catch (InterruptedException e) {
                 interrupted[0] = true;
             }
