@@ -220,6 +220,13 @@ public final class ProcessSupervisor {
             if (p != null) {
                 notes.accept(name + " (pid " + p.pid() + ") exited unexpectedly with code " + code
                         + "; restarting it in " + pause.toMillis() / 1000.0 + " s");
+                synchronized (lock) {
+                    // Forgotten, so that a restart failing before it launches is not taken for another
+                    // exit of the same process.
+                    if (process == p) {
+                        process = null;
+                    }
+                }
                 deletePidFile();
             }
             try {
