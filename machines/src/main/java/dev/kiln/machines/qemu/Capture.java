@@ -125,16 +125,7 @@ final class Capture {
     }
 
     private static OutputListener stdout(List<String> out) {
-        return new OutputListener() {
-            @Override
-            public void stdout(String line) {
-                out.add(line);
-            }
-
-            @Override
-            public void stderr(String line) {
-            }
-        };
+        return OutputListener.stdoutOnly(out::add);
     }
 
     private static OutputListener lines(List<String> out) {

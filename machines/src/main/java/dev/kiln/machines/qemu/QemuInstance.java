@@ -433,16 +433,7 @@ final class QemuInstance implements Instance {
     }
 
     private static OutputListener collect(ByteArrayOutputStream out) {
-        return new OutputListener() {
-            @Override
-            public void stdout(String line) {
-                out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void stderr(String line) {
-            }
-        };
+        return OutputListener.stdoutOnly(line -> out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
     static int freePort() throws IOException {

@@ -236,16 +236,8 @@ public final class LocalTarget implements Target {
     private static void runChecked(List<String> cmd) throws IOException {
         try {
             StringBuilder err = new StringBuilder();
-            ExecResult r = ProcessRunner.run(ExecRequest.of(cmd, Duration.ofMinutes(5)), new OutputListener() {
-                @Override
-                public void stdout(String line) {
-                }
-
-                @Override
-                public void stderr(String line) {
-                    err.append(line).append('\n');
-                }
-            });
+            ExecResult r = ProcessRunner.run(ExecRequest.of(cmd, Duration.ofMinutes(5)),
+                    OutputListener.stderrOnly(line -> err.append(line).append('\n')));
             if (!r.succeeded()) {
                 throw new IOException(String.join(" ", cmd) + " failed: " + err.toString().strip());
             }

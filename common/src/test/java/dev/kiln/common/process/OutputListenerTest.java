@@ -1,0 +1,27 @@
+package dev.kiln.common.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OutputListenerTest {
+
+    @Test
+    void mergedStdoutOnlyAndStderrOnlyRouteTheStreams() {
+        List<String> merged = new ArrayList<>();
+        List<String> out = new ArrayList<>();
+        List<String> err = new ArrayList<>();
+        for (OutputListener l : List.of(OutputListener.merged(merged::add), OutputListener.stdoutOnly(out::add),
+                OutputListener.stderrOnly(err::add))) {
+            l.stdout("o1");
+            l.stderr("e1");
+            l.stdout("o2");
+        }
+
+        assertThat(merged).containsExactly("o1", "e1", "o2");
+        assertThat(out).containsExactly("o1", "o2");
+        assertThat(err).containsExactly("e1");
+    }
+}
