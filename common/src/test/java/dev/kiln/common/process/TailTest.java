@@ -49,8 +49,9 @@ class TailTest {
     @Test
     void keepsBothStreamsOfARealProgramInOrder() throws Exception {
         Tail tail = new Tail(2);
-        ExecResult r = ProcessRunner.run(ExecRequest.of(List.of("sh", "-c", "echo one; echo two; echo three >&2; "
-                + "sleep 0.1; echo four"), Duration.ofSeconds(10)), tail.listener());
+        // Two pipes read by two threads: the pauses keep the order of lines across them certain.
+        ExecResult r = ProcessRunner.run(ExecRequest.of(List.of("sh", "-c", "echo one; echo two; sleep 0.3;"
+                + " echo three >&2; sleep 0.3; echo four"), Duration.ofSeconds(10)), tail.listener());
 
         assertThat(r.succeeded()).isTrue();
         assertThat(tail.lines()).containsExactly("three", "four");
