@@ -151,13 +151,18 @@ public final class ProcessSupervisor {
             }
             Command command = prepare.prepare();
             p = spawn(command);
+            try {
+                if (pidFile != null) {
+                    Files.writeString(pidFile, p.pid() + "\n");
+                }
+            } catch (IOException | RuntimeException e) {
+                terminate(p, timing.stopGrace());
+                throw e;
+            }
             process = p;
             processStartedNanos = System.nanoTime();
         }
         try {
-            if (pidFile != null) {
-                Files.writeString(pidFile, p.pid() + "\n");
-            }
             ready.apply(p).await();
             return p;
         } catch (IOException | InterruptedException | RuntimeException e) {

@@ -5,12 +5,12 @@ import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.InstanceRequest;
+import dev.kiln.machines.host.BackgroundProcess;
 import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.machines.ssh.SshEndpoint;
 import dev.kiln.machines.ssh.SshKeys;
 import dev.kiln.machines.ssh.SshTarget;
 import dev.kiln.common.files.Trees;
-import dev.kiln.common.process.ProcessRunner;
 import dev.kiln.common.process.ExecRequest;
 import dev.kiln.common.process.ExecResult;
 import dev.kiln.common.process.OutputListener;
@@ -68,7 +68,7 @@ final class QemuInstance implements Instance {
     private final Path qmpSocket;
     private final Path keyFile;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private Thread qemuThread;
+    private BackgroundProcess qemu;
     private CompletableFuture<ExecResult> exit;
     private int sshPort;
     private KeyPair clientKey;
@@ -197,32 +197,19 @@ final class QemuInstance implements Instance {
     }
 
     private void startQemu(List<String> arguments) {
-        CompletableFuture<ExecResult> done = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                done.complete(ProcessRunner.run(new ExecRequest(arguments, Map.of(), work.toString(), null),
-                        new OutputListener() {
-                            @Override
-                            public void stdout(String line) {
-                                console.console(line);
-                            }
+        qemu = BackgroundProcess.start("qemu-" + request.instanceId(),
+                new ExecRequest(arguments, Map.of(), work.toString(), null), new OutputListener() {
+                    @Override
+                    public void stdout(String line) {
+                        console.console(line);
+                    }
 
-                            @Override
-                            public void stderr(String line) {
-                                console.qemu(line);
-                            }
-                        }));
-            } catch (InterruptedException e) {
-                // ProcessRunner killed the process tree before it let the interruption out.
-                done.complete(new ExecResult(-1, false));
-            } catch (IOException | RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        }, "qemu-" + request.instanceId());
-        t.setDaemon(true);
-        qemuThread = t;
-        exit = done;
-        t.start();
+                    @Override
+                    public void stderr(String line) {
+                        console.qemu(line);
+                    }
+                }, null);
+        exit = qemu.exit();
     }
 
     /** Waits until QEMU answers on its QMP socket (it is then past setting up its network) or exits. */
@@ -364,8 +351,7 @@ final class QemuInstance implements Instance {
         try {
             exit.get(EXIT_AFTER_QUIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            qemuThread.interrupt();
-            qemuThread.join(EXIT_AFTER_QUIT.toMillis());
+            qemu.kill(EXIT_AFTER_QUIT);
         }
     }
 
@@ -394,8 +380,8 @@ final class QemuInstance implements Instance {
             }
         } catch (InterruptedException e) {
             interrupted = true;
-            if (qemuThread != null) {
-                qemuThread.interrupt();
+            if (qemu != null) {
+                qemu.interrupt();
             }
         } catch (RuntimeException e) {
             log.info("instance " + request.instanceId() + ": while stopping: " + e);

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpTimeoutException;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Arrays;
 
 /** What the network modules share: the step's deadline, staged writes to the target, S3 access. */
