@@ -2,6 +2,7 @@ package dev.kiln.machines.host;
 
 import dev.kiln.common.process.ProcessRunner;
 import dev.kiln.common.wait.Backoff;
+import dev.kiln.common.wait.Deadline;
 import dev.kiln.common.wait.Wait;
 import java.io.File;
 import java.io.IOException;
@@ -82,7 +83,8 @@ public final class ProcessSupervisor {
     private final Object lock = new Object();
     // Guarded by lock.
     private Process process;
-    private long processStartedNanos;
+    /** Expires once the current process has run long enough for the restart pause to start over. */
+    private Deadline healthy;
     private boolean running;
     private boolean stopping;
     private Thread supervisor;
@@ -160,7 +162,7 @@ public final class ProcessSupervisor {
                 throw e;
             }
             process = p;
-            processStartedNanos = System.nanoTime();
+            healthy = Deadline.after(timing.healthyRun());
         }
         try {
             ready.apply(p).await();
@@ -197,13 +199,13 @@ public final class ProcessSupervisor {
         Backoff backoff = Backoff.doubling(timing.firstBackoff(), timing.maxBackoff());
         while (true) {
             Process p;
-            long startedNanos;
+            Deadline healthyRun;
             synchronized (lock) {
                 if (stopping) {
                     return;
                 }
                 p = process;
-                startedNanos = processStartedNanos;
+                healthyRun = healthy;
             }
             int code = -1;
             if (p != null) {
@@ -218,7 +220,7 @@ public final class ProcessSupervisor {
                     return;
                 }
             }
-            if (p != null && System.nanoTime() - startedNanos > timing.healthyRun().toNanos()) {
+            if (p != null && healthyRun.expired()) {
                 backoff.reset();
             }
             Duration pause = backoff.next();
