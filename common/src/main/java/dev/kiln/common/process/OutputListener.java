@@ -8,56 +8,35 @@ public interface OutputListener {
 
     void stderr(String line);
 
-    /** A listener that keeps stdout's lines (to the consumer) and drops stderr's. */
-    static OutputListener stdoutOnly(Consumer<String> line) {
+    OutputListener NONE = of(line -> { }, line -> { });
+
+    /** A listener that sends each stream's lines to its own consumer. */
+    static OutputListener of(Consumer<String> stdout, Consumer<String> stderr) {
         return new OutputListener() {
             @Override
-            public void stdout(String l) {
-                line.accept(l);
+            public void stdout(String line) {
+                stdout.accept(line);
             }
 
             @Override
-            public void stderr(String l) {
+            public void stderr(String line) {
+                stderr.accept(line);
             }
         };
+    }
+
+    /** A listener that keeps stdout's lines (to the consumer) and drops stderr's. */
+    static OutputListener stdoutOnly(Consumer<String> line) {
+        return of(line, l -> { });
     }
 
     /** A listener that keeps stderr's lines (to the consumer) and drops stdout's. */
     static OutputListener stderrOnly(Consumer<String> line) {
-        return new OutputListener() {
-            @Override
-            public void stdout(String l) {
-            }
-
-            @Override
-            public void stderr(String l) {
-                line.accept(l);
-            }
-        };
+        return of(l -> { }, line);
     }
 
     /** A listener that sends the lines of both streams, interleaved as they come, to one consumer. */
     static OutputListener merged(Consumer<String> line) {
-        return new OutputListener() {
-            @Override
-            public void stdout(String l) {
-                line.accept(l);
-            }
-
-            @Override
-            public void stderr(String l) {
-                line.accept(l);
-            }
-        };
+        return of(line, line);
     }
-
-    OutputListener NONE = new OutputListener() {
-        @Override
-        public void stdout(String line) {
-        }
-
-        @Override
-        public void stderr(String line) {
-        }
-    };
 }

@@ -198,17 +198,8 @@ final class QemuInstance implements Instance {
 
     private void startQemu(List<String> arguments) {
         qemu = BackgroundProcess.start("qemu-" + request.instanceId(),
-                new ExecRequest(arguments, Map.of(), work.toString(), null), new OutputListener() {
-                    @Override
-                    public void stdout(String line) {
-                        console.console(line);
-                    }
-
-                    @Override
-                    public void stderr(String line) {
-                        console.qemu(line);
-                    }
-                }, null);
+                new ExecRequest(arguments, Map.of(), work.toString(), null),
+                OutputListener.of(console::console, console::qemu), null);
         exit = qemu.exit();
     }
 

@@ -25,21 +25,15 @@ final class Programs {
         ExecResult result;
         try {
             result = context.target().exec(new ExecRequest(command, Map.of(), null, context.remaining()),
-                    new OutputListener() {
-                        @Override
-                        public void stdout(String line) {
-                            synchronized (stdout) {
-                                stdout.append(line).append('\n');
-                            }
-                            out.stdout(line);
+                    OutputListener.of(line -> {
+                        synchronized (stdout) {
+                            stdout.append(line).append('\n');
                         }
-
-                        @Override
-                        public void stderr(String line) {
-                            lastErrors.add(line);
-                            out.stderr(line);
-                        }
-                    });
+                        out.stdout(line);
+                    }, line -> {
+                        lastErrors.add(line);
+                        out.stderr(line);
+                    }));
         } catch (IOException e) {
             throw new StepFailedException(module + ": cannot run " + command.get(0) + " on "
                     + context.target().description() + ": " + e.getMessage());

@@ -174,17 +174,7 @@ final class UpdateOS implements Action {
         /** Runs a command and answers its standard output lines. */
         List<String> capture(List<String> command) throws StepFailedException, InterruptedException {
             List<String> lines = new ArrayList<>();
-            OutputListener collect = new OutputListener() {
-                @Override
-                public void stdout(String line) {
-                    lines.add(line.trim());
-                }
-
-                @Override
-                public void stderr(String line) {
-                    context.output().stderr(line);
-                }
-            };
+            OutputListener collect = OutputListener.of(line -> lines.add(line.trim()), context.output()::stderr);
             check(Map.of(), command, exec(Map.of(), command, collect, null), Set.of());
             return lines;
         }

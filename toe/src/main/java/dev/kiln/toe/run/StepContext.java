@@ -55,17 +55,8 @@ final class StepContext implements ActionContext {
 
     @Override
     public OutputListener output() {
-        return new OutputListener() {
-            @Override
-            public void stdout(String line) {
-                listener.stepOutput(line, false, depth);
-            }
-
-            @Override
-            public void stderr(String line) {
-                listener.stepOutput(line, true, depth);
-            }
-        };
+        return OutputListener.of(line -> listener.stepOutput(line, false, depth),
+                line -> listener.stepOutput(line, true, depth));
     }
 
     @Override
