@@ -1,14 +1,15 @@
 package dev.kiln.cli;
 
+import dev.kiln.core.image.BaseImages;
 import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.machines.Machines;
+import dev.kiln.machines.host.HostPackages;
 import dev.kiln.machines.base.BaseImage;
 import dev.kiln.machines.base.ContainerBaseImage;
 import dev.kiln.machines.base.ContainerBaseImages;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,7 +44,7 @@ final class BaseImagesCommand implements Runnable {
             Machines machines = Machines.in(data.dataDir, Clock.systemUTC(), data.baseImages);
             BuildLog log = BuildLog.discarding(Clock.systemUTC()).follow(System.err::println);
             if (ContainerBaseImages.names().contains(name.toLowerCase(java.util.Locale.ROOT))) {
-                Prerequisites.ensure(java.util.Map.of("mmdebstrap", "mmdebstrap"), System.err);
+                Prerequisites.requireAll("mmdebstrap");
                 try {
                     ContainerBaseImage image = new ContainerBaseImages(machines.baseImages().folder())
                             .rebuild(name, log);
@@ -53,7 +54,7 @@ final class BaseImagesCommand implements Runnable {
                 }
                 return ExitCodes.OK;
             }
-            Prerequisites.ensure(Prerequisites.VM_BUILDS, System.err);
+            Prerequisites.require(HostPackages.Feature.BASE_IMAGES);
             BaseImage image;
             try {
                 image = machines.baseImages().rebuild(name, log);
@@ -73,16 +74,18 @@ final class BaseImagesCommand implements Runnable {
         @Override
         public Integer call() {
             Machines machines = Machines.in(data.dataDir, Clock.systemUTC(), data.baseImages);
-            Optional<BaseImage> vm = machines.baseImages().cached("debian-12");
-            vm.ifPresent(i -> System.out.println(i.name() + "\t" + i.builtAt() + "\t" + i.sizeGiB() + " GiB\t"
+            List<BaseImage> vms = BaseImages.of(false).stream()
+                    .flatMap(b -> machines.baseImages().cached(b.shortName()).stream()).toList();
+            vms.forEach(i -> System.out.println(i.name() + "\t" + i.builtAt() + "\t" + i.sizeGiB() + " GiB\t"
                     + i.disk()));
             ContainerBaseImages containers = new ContainerBaseImages(machines.baseImages().folder());
             List<ContainerBaseImage> cached = ContainerBaseImages.names().stream()
                     .flatMap(n -> containers.cached(n).stream()).toList();
             cached.forEach(i -> System.out.println(i.name() + "\t" + i.builtAt() + "\t" + (i.layerSize() >> 20)
                     + " MB\t" + i.ociReference()));
-            if (vm.isEmpty() && cached.isEmpty()) {
-                System.err.println("no base image is cached yet: kiln base-images build debian-12");
+            if (vms.isEmpty() && cached.isEmpty()) {
+                System.err.println("no base image is cached yet: kiln base-images build "
+                        + BaseImages.DEBIAN_12_X86.shortName());
             }
             return ExitCodes.OK;
         }

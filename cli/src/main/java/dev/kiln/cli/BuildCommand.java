@@ -45,9 +45,6 @@ final class BuildCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BuildFile build = BuildFile.read(file);
         S3Config s3 = data.s3();
-        if (build.container()) {
-            Prerequisites.ensure(Prerequisites.CONTAINER_BUILDS, System.err);
-        }
         String account = ImagesCommand.defaultAccount(data);
         Clock clock = Clock.systemUTC();
         try (Database db = Database.open("jdbc:h2:mem:kiln-build-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {
@@ -65,7 +62,7 @@ final class BuildCommand implements Callable<Integer> {
                 if (build.container()) {
                     machines.registries().sweepOrphans();
                 }
-                return build(db, machines.environment().withS3(s3), build, imageArn, clock);
+                return build(db, machines.environment().toBuilder().setS3(s3).build(), build, imageArn, clock);
             }
         }
     }

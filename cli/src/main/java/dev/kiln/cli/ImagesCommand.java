@@ -17,8 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -144,9 +142,9 @@ final class ImagesCommand implements Runnable {
                 DiskImages.convert(file, info.format(), staged, "qcow2");
                 Boot boot = kernel == null ? Boot.firmware() : new Boot(Boot.Mode.KERNEL, kernel, initrd, "");
                 int sizeGiB = (int) Math.max(1, (info.virtualSize() + (1L << 30) - 1) >> 30);
-                MachineImage image = store(data).register(new MachineImage(null, region,
-                        name != null ? name : file.getFileName().toString(), description, owner, "x86_64", null,
-                        null, sizeGiB, Map.of(), null, null, boot, Set.of(), false), staged);
+                MachineImage image = store(data).register(MachineImage.builder().setRegion(region)
+                        .setName(name != null ? name : file.getFileName().toString()).setDescription(description)
+                        .setOwnerId(owner).setRootVolumeSizeGiB(sizeGiB).setBoot(boot).build(), staged);
                 System.out.println(image.imageId());
                 System.err.println("Imported " + file + " as " + image.imageId() + " in " + region + ", owned by "
                         + owner + (kernel == null ? " (boots with its own bootloader)" : ""));

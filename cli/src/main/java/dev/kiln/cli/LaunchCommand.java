@@ -7,6 +7,7 @@ import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.InstanceRequest;
 import dev.kiln.core.machine.MachineImage;
 import dev.kiln.machines.Machines;
+import dev.kiln.machines.host.HostPackages;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -42,9 +43,8 @@ final class LaunchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (instanceType.equals("kiln.sandbox") == false) {
-            Prerequisites.ensure(Prerequisites.VM_BUILDS, System.err);
-        }
+        Prerequisites.require(instanceType.equals("kiln.sandbox") ? HostPackages.Feature.SANDBOX
+                : HostPackages.Feature.VM);
         Machines machines = Machines.in(data.dataDir, Clock.systemUTC(), data.baseImages);
         BuildLog log = BuildLog.discarding(Clock.systemUTC());
         if (console) {

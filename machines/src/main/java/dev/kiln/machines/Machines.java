@@ -1,11 +1,14 @@
 package dev.kiln.machines;
 
 import dev.kiln.common.files.Trees;
+import dev.kiln.machines.host.HostPackages;
+import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.core.build.BaseImageSource;
 import dev.kiln.core.build.BuildEnvironment;
 import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.container.ContainerRegistry;
+import dev.kiln.core.image.BaseImages;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceBackend;
 import dev.kiln.core.machine.InstanceRequest;
@@ -28,9 +31,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Everything a build runs on, laid out in a data folder as DESIGN.md says: the image store under
+ * Everything a build runs on, laid out in a data folder (docs/architecture.md): the image store under
  * {@code regions/}, base images under {@code base-images/} (or a shared folder), builds under
  * {@code builds/}, caches under {@code cache/}. The server, {@code kiln build} and {@code kiln images
  * launch} all take their instances and images here.
@@ -43,8 +47,6 @@ import java.util.Map;
 public final class Machines implements AutoCloseable {
     /** How long a build or test instance may take to become reachable (a Debian boot under TCG ≈ 25–35 s). */
     public static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
-    /** Kiln-managed base images as Image Builder names them, and the cache's name for each. */
-    private static final java.util.Map<String, String> BASE_IMAGES = java.util.Map.of("debian-12-x86", "debian-12");
 
     private final Path dataDir;
     private final Clock clock;
@@ -118,9 +120,16 @@ public final class Machines implements AutoCloseable {
                     throws IOException, InterruptedException {
                 return containerBaseImage(name, registry, log);
             }
+
+            @Override
+            public void checkHostPrograms(String name) {
+                checkBaseImagePrograms(name);
+            }
         };
-        return new BuildEnvironment(images, backends(), bases, buildsFolder(), clock,
-                readyTimeout != null ? readyTimeout : READY_TIMEOUT, containers(), registries());
+        return BuildEnvironment.builder().setImages(images).setBackends(backends()).setBaseImages(bases)
+                .setBuildsFolder(buildsFolder()).setClock(clock)
+                .setReadyTimeout(readyTimeout != null ? readyTimeout : READY_TIMEOUT).setContainers(containers())
+                .setRegistries(registries()).build();
     }
 
     /** Each region's registry; made on first use (it writes the registry client files under cache/). */
@@ -163,6 +172,28 @@ public final class Machines implements AutoCloseable {
         return containerBaseImages.ensurePushed(name, registry, registries().environment(), log);
     }
 
+    /**
+     * Fails at once when the named Kiln base image must be made and this host lacks a program that takes
+     * (mmdebstrap, mkfs.ext4, qemu-img), or, for the container base image, skopeo, which pushes it to the
+     * region's registry.
+     *
+     * @throws BuildFailure naming the missing programs and the Debian packages to install
+     */
+    public void checkBaseImagePrograms(String name) {
+        String cacheName = machineBaseImage(name).map(BaseImages.BaseImage::shortName).orElse(null);
+        if (cacheName != null) {
+            if (baseImages.cached(cacheName).isEmpty()) {
+                HostPrograms.requireFor(HostPackages.Feature.BASE_IMAGES);
+            }
+        } else if (ContainerBaseImages.names().contains(name)) {
+            if (containerBaseImages.cached(name).isEmpty()) {
+                HostPrograms.requireFor(HostPackages.Feature.CONTAINER_BASE_IMAGES);
+            } else {
+                HostPrograms.requireAll("skopeo");
+            }
+        }
+    }
+
     public ContainerBaseImages containerBaseImages() {
         return containerBaseImages;
     }
@@ -186,15 +217,18 @@ public final class Machines implements AutoCloseable {
      * use. Its id is derived from its disk's checksum, so it is the same id wherever it is asked for.
      */
     public MachineImage baseImage(String name, String region, BuildLog log) throws IOException, InterruptedException {
-        String cacheName = BASE_IMAGES.get(name);
-        if (cacheName == null) {
-            throw new BuildFailure("Kiln has no machine base image " + name + "; it has "
-                    + String.join(", ", BASE_IMAGES.keySet()));
-        }
-        BaseImage base = baseImages.ensure(cacheName, log);
+        BaseImages.BaseImage known = machineBaseImage(name).orElseThrow(() -> new BuildFailure(
+                "Kiln has no machine base image " + name + "; it has " + String.join(", ", BaseImages.of(false)
+                        .stream().map(BaseImages.BaseImage::name).toList())));
+        BaseImage base = baseImages.ensure(known.shortName(), log);
         trees.register(base.diskSha256(), List.of(base.rootfs()));
         return base.asMachineImage(region, "ami-" + base.diskSha256().substring(0, 17),
-                name + " " + dev.kiln.core.image.BaseImages.VERSION);
+                name + " " + BaseImages.VERSION);
+    }
+
+    /** The catalogue's VM base image of that Image Builder name (as a parentImage ARN names it). */
+    private static Optional<BaseImages.BaseImage> machineBaseImage(String name) {
+        return BaseImages.of(false).stream().filter(b -> b.name().equals(name)).findFirst();
     }
 
     /**
@@ -215,6 +249,11 @@ public final class Machines implements AutoCloseable {
         @Override
         public Instance launch(InstanceRequest request, BuildLog log) throws IOException, InterruptedException {
             return qemu(log).launch(request, log);
+        }
+
+        @Override
+        public void checkHostPrograms() {
+            unprobed.checkHostPrograms();
         }
 
         @Override
@@ -239,7 +278,7 @@ public final class Machines implements AutoCloseable {
                     return Accelerator.valueOf(saved[0]);
                 }
             }
-            BaseImage base = baseImages.ensure(BASE_IMAGES.get("debian-12-x86"), log);
+            BaseImage base = baseImages.ensure(BaseImages.DEBIAN_12_X86.shortName(), log);
             Path work = Files.createTempDirectory(dataDir, "probe-");
             try {
                 Accelerator accelerator = Accelerator.probe(base.vmlinux() != null ? base.vmlinux() : base.kernel(),

@@ -85,8 +85,8 @@ public final class KilnServer implements AutoCloseable {
                     machines.images().sweep(region);
                 }
                 machines.registries().sweepOrphans();
-                builds = new BuildQueue(resources, machines.environment(config.instanceReadyTimeout()).withS3(config.s3()),
-                        config.maxConcurrentBuilds());
+                builds = new BuildQueue(resources, machines.environment(config.instanceReadyTimeout()).toBuilder()
+                        .setS3(config.s3()).build(), config.maxConcurrentBuilds());
                 builds.recover();
             }
             ImageBuilderService service = ImageBuilderApi.create(resources, database.idempotency(),

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,8 +78,9 @@ class Ec2ApiIT {
         Path disk = work.resolve(UUID.randomUUID() + ".qcow2");
         ExternalClients.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "1G"), Map.of(), 60)
                 .ok();
-        return store.register(new MachineImage(null, EAST, name, "made by " + name, owner.account(), "x86_64", null,
-                null, 1, tags, null, null, Boot.firmware(), Set.of(), isPublic), disk);
+        return store.register(MachineImage.builder().setRegion(EAST).setName(name).setDescription("made by " + name)
+                .setOwnerId(owner.account()).setRootVolumeSizeGiB(1).setTags(tags).setBoot(Boot.firmware())
+                .setPublicLaunch(isPublic).build(), disk);
     }
 
     Result ec2(Cli cli, Identity id, String region, String... args) {

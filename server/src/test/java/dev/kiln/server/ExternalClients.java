@@ -147,7 +147,7 @@ final class ExternalClients {
         List<Cli> found = new ArrayList<>(byVersion.values());
         if (found.stream().noneMatch(c -> c.major() == 2)) {
             throw new AssertionError("No AWS CLI v2 found (looked at " + candidates + "; found " + found
-                    + "). Install Debian's awscli package: apt-get install -y awscli (.ci/run does).");
+                    + "). Install Debian's awscli package: apt-get install -y awscli (./kiln test does).");
         }
         return List.copyOf(found);
     }
@@ -179,7 +179,7 @@ final class ExternalClients {
         }
         if (byVersion.isEmpty()) {
             throw new AssertionError("No python3 with boto3 found (looked at " + candidates + "). Install Debian's"
-                    + " python3-boto3 package: apt-get install -y python3-boto3 (.ci/run does), or set"
+                    + " python3-boto3 package: apt-get install -y python3-boto3 (./kiln test does), or set"
                     + " KILN_TEST_PYTHON to a python that has boto3.");
         }
         return List.copyOf(byVersion.values());

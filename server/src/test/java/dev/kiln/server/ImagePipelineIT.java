@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -297,10 +295,11 @@ class ImagePipelineIT {
                      .region(Region.of(REGION)).httpClientBuilder(ApacheHttpClient.builder())
                      .credentialsProvider(StaticCredentialsProvider.create(
                              KilnTestServer.defaultProfile(broken.credentialsFile()))).build()) {
-            MachineImage image = machines.images().register(new MachineImage(null, REGION, "broken", "no sshd",
-                    broken.firstStart().account().id(), "x86_64", null, null, base.sizeGiB(), Map.of(), null, null,
-                    new Boot(Boot.Mode.KERNEL, base.kernel(), base.initrd(), base.kernelArgs()
-                            + " systemd.mask=ssh.service systemd.mask=ssh.socket"), Set.of(), false), copy);
+            MachineImage image = machines.images().register(MachineImage.builder().setRegion(REGION)
+                    .setName("broken").setDescription("no sshd").setOwnerId(broken.firstStart().account().id())
+                    .setRootVolumeSizeGiB(base.sizeGiB())
+                    .setBoot(new Boot(Boot.Mode.KERNEL, base.kernel(), base.initrd(), base.kernelArgs()
+                            + " systemd.mask=ssh.service systemd.mask=ssh.socket")).build(), copy);
             String component = other.createComponent(r -> r.name("broken-c").semanticVersion("1.0.0").platform(Platform.LINUX)
                     .data(FAILING)).componentBuildVersionArn();
             String recipe = other.createImageRecipe(r -> r.name("on-broken").semanticVersion("1.0.0")

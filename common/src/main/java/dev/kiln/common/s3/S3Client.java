@@ -1,5 +1,8 @@
 package dev.kiln.common.s3;
 
+import dev.kiln.common.sigv4.SigV4;
+import dev.kiln.common.sigv4.Signer;
+import dev.kiln.common.uri.PercentEncoding;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,14 +36,16 @@ public final class S3Client {
     private static final int PAGE = 1000;
 
     private final S3Config config;
-    private final SigV4 signer;
+    private final Signer signer;
     private final Supplier<Duration> timeLeft;
     private final HttpClient http;
 
     /** @param timeLeft time left for the whole operation (null when unbounded), asked before each request */
     public S3Client(S3Config config, Supplier<Duration> timeLeft) {
         this.config = config;
-        this.signer = new SigV4(config.credentials(), config.region(), "s3");
+        Credentials credentials = config.credentials();
+        this.signer = Signer.forS3(credentials.accessKeyId(), credentials.secretAccessKey(),
+                credentials.sessionToken(), config.region());
         this.timeLeft = timeLeft;
         // Signed requests must not be replayed elsewhere: S3 redirects are errors to report, not to follow.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -109,10 +114,11 @@ public final class S3Client {
             throws S3Exception, IOException, InterruptedException {
         URI endpoint = config.endpoint();
         // Encoded once, here, and signed exactly as sent: S3 does not normalise paths before checking.
-        String path = endpoint.getRawPath() + "/" + SigV4.uriEncode(bucket, true)
-                + (key.isEmpty() ? "" : "/" + SigV4.uriEncode(key, false));
+        String path = endpoint.getRawPath() + "/" + PercentEncoding.encode(bucket, false)
+                + (key.isEmpty() ? "" : "/" + PercentEncoding.encode(key, true));
         StringJoiner rawQuery = new StringJoiner("&");
-        query.forEach((k, v) -> rawQuery.add(SigV4.uriEncode(k, true) + "=" + SigV4.uriEncode(v, true)));
+        query.forEach((k, v) -> rawQuery.add(
+                PercentEncoding.encode(k, false) + "=" + PercentEncoding.encode(v, false)));
         URI uri = URI.create(endpoint.getScheme() + "://" + endpoint.getRawAuthority() + path
                 + (query.isEmpty() ? "" : "?" + rawQuery));
 

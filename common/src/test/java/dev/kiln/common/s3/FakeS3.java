@@ -2,6 +2,8 @@ package dev.kiln.common.s3;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.kiln.common.sigv4.SigV4;
+import dev.kiln.common.sigv4.Signer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -148,7 +150,7 @@ public final class FakeS3 implements AutoCloseable {
         }
         var time = LocalDateTime.parse(headers.getOrDefault("x-amz-date", ""),
                 DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")).toInstant(ZoneOffset.UTC);
-        String expected = new SigV4(new Credentials(KEY_ID, SECRET, null), REGION, "s3")
+        String expected = Signer.forS3(KEY_ID, SECRET, null, REGION)
                 .sign(method, uri.getRawPath(), uri.getRawQuery(), signed, payloadHash, time).get("authorization");
         if (!expected.equals(headers.get("authorization"))) {
             return "The request signature we calculated does not match the signature you provided.";

@@ -1,7 +1,6 @@
 package dev.kiln.core.api;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.kiln.common.uri.PercentEncoding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -70,47 +69,6 @@ final class Router {
         return q >= 0 ? path.substring(0, q) : path;
     }
 
-    /**
-     * Percent-decodes a path segment as UTF-8. {@code +} stays {@code +} (it means a space only in
-     * form encoding, not in paths); malformed escapes are kept literally.
-     */
-    static String percentDecode(String s) {
-        if (s.indexOf('%') < 0) {
-            return s;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
-        int i = 0;
-        int n = s.length();
-        while (i < n) {
-            char c = s.charAt(i);
-            if (c == '%' && i + 2 < n && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
-                bytes.write(hex(s.charAt(i + 1)) << 4 | hex(s.charAt(i + 2)));
-                i += 3;
-            } else {
-                int next = s.indexOf('%', i + 1);
-                int end = next < 0 ? n : next;
-                byte[] run = s.substring(i, end).getBytes(StandardCharsets.UTF_8);
-                bytes.write(run, 0, run.length);
-                i = end;
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    /** The value of an ASCII hex digit, or -1 ({@link Character#digit} would accept other scripts' digits). */
-    private static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    }
-
     /** A URI template split on {@code /}: literal segments and {@code {label}} segments. */
     private record Template(Operation op, List<String> segments) {
         static Template parse(Operation op, String path) {
@@ -160,7 +118,7 @@ final class Router {
                 if (raw.isEmpty()) {
                     return null;
                 }
-                labels.put(labelName(seg), percentDecode(raw));
+                labels.put(labelName(seg), PercentEncoding.decode(raw));
                 if (i == last) {
                     return labels;
                 }

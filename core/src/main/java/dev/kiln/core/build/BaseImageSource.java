@@ -17,6 +17,15 @@ public interface BaseImageSource {
     MachineImage machineImage(String name, String region, BuildLog log) throws IOException, InterruptedException;
 
     /**
+     * Fails at once, before a build on the named base image (machine or container) starts, when the host
+     * lacks a program that making or pushing it takes; nothing to check by default, nor for an unknown name.
+     *
+     * @throws BuildFailure naming the missing programs and the Debian packages to install
+     */
+    default void checkHostPrograms(String name) {
+    }
+
+    /**
      * A container base image in a region's registry, pushed there first when it is not.
      *
      * @param name the Image Builder name of the base image, e.g. {@code debian-12-container}

@@ -39,6 +39,7 @@ public final class BuildOrchestrator {
     private final ResourceStore store;
     private final BuildEnvironment env;
     private final ImageStates states;
+    private final HostCheckStep hostCheck;
     private final ResolveRecipeStep resolve;
     private final LaunchInstanceStep launch;
     private final RunComponentsStep components;
@@ -53,6 +54,7 @@ public final class BuildOrchestrator {
         this.store = store;
         this.env = env;
         this.states = new ImageStates(store);
+        this.hostCheck = new HostCheckStep(env);
         this.resolve = new ResolveRecipeStep(store, env);
         this.launch = new LaunchInstanceStep(env);
         this.create = new CreateImageStep(env);
@@ -111,6 +113,7 @@ public final class BuildOrchestrator {
         try {
             log.info("building " + arn);
             states.status(arn, "BUILDING");
+            hostCheck.run(image);
             plan = resolve.run(image, folder, contextFolder, log);
             if (plan.container() != null) {
                 made = buildContainer(plan, folder, log);

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Stops the build instance cleanly, captures its disk as a standalone image and registers it in the
@@ -33,10 +32,12 @@ final class CreateImageStep {
         log.info("stopping " + instance.instanceId() + " and capturing its disk");
         Instance.CapturedDisk disk = instance.captureImage(out, CAPTURE_TIMEOUT);
         String name = plan.recipeName() + " " + plan.recipeVersion() + " " + NAME_TIME.format(env.clock().instant());
-        MachineImage template = new MachineImage(null, plan.region(), name,
-                plan.description() == null ? "Built by Kiln from " + plan.imageArn() : plan.description(),
-                plan.accountId(), plan.parent().architecture(), null, "available", disk.sizeGiB(),
-                Map.of("Ec2ImageBuilderArn", plan.imageArn()), null, null, disk.boot(), Set.of(), false);
+        MachineImage template = MachineImage.builder().setRegion(plan.region()).setName(name)
+                .setDescription(plan.description() == null ? "Built by Kiln from " + plan.imageArn()
+                        : plan.description())
+                .setOwnerId(plan.accountId()).setArchitecture(plan.parent().architecture()).setState("available")
+                .setRootVolumeSizeGiB(disk.sizeGiB()).setTags(Map.of("Ec2ImageBuilderArn", plan.imageArn()))
+                .setBoot(disk.boot()).build();
         MachineImage image = env.images().register(template, disk.disk());
         env.backends().stream().filter(b -> b.serves(plan.instanceType())).findFirst()
                 .ifPresent(b -> b.imageRegistered(instance, image));

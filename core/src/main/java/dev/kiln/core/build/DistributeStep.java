@@ -142,15 +142,15 @@ final class DistributeStep {
             if (made.contains(region + "/" + owner)) {
                 continue;
             }
-            MachineImage template = new MachineImage(null, region, name, description, owner, image.architecture(),
-                    null, null, image.rootVolumeSizeGiB(), tags, null, null, image.boot(), users, isPublic);
+            MachineImage.Builder distributed = image.toBuilder().setRegion(region).setName(name)
+                    .setDescription(description).setOwnerId(owner).setTags(tags).setLaunchUserIds(users)
+                    .setPublicLaunch(isPublic);
             MachineImage copy;
             if (region.equals(image.region()) && owner.equals(image.ownerId())) {
-                copy = env.images().update(new MachineImage(image.imageId(), region, name, description, owner,
-                        image.architecture(), image.creationDate(), image.state(), image.rootVolumeSizeGiB(), tags,
-                        image.disk(), image.diskSha256(), image.boot(), users, isPublic));
+                copy = env.images().update(distributed.build());
             } else {
-                copy = env.images().copy(image, template);
+                copy = env.images().copy(image, distributed.setImageId(null).setCreationDate(null).setState(null)
+                        .setDisk(null).setDiskSha256(null).build());
             }
             log.info("distributed " + copy.imageId() + " as '" + copy.name() + "' in " + region + " for account "
                     + owner + (isPublic ? " (public)" : users.isEmpty() ? "" : " (shared with "

@@ -41,6 +41,15 @@ public interface ContainerEngine {
     /** Removes local images (by id or tag), in this order, those that are there, in one go; never throws. */
     void removeImages(List<String> images, BuildLog log);
 
+    /**
+     * Fails at once, before a container build starts, when the host lacks a program the engine runs; nothing
+     * to check by default.
+     *
+     * @throws BuildFailure naming the missing programs and the Debian packages to install
+     */
+    default void checkHostPrograms() {
+    }
+
     /** Removes the {@code kiln-*} containers and {@code localhost/kiln-build/*} images a crashed Kiln left. */
     void sweepOrphans(BuildLog log);
 }

@@ -15,6 +15,15 @@ public interface ContainerRegistries extends AutoCloseable {
      */
     ContainerRegistry registry(String region, BuildLog log) throws IOException, InterruptedException;
 
+    /**
+     * Fails at once, before a container build in the region starts, when the region's registry is one Kiln
+     * runs and the host lacks its program; nothing to check by default.
+     *
+     * @throws BuildFailure naming the missing program and the Debian package to install
+     */
+    default void checkHostPrograms(String region) {
+    }
+
     /** Stops the registries Kiln started. */
     @Override
     void close();

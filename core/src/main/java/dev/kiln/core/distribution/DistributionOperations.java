@@ -5,11 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.api.CallContext;
 import dev.kiln.core.api.ImageBuilderService;
-import dev.kiln.core.arn.Arn;
 import dev.kiln.core.error.ApiException;
-import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.resource.Json;
-import dev.kiln.core.resource.PlainArns;
 import dev.kiln.core.resource.PlainResources;
 import dev.kiln.core.resource.References;
 import dev.kiln.core.store.ResourceStore;
@@ -43,7 +40,6 @@ public final class DistributionOperations {
     private static final String ARN_MEMBER = "distributionConfigurationArn";
     private static final String WHAT = "distribution configuration";
 
-    private final ResourceStore store;
     private final PlainResources resources;
     private final Clock clock;
     private final Set<String> regions;
@@ -55,7 +51,6 @@ public final class DistributionOperations {
         if (regions.isEmpty()) {
             throw new IllegalArgumentException("a server serves at least one region");
         }
-        this.store = store;
         this.resources = new PlainResources(store, references, TYPE, ARN_MEMBER, WHAT);
         this.clock = clock;
         this.regions = Set.copyOf(regions);
@@ -72,35 +67,26 @@ public final class DistributionOperations {
     ObjectNode create(CallContext ctx, ObjectNode in) {
         String name = in.path("name").asText();
         validate(in.path("distributions"));
-        Arn arn = Arn.of(ctx.region(), ctx.accountId(), TYPE, name);
-        if (store.get(arn.toString()).isPresent()) {
-            throw new ApiException(ErrorType.ResourceAlreadyExistsException, "A " + WHAT + " named '" + name
-                    + "' already exists: " + arn);
-        }
         Instant now = clock.instant();
-        ObjectNode body = Json.object();
-        body.put("arn", arn.toString());
-        body.put("name", name);
-        Json.copy(in, body, "description", "distributions");
-        body.put("timeoutMinutes", DEFAULT_TIMEOUT_MINUTES);
-        body.put("dateCreated", Json.date(now));
-        body.set("tags", in.hasNonNull("tags") ? in.get("tags").deepCopy() : Json.object());
-        // A concurrent create of the same name loses here with ResourceAlreadyExistsException.
-        store.insert(new StoredResource(arn.toString(), ctx.accountId(), ctx.region(), TYPE, name, null, null, now,
-                body));
-        ObjectNode out = Json.object();
-        out.put(ARN_MEMBER, arn.toString());
-        return out;
+        return resources.create(ctx, name, now, arn -> {
+            ObjectNode body = Json.object();
+            body.put("arn", arn);
+            body.put("name", name);
+            Json.copy(in, body, "description", "distributions");
+            body.put("timeoutMinutes", DEFAULT_TIMEOUT_MINUTES);
+            body.put("dateCreated", Json.date(now));
+            body.set("tags", in.hasNonNull("tags") ? in.get("tags").deepCopy() : Json.object());
+            return body;
+        });
     }
 
     ObjectNode get(CallContext ctx, ObjectNode in) {
-        ObjectNode body = find(ctx, in.path(ARN_MEMBER).asText()).body().deepCopy();
-        if (!body.hasNonNull("timeoutMinutes")) {
-            body.put("timeoutMinutes", DEFAULT_TIMEOUT_MINUTES);
-        }
-        ObjectNode out = Json.object();
-        out.set("distributionConfiguration", body);
-        return out;
+        return resources.get(ctx, in, "distributionConfiguration", body -> {
+            if (!body.hasNonNull("timeoutMinutes")) {
+                body.put("timeoutMinutes", DEFAULT_TIMEOUT_MINUTES);
+            }
+            return body;
+        });
     }
 
     ObjectNode list(CallContext ctx, ObjectNode in) {
@@ -123,7 +109,7 @@ public final class DistributionOperations {
     ObjectNode update(CallContext ctx, ObjectNode in) {
         String arnText = in.path(ARN_MEMBER).asText();
         validate(in.path("distributions"));
-        StoredResource current = find(ctx, arnText);
+        StoredResource current = resources.find(ctx, arnText);
         ObjectNode was = current.body();
         ObjectNode body = Json.object();
         body.put("arn", current.arn());
@@ -138,10 +124,6 @@ public final class DistributionOperations {
 
     ObjectNode delete(CallContext ctx, ObjectNode in) {
         return resources.delete(ctx, in);
-    }
-
-    private StoredResource find(CallContext ctx, String arnText) {
-        return PlainArns.find(store, ctx, arnText, TYPE, ARN_MEMBER, WHAT);
     }
 
     /**

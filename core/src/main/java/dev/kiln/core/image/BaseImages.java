@@ -10,6 +10,7 @@ import dev.kiln.core.store.StoredResource;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Kiln-managed base images, Kiln's stand-in for AWS-managed ones: image build versions owned by
@@ -29,13 +30,42 @@ public final class BaseImages {
     public static final String VERSION = "2026.11.0";
     static final String OS_VERSION = "Debian 12";
 
-    /** One Kiln-managed base image. */
-    public record BaseImage(String name, String type) {
+    /**
+     * One Kiln-managed base image.
+     *
+     * @param name      its Image Builder name, as its ARN has it
+     * @param type      {@code AMI} (a VM disk image) or {@code DOCKER} (a container image)
+     * @param shortName the name {@code kiln base-images} also takes and the machines module caches it
+     *                  under; the Image Builder name itself where there is none shorter
+     */
+    public record BaseImage(String name, String type, String shortName) {
+        public boolean container() {
+            return type.equals("DOCKER");
+        }
     }
 
-    public static final List<BaseImage> ALL = List.of(
-            new BaseImage("debian-12-x86", "AMI"), // Debian 12 (bookworm) x86_64, a minimal VM disk image
-            new BaseImage("debian-12-container", "DOCKER")); // the same as a container root file system
+    /** Debian 12 (bookworm) x86_64, a minimal VM disk image. */
+    public static final BaseImage DEBIAN_12_X86 = new BaseImage("debian-12-x86", "AMI", "debian-12");
+    /** The same as a container root file system. */
+    public static final BaseImage DEBIAN_12_CONTAINER = new BaseImage("debian-12-container", "DOCKER",
+            "debian-12-container");
+
+    /**
+     * The catalogue of Kiln-managed base images: what is seeded as images owned by {@code aws}, what
+     * the machines module builds and caches, and what {@code kiln base-images} names.
+     */
+    public static final List<BaseImage> ALL = List.of(DEBIAN_12_X86, DEBIAN_12_CONTAINER);
+
+    /** The base image of that Image Builder name or short name, in any case. */
+    public static Optional<BaseImage> named(String name) {
+        return ALL.stream().filter(b -> b.name().equalsIgnoreCase(name) || b.shortName().equalsIgnoreCase(name))
+                .findFirst();
+    }
+
+    /** The VM base images ({@code container} false) or the container ones (true), in catalogue order. */
+    public static List<BaseImage> of(boolean container) {
+        return ALL.stream().filter(b -> b.container() == container).toList();
+    }
 
     private final ResourceStore store;
     private final Clock clock;

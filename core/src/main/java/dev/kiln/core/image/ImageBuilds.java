@@ -8,6 +8,7 @@ import dev.kiln.core.arn.VersionPattern;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.resource.Json;
+import dev.kiln.core.resource.PlainArns;
 import dev.kiln.core.resource.Versions;
 import dev.kiln.core.store.ResourceQuery;
 import dev.kiln.core.store.ResourceStore;
@@ -89,10 +90,10 @@ public final class ImageBuilds {
                 ? recipe(ctx, in.get("imageRecipeArn").asText(), IMAGE_RECIPE, "imageRecipeArn", "image recipe")
                 : recipe(ctx, in.get("containerRecipeArn").asText(), CONTAINER_RECIPE, "containerRecipeArn",
                         "container recipe");
-        StoredResource infrastructure = plain(ctx, in.path("infrastructureConfigurationArn").asText(),
+        StoredResource infrastructure = PlainArns.find(store, ctx, in.path("infrastructureConfigurationArn").asText(),
                 INFRASTRUCTURE, "infrastructureConfigurationArn", "infrastructure configuration");
         StoredResource distribution = in.hasNonNull("distributionConfigurationArn")
-                ? plain(ctx, in.get("distributionConfigurationArn").asText(), DISTRIBUTION,
+                ? PlainArns.find(store, ctx, in.get("distributionConfigurationArn").asText(), DISTRIBUTION,
                         "distributionConfigurationArn", "distribution configuration")
                 : null;
         return new Inputs(recipe, container, infrastructure, distribution);
@@ -105,19 +106,6 @@ public final class ImageBuilds {
             throw ApiException.invalid(member + " '" + text + "' must end with a version, e.g. /1.0.0 or /x.x.x");
         }
         return Versions.matching(store, ctx, arn).stream().findFirst()
-                .orElseThrow(() -> ApiException.notFound("The " + what + " " + text + " does not exist"));
-    }
-
-    /** The caller's resource named by an unversioned ARN, or ResourceNotFound. */
-    private StoredResource plain(CallContext ctx, String text, String type, String member, String what) {
-        Optional<Arn> arn = Arn.parse(text);
-        if (arn.isEmpty() || !arn.get().type().equals(type) || arn.get().version() != null) {
-            throw ApiException.invalid(member + " '" + text + "' is not a " + type + " ARN such as"
-                    + " arn:aws:imagebuilder:us-east-1:123456789012:" + type + "/my-name");
-        }
-        return store.get(text)
-                .filter(r -> r.type().equals(type) && r.accountId().equals(ctx.accountId())
-                        && r.region().equals(ctx.region()))
                 .orElseThrow(() -> ApiException.notFound("The " + what + " " + text + " does not exist"));
     }
 

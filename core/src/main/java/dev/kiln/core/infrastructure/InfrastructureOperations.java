@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.api.CallContext;
 import dev.kiln.core.api.ImageBuilderService;
-import dev.kiln.core.arn.Arn;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.resource.Json;
-import dev.kiln.core.resource.PlainArns;
 import dev.kiln.core.resource.PlainResources;
 import dev.kiln.core.resource.References;
 import dev.kiln.core.store.ResourceStore;
@@ -37,12 +35,10 @@ public final class InfrastructureOperations {
     private static final String[] BEFORE_DATES = {"description", "instanceTypes", "instanceProfileName",
         "securityGroupIds", "subnetId", "logging", "keyPair"};
 
-    private final ResourceStore store;
     private final PlainResources resources;
     private final Clock clock;
 
     public InfrastructureOperations(ResourceStore store, References references, Clock clock) {
-        this.store = store;
         this.resources = new PlainResources(store, references, TYPE, ARN_MEMBER, WHAT);
         this.clock = clock;
     }
@@ -58,27 +54,13 @@ public final class InfrastructureOperations {
     ObjectNode create(CallContext ctx, ObjectNode in) {
         String name = in.path("name").asText();
         validate(in);
-        Arn arn = Arn.of(ctx.region(), ctx.accountId(), TYPE, name);
-        if (store.get(arn.toString()).isPresent()) {
-            throw new ApiException(ErrorType.ResourceAlreadyExistsException, "An " + WHAT + " named '" + name
-                    + "' already exists: " + arn);
-        }
         Instant now = clock.instant();
         JsonNode tags = in.has("tags") && !in.get("tags").isNull() ? in.get("tags").deepCopy() : Json.object();
-        ObjectNode body = body(arn.toString(), name, in, Json.date(now), null, tags);
-        // A concurrent create of the same name loses here with ResourceAlreadyExistsException.
-        store.insert(new StoredResource(arn.toString(), ctx.accountId(), ctx.region(), TYPE, name, null, null, now,
-                body));
-        ObjectNode out = Json.object();
-        out.put(ARN_MEMBER, arn.toString());
-        return out;
+        return resources.create(ctx, name, now, arn -> body(arn, name, in, Json.date(now), null, tags));
     }
 
     ObjectNode get(CallContext ctx, ObjectNode in) {
-        StoredResource found = find(ctx, in.path(ARN_MEMBER).asText());
-        ObjectNode out = Json.object();
-        out.set("infrastructureConfiguration", found.body().deepCopy());
-        return out;
+        return resources.get(ctx, in, "infrastructureConfiguration", body -> body);
     }
 
     ObjectNode list(CallContext ctx, ObjectNode in) {
@@ -100,7 +82,7 @@ public final class InfrastructureOperations {
     ObjectNode update(CallContext ctx, ObjectNode in) {
         String arnText = in.path(ARN_MEMBER).asText();
         validate(in);
-        StoredResource current = find(ctx, arnText);
+        StoredResource current = resources.find(ctx, arnText);
         JsonNode tags = current.body().has("tags") ? current.body().get("tags").deepCopy() : Json.object();
         ObjectNode body = body(current.arn(), current.name(), in, current.body().path("dateCreated").asText(),
                 Json.date(clock.instant()), tags);
@@ -109,10 +91,6 @@ public final class InfrastructureOperations {
 
     ObjectNode delete(CallContext ctx, ObjectNode in) {
         return resources.delete(ctx, in);
-    }
-
-    private StoredResource find(CallContext ctx, String arnText) {
-        return PlainArns.find(store, ctx, arnText, TYPE, ARN_MEMBER, WHAT);
     }
 
     /** The InfrastructureConfiguration shape, its members in the model's order. */

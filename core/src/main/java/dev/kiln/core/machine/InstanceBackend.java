@@ -25,6 +25,15 @@ public interface InstanceBackend {
     default void imageRegistered(Instance instance, MachineImage image) {
     }
 
+    /**
+     * Fails at once, before a build that launches on this backend starts, when the host lacks a program the
+     * backend runs; nothing to check by default.
+     *
+     * @throws dev.kiln.core.log.BuildFailure naming the missing programs and the Debian packages to install
+     */
+    default void checkHostPrograms() {
+    }
+
     /** Removes what a crashed Kiln left behind: processes, overlays, mounts under the builds folder. */
     void sweepOrphans(BuildLog log);
 }

@@ -11,6 +11,8 @@ import dev.kiln.core.image.ImageOperations;
 import dev.kiln.core.resource.Filters;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.Page;
+import dev.kiln.core.resource.PlainResources;
+import dev.kiln.core.resource.References;
 import dev.kiln.core.store.ResourceQuery;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
@@ -40,11 +42,14 @@ public final class PipelineOperations {
     static final String DEFAULT_START_CONDITION = "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE";
 
     private final ResourceStore store;
+    private final PlainResources resources;
     private final ImageBuilds builds;
     private final Clock clock;
 
     public PipelineOperations(ResourceStore store, ImageBuilds builds, Clock clock) {
         this.store = store;
+        this.resources = new PlainResources(store, new References(store), TYPE, "imagePipelineArn",
+                "image pipeline");
         this.builds = builds;
         this.clock = clock;
     }
@@ -201,11 +206,7 @@ public final class PipelineOperations {
     }
 
     ObjectNode delete(CallContext ctx, ObjectNode in) {
-        StoredResource pipeline = find(ctx, in.path("imagePipelineArn").asText());
-        store.delete(pipeline.arn());
-        ObjectNode out = Json.object();
-        out.put("imagePipelineArn", pipeline.arn());
-        return out;
+        return resources.delete(ctx, in);
     }
 
     ObjectNode start(CallContext ctx, ObjectNode in) {
@@ -259,14 +260,6 @@ public final class PipelineOperations {
 
     /** The caller's pipeline by ARN, or ResourceNotFound. */
     public StoredResource find(CallContext ctx, String arnText) {
-        Optional<Arn> arn = Arn.parse(arnText);
-        if (arn.isEmpty() || !arn.get().type().equals(TYPE) || arn.get().version() != null) {
-            throw ApiException.invalid("imagePipelineArn '" + arnText + "' is not an image-pipeline ARN such as"
-                    + " arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/my-pipeline");
-        }
-        return store.get(arnText)
-                .filter(r -> r.type().equals(TYPE) && r.accountId().equals(ctx.accountId())
-                        && r.region().equals(ctx.region()))
-                .orElseThrow(() -> ApiException.notFound("The image pipeline " + arnText + " does not exist"));
+        return resources.find(ctx, arnText);
     }
 }

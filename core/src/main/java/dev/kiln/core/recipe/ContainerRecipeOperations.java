@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.api.CallContext;
 import dev.kiln.core.api.ImageBuilderService;
-import dev.kiln.core.arn.Arn;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.resource.Json;
@@ -15,7 +14,6 @@ import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -86,12 +84,8 @@ public final class ContainerRecipeOperations {
                     + " repository ({service: ECR, repositoryName}) that receives the image");
         }
         ParentImage parent = ParentImage.forContainerRecipe(store, ctx, in.path("parentImage").asText());
-        List<RecipeComponents.Entry> components = RecipeComponents.check(store, ctx, in.get("components"));
-        String platform = Optional.ofNullable(Json.text(in, "platformOverride"))
-                .or(parent::platform)
-                .or(() -> components.stream().map(RecipeComponents.Entry::platform).filter(p -> p != null).findFirst())
-                .orElse(ImageRecipeOperations.DEFAULT_PLATFORM);
-        RecipeComponents.checkPlatform(components, platform);
+        String platform = Recipes.platform(Optional.ofNullable(Json.text(in, "platformOverride")).or(parent::platform),
+                RecipeComponents.check(store, ctx, in.get("components")));
         Instant now = clock.instant();
         StoredResource recipe = recipes.create(ctx, name, version, now, (arn, v) -> {
             ObjectNode body = Json.object();
@@ -114,10 +108,7 @@ public final class ContainerRecipeOperations {
             Json.copy(in, body, "targetRepository", "imageOsVersionOverride");
             return body;
         });
-        ObjectNode out = Json.object();
-        out.put("containerRecipeArn", recipe.arn());
-        out.set("latestVersionReferences", Versions.latestReferences(Arn.parse(recipe.arn()).orElseThrow()));
-        return out;
+        return recipes.created(recipe);
     }
 
     /** The Dockerfile template, from exactly one of dockerfileTemplateData and dockerfileTemplateUri. */

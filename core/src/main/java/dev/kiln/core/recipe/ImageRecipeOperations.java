@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.api.CallContext;
 import dev.kiln.core.api.ImageBuilderService;
-import dev.kiln.core.arn.Arn;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.References;
-import dev.kiln.core.resource.Versions;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -60,11 +57,8 @@ public final class ImageRecipeOperations {
         String name = in.path("name").asText();
         RecipeVersions.Request version = RecipeVersions.parse(in.path("semanticVersion").asText());
         ParentImage parent = ParentImage.forImageRecipe(store, ctx, in.path("parentImage").asText());
-        List<RecipeComponents.Entry> components = RecipeComponents.check(store, ctx, in.get("components"));
-        String platform = parent.platform()
-                .or(() -> components.stream().map(RecipeComponents.Entry::platform).filter(p -> p != null).findFirst())
-                .orElse(DEFAULT_PLATFORM);
-        RecipeComponents.checkPlatform(components, platform);
+        String platform = Recipes.platform(parent.platform(),
+                RecipeComponents.check(store, ctx, in.get("components")));
         Instant now = clock.instant();
         StoredResource recipe = recipes.create(ctx, name, version, now, (arn, v) -> {
             ObjectNode body = Json.object();
@@ -84,10 +78,7 @@ public final class ImageRecipeOperations {
             Json.copy(in, body, "additionalInstanceConfiguration", "amiTags");
             return body;
         });
-        ObjectNode out = Json.object();
-        out.put("imageRecipeArn", recipe.arn());
-        out.set("latestVersionReferences", Versions.latestReferences(Arn.parse(recipe.arn()).orElseThrow()));
-        return out;
+        return recipes.created(recipe);
     }
 
     ObjectNode list(CallContext ctx, ObjectNode in) {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -101,6 +102,30 @@ final class Recipes {
         }
     }
 
+    /** The output of CreateImageRecipe / CreateContainerRecipe: the new recipe's ARN, and its latest versions. */
+    ObjectNode created(StoredResource recipe) {
+        ObjectNode out = Json.object();
+        out.put(kind.arnMember, recipe.arn());
+        out.set("latestVersionReferences", latestReferences(recipe));
+        return out;
+    }
+
+    private static JsonNode latestReferences(StoredResource recipe) {
+        return Versions.latestReferences(Arn.parse(recipe.arn()).orElseThrow());
+    }
+
+    /**
+     * A new recipe's platform: the one given (by the request or the parent image), else its first
+     * component's that has one, else Linux; every component is checked to run on it.
+     */
+    static String platform(Optional<String> given, List<RecipeComponents.Entry> components) {
+        String platform = given
+                .or(() -> components.stream().map(RecipeComponents.Entry::platform).filter(p -> p != null).findFirst())
+                .orElse(ImageRecipeOperations.DEFAULT_PLATFORM);
+        RecipeComponents.checkPlatform(components, platform);
+        return platform;
+    }
+
     private ApiException alreadyExists(Arn versionArn) {
         return new ApiException(ErrorType.ResourceAlreadyExistsException, "The " + kind.what + " " + versionArn
                 + " already exists. Recipe versions cannot change: create another version, or give a"
@@ -111,7 +136,7 @@ final class Recipes {
     private List<SemanticVersion> existingVersions(CallContext ctx, Arn nameArn) {
         return Versions.matching(store, ctx, nameArn.withVersion("x.x.x")).stream()
                 .map(r -> SemanticVersion.parse(r.version()))
-                .flatMap(java.util.Optional::stream)
+                .flatMap(Optional::stream)
                 .toList();
     }
 
@@ -136,7 +161,7 @@ final class Recipes {
         StoredResource recipe = find(ctx, in.path(kind.arnMember).asText());
         ObjectNode out = Json.object();
         out.set(kind.getMember, recipe.body().deepCopy());
-        out.set("latestVersionReferences", Versions.latestReferences(Arn.parse(recipe.arn()).orElseThrow()));
+        out.set("latestVersionReferences", latestReferences(recipe));
         return out;
     }
 

@@ -6,12 +6,14 @@ import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
  * Resources named by a plain ARN without a version ({@code .../infrastructure-configuration/<name>},
  * {@code .../distribution-configuration/<name>}, {@code .../image-pipeline/<name>}): parsing the ARN a
- * caller gives, and finding the caller's own resource by it.
+ * caller gives, and finding the caller's own resource by it. The one lookup for them: their
+ * operations, the pipelines and the image builds that name them all find them here.
  */
 public final class PlainArns {
     private PlainArns() {
@@ -21,15 +23,23 @@ public final class PlainArns {
     public static Arn parse(String text, String type, String member) {
         Optional<Arn> arn = Arn.parse(text);
         if (arn.isEmpty() || !arn.get().type().equals(type) || arn.get().version() != null) {
-            throw new ApiException(ErrorType.InvalidParameterValueException, member + " '" + text + "' is not a "
-                    + type + " ARN such as arn:aws:imagebuilder:us-east-1:123456789012:" + type + "/my-name");
+            throw new ApiException(ErrorType.InvalidParameterValueException, member + " '" + text + "' is not "
+                    + article(type).toLowerCase(Locale.ROOT) + " " + type
+                    + " ARN such as arn:aws:imagebuilder:us-east-1:123456789012:" + type + "/my-name");
         }
         return arn.get();
     }
 
+    /** "A" or "An", for a resource's type or description in a message. */
+    static String article(String noun) {
+        return noun.matches("[aeiouAEIOU].*") ? "An" : "A";
+    }
+
     /**
      * The caller's resource that the ARN names, or ResourceNotFound. Resources of other accounts and
-     * other regions are never found, whatever their ARN.
+     * other regions are never found, whatever their ARN: an ARN naming another region or owner answers
+     * ResourceNotFound as an unknown name does (a caller does not see what it does not own, nor other
+     * regions' resources); an ARN of another form answers InvalidParameterValue.
      *
      * @param what how to name the resource in the message, e.g. "infrastructure configuration"
      */

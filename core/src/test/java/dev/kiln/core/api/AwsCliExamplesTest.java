@@ -97,7 +97,7 @@ class AwsCliExamplesTest {
         if (found.isEmpty()) {
             throw new AssertionError("No AWS CLI imagebuilder examples found (looked at " + candidates + "). Install"
                     + " Debian's awscli package, which ships them in /usr/lib/python3/dist-packages/awscli/examples:"
-                    + " apt-get install -y awscli (.ci/run does), or give -Dkiln.awscli.examples=DIR.");
+                    + " apt-get install -y awscli (./kiln test does), or give -Dkiln.awscli.examples=DIR.");
         }
         return List.copyOf(found);
     }

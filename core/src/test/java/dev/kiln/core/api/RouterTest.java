@@ -206,13 +206,6 @@ class RouterTest {
     }
 
     @Test
-    void percentDecodingLeavesPlainTextAlone() {
-        assertThat(Router.percentDecode("plain")).isEqualTo("plain");
-        assertThat(Router.percentDecode("%41%42")).isEqualTo("AB");
-        assertThat(Router.percentDecode("%\u0663\u0663")).isEqualTo("%\u0663\u0663");
-    }
-
-    @Test
     void twoOperationsOnOnePathAreRefused() {
         Operation a = new Operation("A", "GET", "/X", null, null, List.of(), null);
         Operation b = new Operation("B", "GET", "/X", null, null, List.of(), null);

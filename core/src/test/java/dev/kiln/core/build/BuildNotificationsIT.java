@@ -95,8 +95,9 @@ class BuildNotificationsIT {
             ImageBuilderService api = ImageBuilderApi.create(store, db.idempotency(), Clock.systemUTC(),
                     Set.of("us-east-1"), ImageBuildEvents.NONE);
             String arn = image(api, topic.arn());
-            BuildEnvironment env = new BuildEnvironment(machines, List.of(machines), machines, dir.resolve("builds"),
-                    Clock.systemUTC(), Duration.ofSeconds(30), null, null);
+            BuildEnvironment env = BuildEnvironment.builder().setImages(machines).setBackends(List.of(machines))
+                    .setBaseImages(machines).setBuildsFolder(dir.resolve("builds")).setClock(Clock.systemUTC())
+                    .setReadyTimeout(Duration.ofSeconds(30)).build();
 
             new BuildOrchestrator(store, env).build(arn, null);
 
@@ -126,8 +127,9 @@ class BuildNotificationsIT {
         ImageBuilderService api = ImageBuilderApi.create(store, db.idempotency(), Clock.systemUTC(),
                 Set.of("us-east-1"), ImageBuildEvents.NONE);
         String arn = image(api, unknown);
-        BuildEnvironment env = new BuildEnvironment(machines, List.of(machines), machines, dir.resolve("builds"),
-                Clock.systemUTC(), Duration.ofSeconds(30), null, null);
+        BuildEnvironment env = BuildEnvironment.builder().setImages(machines).setBackends(List.of(machines))
+                .setBaseImages(machines).setBuildsFolder(dir.resolve("builds")).setClock(Clock.systemUTC())
+                .setReadyTimeout(Duration.ofSeconds(30)).build();
 
         new BuildOrchestrator(store, env).build(arn, null);
 

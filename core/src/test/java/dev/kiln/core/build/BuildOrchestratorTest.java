@@ -44,8 +44,9 @@ class BuildOrchestratorTest {
         if (containers == null) {
             containers = new FakeContainers(dir.resolve("containers"));
         }
-        return new BuildEnvironment(machines, List.of(machines), machines, dir.resolve("builds"), Clock.systemUTC(),
-                Duration.ofSeconds(30), containers, containers);
+        return BuildEnvironment.builder().setImages(machines).setBackends(List.of(machines)).setBaseImages(machines)
+                .setBuildsFolder(dir.resolve("builds")).setClock(Clock.systemUTC())
+                .setReadyTimeout(Duration.ofSeconds(30)).setContainers(containers).setRegistries(containers).build();
     }
 
     private ObjectNode call(String operation, ObjectNode in) {
@@ -133,6 +134,51 @@ class BuildOrchestratorTest {
         assertThat(containers.localImages).isEmpty();
         assertThat(BuildFolders.log(dir.resolve("builds"), arn)).content()
                 .contains("[component/writer] build/Make", "[component/writer] test/Probe");
+    }
+
+    @Test
+    void aContainerBuildOnAHostWithoutItsEngineFailsAtOnceNamingThePackage() {
+        String arn = containerImage(component("writer", "echo built > " + marker(), "true"), TEMPLATE, true);
+        env();
+        containers.hostLacks = "buildah is not installed: install the Debian package buildah (sudo ./kiln setup)";
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        assertThat(state(arn).path("status").asText()).isEqualTo("FAILED");
+        assertThat(state(arn).path("reason").asText())
+                .isEqualTo("buildah is not installed: install the Debian package buildah (sudo ./kiln setup)");
+        assertThat(containers.hostChecks).containsExactly("engine");
+        assertThat(containers.dockerfiles).isEmpty();
+        assertThat(containers.events).isEmpty();
+    }
+
+    @Test
+    void aBuildChecksTheProgramsOfWhatItWillUseBeforeItStarts() {
+        String vm = image(component("writer", "echo built > " + marker(), "true"), false, true);
+        new BuildOrchestrator(store, env()).build(vm, null);
+        assertThat(state(vm).path("status").asText()).isEqualTo("AVAILABLE");
+        assertThat(machines.hostChecks).containsExactly("backend", "base-image debian-12-x86");
+
+        String container = containerImage(component("other", "echo built > " + marker(), "true"), TEMPLATE, false);
+        new BuildOrchestrator(store, env()).build(container, null);
+        assertThat(state(container).path("status").asText()).isEqualTo("AVAILABLE");
+        assertThat(containers.hostChecks).containsExactly("engine", "registry us-east-1");
+    }
+
+    @Test
+    void aVmBuildOnAHostWithoutQemuFailsBeforeItMakesOrLaunchesAnything() {
+        String arn = image(component("writer", "echo built > " + marker(), "true"), true, true);
+        machines.hostLacks = "qemu-system-x86_64, qemu-img are not installed: install the Debian packages"
+                + " qemu-system-x86 qemu-utils (sudo ./kiln setup)";
+
+        new BuildOrchestrator(store, env()).build(arn, null);
+
+        assertThat(state(arn).path("status").asText()).isEqualTo("FAILED");
+        assertThat(state(arn).path("reason").asText()).isEqualTo(machines.hostLacks);
+        assertThat(machines.hostChecks).containsExactly("backend");
+        assertThat(machines.events).isEmpty();
+        assertThat(BuildFolders.log(dir.resolve("builds"), arn)).content()
+                .contains("FAILED: qemu-system-x86_64, qemu-img are not installed");
     }
 
     @Test

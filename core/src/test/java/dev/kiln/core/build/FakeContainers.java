@@ -32,6 +32,10 @@ final class FakeContainers implements ContainerEngine, ContainerRegistries {
     private final AtomicInteger ids = new AtomicInteger();
     private final Path folder;
     volatile boolean registryDown;
+    /** What the host-program checks were asked, in order: "engine", "registry REGION". */
+    final List<String> hostChecks = new CopyOnWriteArrayList<>();
+    /** When set, the engine's host-program check fails with it, as buildah's absence would. */
+    volatile String hostLacks;
 
     FakeContainers(Path folder) {
         this.folder = folder;
@@ -43,6 +47,19 @@ final class FakeContainers implements ContainerEngine, ContainerRegistries {
             throw new BuildFailure("the registry of " + region + " at http://127.0.0.1:1 does not answer");
         }
         return new ContainerRegistry(region, "127.0.0.1:5999", URI.create("http://127.0.0.1:5999"), true);
+    }
+
+    @Override
+    public void checkHostPrograms() {
+        hostChecks.add("engine");
+        if (hostLacks != null) {
+            throw new BuildFailure(hostLacks);
+        }
+    }
+
+    @Override
+    public void checkHostPrograms(String region) {
+        hostChecks.add("registry " + region);
     }
 
     @Override

@@ -35,11 +35,16 @@ final class FakeMachines implements InstanceBackend, ImageStore, BaseImageSource
     private final AtomicInteger ids = new AtomicInteger();
     volatile boolean failLaunch;
     volatile Duration launchDelay = Duration.ZERO;
+    /** What the host-program checks were asked, in order: "backend", "base-image NAME". */
+    final List<String> hostChecks = new CopyOnWriteArrayList<>();
+    /** When set, the backend's host-program check fails with it, as a backend on a host without QEMU would. */
+    volatile String hostLacks;
 
     MachineImage base(String region) {
-        return new MachineImage("ami-00000000000000aa1", region, "debian-12-x86", "base", "aws", "x86_64",
-                Instant.EPOCH, "available", 3, Map.of(), Path.of("/base.qcow2"), "00",
-                new Boot(Boot.Mode.KERNEL, Path.of("/vmlinuz"), null, ""), Set.of(), true);
+        return MachineImage.builder().setImageId("ami-00000000000000aa1").setRegion(region).setName("debian-12-x86")
+                .setDescription("base").setOwnerId("aws").setCreationDate(Instant.EPOCH).setState("available")
+                .setRootVolumeSizeGiB(3).setDisk(Path.of("/base.qcow2")).setDiskSha256("00")
+                .setBoot(new Boot(Boot.Mode.KERNEL, Path.of("/vmlinuz"), null, "")).setPublicLaunch(true).build();
     }
 
     @Override
@@ -50,6 +55,19 @@ final class FakeMachines implements InstanceBackend, ImageStore, BaseImageSource
     @Override
     public boolean serves(String instanceType) {
         return true;
+    }
+
+    @Override
+    public void checkHostPrograms() {
+        hostChecks.add("backend");
+        if (hostLacks != null) {
+            throw new dev.kiln.core.log.BuildFailure(hostLacks);
+        }
+    }
+
+    @Override
+    public void checkHostPrograms(String name) {
+        hostChecks.add("base-image " + name);
     }
 
     @Override
@@ -72,9 +90,8 @@ final class FakeMachines implements InstanceBackend, ImageStore, BaseImageSource
     @Override
     public MachineImage register(MachineImage t, Path diskFile) throws IOException {
         String id = String.format("ami-%017x", ids.incrementAndGet());
-        MachineImage image = new MachineImage(id, t.region(), t.name(), t.description(), t.ownerId(), t.architecture(),
-                Instant.parse("2026-11-26T10:00:00Z"), "available", t.rootVolumeSizeGiB(), t.tags(), diskFile,
-                "sha", t.boot(), t.launchUserIds(), t.publicLaunch());
+        MachineImage image = t.toBuilder().setImageId(id).setCreationDate(Instant.parse("2026-11-26T10:00:00Z"))
+                .setState("available").setDisk(diskFile).setDiskSha256("sha").build();
         images.put(id, image);
         events.add("register " + id);
         return image;
@@ -105,9 +122,10 @@ final class FakeMachines implements InstanceBackend, ImageStore, BaseImageSource
             throw new IOException("no space left on device");
         }
         String id = String.format("ami-%017x", ids.incrementAndGet());
-        MachineImage image = new MachineImage(id, t.region(), t.name(), t.description(), t.ownerId(),
-                source.architecture(), Instant.parse("2026-11-26T10:00:00Z"), "available", source.rootVolumeSizeGiB(),
-                t.tags(), source.disk(), source.diskSha256(), source.boot(), t.launchUserIds(), t.publicLaunch());
+        MachineImage image = t.toBuilder().setImageId(id).setArchitecture(source.architecture())
+                .setCreationDate(Instant.parse("2026-11-26T10:00:00Z")).setState("available")
+                .setRootVolumeSizeGiB(source.rootVolumeSizeGiB()).setDisk(source.disk())
+                .setDiskSha256(source.diskSha256()).setBoot(source.boot()).build();
         images.put(id, image);
         events.add("copy " + source.imageId() + " to " + t.region() + " for " + t.ownerId());
         return image;

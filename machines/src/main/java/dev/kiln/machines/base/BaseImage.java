@@ -5,7 +5,6 @@ import dev.kiln.core.machine.MachineImage;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A Kiln-managed base image as cached on this host: the configured root tree (the lower dir for
@@ -21,8 +20,10 @@ public record BaseImage(String name, Path rootfs, Path disk, String diskSha256, 
 
     /** This image as an AMI owned by {@code aws}, booting its kernel directly. */
     public MachineImage asMachineImage(String region, String imageId, String name) {
-        return new MachineImage(imageId, region, name, BaseImageRecipe.named(this.name).description(), "aws",
-                "x86_64", builtAt, "available", sizeGiB, Map.of("kiln:base-image", this.name), disk, diskSha256,
-                new Boot(Boot.Mode.KERNEL, kernel, initrd, kernelArgs), Set.of(), true);
+        return MachineImage.builder().setImageId(imageId).setRegion(region).setName(name)
+                .setDescription(BaseImageRecipe.named(this.name).description()).setOwnerId("aws")
+                .setCreationDate(builtAt).setState("available").setRootVolumeSizeGiB(sizeGiB)
+                .setTags(Map.of("kiln:base-image", this.name)).setDisk(disk).setDiskSha256(diskSha256)
+                .setBoot(new Boot(Boot.Mode.KERNEL, kernel, initrd, kernelArgs)).setPublicLaunch(true).build();
     }
 }

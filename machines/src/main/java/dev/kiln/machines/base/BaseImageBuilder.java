@@ -3,7 +3,6 @@ package dev.kiln.machines.base;
 import dev.kiln.common.files.Trees;
 import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.machines.host.HostFiles;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.log.BuildLog;
 import java.io.IOException;
@@ -17,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,43 +24,24 @@ import java.util.List;
  * and initrd copied out, the kernel also uncompressed, and the tree written as an ext4 file system
  * filling a qcow2 disk. {@code image.json} is written last.
  */
-final class BaseImageBuilder {
+record BaseImageBuilder(Mmdebstrap mmdebstrap, Clock clock) {
     static final String METADATA = "image.json";
     /** The files that go into the new root with the hooks; scripts are made executable. */
     static final List<String> HOOK_FILES = List.of("setup.sh", "customize.sh", "kiln-seed", "kiln-seed.service",
             "kiln-user-data", "kiln-user-data.service");
     private static final Duration MMDEBSTRAP_TIMEOUT = Duration.ofMinutes(45);
     private static final Duration DISK_TIMEOUT = Duration.ofMinutes(15);
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final Path aptFolder;
-    private final Clock clock;
-
-    BaseImageBuilder(Path aptFolder, Clock clock) {
-        this.aptFolder = aptFolder;
-        this.clock = clock;
-    }
 
     void build(BaseImageRecipe recipe, Path dir, BuildLog log) throws IOException, InterruptedException {
-        String mmdebstrap = HostPrograms.require("mmdebstrap", "mmdebstrap").toString();
-        String mkfs = HostPrograms.require("mkfs.ext4", "e2fsprogs").toString();
-        String qemuImg = HostPrograms.require("qemu-img", "qemu-utils").toString();
-        Instant start = clock.instant();
-        Files.createDirectories(dir);
-        Path hooks = writeHooks(dir.resolve("hooks"), HOOK_FILES);
-        DebianMirror mirror = DebianMirror.detect(aptFolder);
+        String mkfs = HostPrograms.require("mkfs.ext4").toString();
+        String qemuImg = HostPrograms.require("qemu-img").toString();
         Path rootfs = dir.resolve("rootfs");
-        log.info("base image " + recipe.name() + ": mmdebstrap " + recipe.suite() + " from " + mirror.archive()
-                + " into " + rootfs + " (1-2 minutes)");
-        List<String> command = new ArrayList<>(List.of(mmdebstrap, "--variant=minbase", "--format=directory",
-                "--components=main", "--include=" + String.join(",", recipe.packages()),
-                "--aptopt=Acquire::Retries \"3\";",
-                "--setup-hook=" + hooks.resolve("setup.sh"),
-                "--customize-hook=" + hooks.resolve("customize.sh"),
-                recipe.suite(), rootfs.toString()));
-        command.addAll(recipe.sourceLines(mirror));
-        HostPrograms.run(command, MMDEBSTRAP_TIMEOUT, log, "mmdebstrap");
-        Instant strapped = clock.instant();
+        Mmdebstrap.Made made = mmdebstrap.make(dir, new Mmdebstrap.Request("base image " + recipe.name(),
+                recipe.suite(), HOOK_FILES, "setup.sh", "customize.sh", List.of("--format=directory",
+                        "--include=" + String.join(",", recipe.packages())),
+                rootfs, MMDEBSTRAP_TIMEOUT, "1-2 minutes"), log);
+        Instant start = made.start();
+        Instant strapped = made.strapped();
 
         Path kernel = dir.resolve("vmlinuz");
         Path initrd = dir.resolve("initrd.img");
@@ -86,13 +65,9 @@ final class BaseImageBuilder {
         HostPrograms.run(List.of(qemuImg, "convert", "-f", "raw", "-O", "qcow2", raw.toString(), disk.toString()),
                 DISK_TIMEOUT, log, "qemu-img");
         Files.delete(raw);
-        Trees.delete(hooks);
+        Trees.delete(made.hooks());
 
-        ObjectNode meta = JSON.createObjectNode();
-        meta.put("name", recipe.name());
-        meta.put("description", recipe.description());
-        meta.put("suite", recipe.suite());
-        meta.put("mirror", mirror.archive());
+        ObjectNode meta = made.metadata(recipe.name(), recipe.description());
         meta.put("disk", disk.getFileName().toString());
         meta.put("diskSha256", HostFiles.sha256(disk));
         meta.put("kernel", kernel.getFileName().toString());

@@ -1,7 +1,6 @@
 package dev.kiln.machines.base;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.core.log.BuildLog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,8 +20,6 @@ import java.util.Optional;
  * rebuild while builds use it.
  */
 public final class BaseImageCache {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final CacheFolder folder;
     private final BaseImageBuilder builder;
 
@@ -32,7 +29,7 @@ public final class BaseImageCache {
 
     BaseImageCache(Path folder, Path aptFolder, Clock clock) {
         this.folder = new CacheFolder(folder);
-        this.builder = new BaseImageBuilder(aptFolder, clock);
+        this.builder = new BaseImageBuilder(new Mmdebstrap(aptFolder, clock), clock);
     }
 
     /**
@@ -43,22 +40,8 @@ public final class BaseImageCache {
      */
     public BaseImage ensure(String name, BuildLog log) throws IOException, InterruptedException {
         BaseImageRecipe recipe = BaseImageRecipe.named(name);
-        Optional<BaseImage> ready = cached(recipe.name());
-        if (ready.isPresent()) {
-            return ready.get();
-        }
-        return locked(recipe, log, () -> {
-            Optional<BaseImage> meanwhile = cached(recipe.name());
-            if (meanwhile.isPresent()) {
-                log.info("base image " + recipe.name() + " was built meanwhile by another caller");
-                return meanwhile.get();
-            }
-            if (Files.exists(folder.dir(recipe.name()).resolve(BaseImageBuilder.METADATA))) {
-                log.info("base image " + recipe.name() + " in " + folder.path() + " was made by another version of Kiln"
-                        + " (or is incomplete); building it again");
-            }
-            return build(recipe, log);
-        });
+        return folder.ensure(recipe.name(), "base image " + recipe.name(), BaseImageBuilder.METADATA,
+                () -> cached(recipe.name()), () -> build(recipe, log), log);
     }
 
     /** Builds the named base image again from the mirror and replaces the cached one. */
@@ -83,16 +66,14 @@ public final class BaseImageCache {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        Path dir = folder.dir(recipe.name());
-        Path meta = dir.resolve(BaseImageBuilder.METADATA);
-        if (!Files.isRegularFile(meta)) {
+        Optional<JsonNode> metadata = folder.metadata(recipe.name(), BaseImageBuilder.METADATA,
+                BaseImageBuilder.recipeHash(recipe));
+        if (metadata.isEmpty()) {
             return Optional.empty();
         }
+        Path dir = folder.dir(recipe.name());
         try {
-            JsonNode j = JSON.readTree(meta.toFile());
-            if (!j.path("recipeHash").asText().equals(BaseImageBuilder.recipeHash(recipe))) {
-                return Optional.empty();
-            }
+            JsonNode j = metadata.get();
             Path disk = dir.resolve(j.path("disk").asText());
             Path kernel = dir.resolve(j.path("kernel").asText());
             Path initrd = dir.resolve(j.path("initrd").asText());
@@ -105,7 +86,7 @@ public final class BaseImageCache {
             return Optional.of(new BaseImage(recipe.name(), rootfs, disk, j.path("diskSha256").asText(), kernel,
                     initrd, vmlinux, j.path("kernelArgs").asText(recipe.kernelArgs()),
                     j.path("sizeGiB").asInt(recipe.sizeGiB()), Instant.parse(j.path("builtAt").asText())));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return Optional.empty();
         }
     }

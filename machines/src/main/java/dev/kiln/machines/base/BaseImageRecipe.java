@@ -1,10 +1,13 @@
 package dev.kiln.machines.base;
 
+import dev.kiln.core.image.BaseImages;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
-/** What goes into one named base image. */
+/**
+ * What goes into one named base image: one for each VM base image of the catalogue ({@link BaseImages}),
+ * named by its short name.
+ */
 record BaseImageRecipe(String name, String description, String suite, List<String> packages, int sizeGiB,
                        String kernelArgs) {
 
@@ -15,25 +18,26 @@ record BaseImageRecipe(String name, String description, String suite, List<Strin
     static final String KERNEL_ARGS = "quiet loglevel=3 audit=0 mitigations=off systemd.show_status=false";
 
     /** Debian 12 minbase, made a build instance: systemd, ssh, a kernel, and what components usually call. */
-    static final BaseImageRecipe DEBIAN_12 = new BaseImageRecipe("debian-12",
+    static final BaseImageRecipe DEBIAN_12 = new BaseImageRecipe(BaseImages.DEBIAN_12_X86.shortName(),
             "Debian 12 (bookworm) x86_64, minimal, Kiln-managed", "bookworm",
             List.of("systemd-sysv", "udev", "openssh-server", "linux-image-amd64", "e2fsprogs", "sudo", "iproute2",
                     "ca-certificates", "netbase", "curl", "wget", "less", "procps", "lz4"),
             8, KERNEL_ARGS);
 
-    private static final Map<String, BaseImageRecipe> ALL = Map.of(
-            "debian-12", DEBIAN_12,
-            // The Image Builder name of the same image (core's BaseImages).
-            "debian-12-x86", DEBIAN_12);
+    /** The recipe of each VM base image, by its Image Builder name. */
+    private static final Map<String, BaseImageRecipe> ALL = Map.of(BaseImages.DEBIAN_12_X86.name(), DEBIAN_12);
 
     /**
+     * The recipe of a VM base image by its Image Builder name or short name, in any case.
+     *
      * @throws IllegalArgumentException naming the base images there are
      */
     static BaseImageRecipe named(String name) {
-        BaseImageRecipe r = ALL.get(name.toLowerCase(Locale.ROOT));
+        BaseImageRecipe r = BaseImages.named(name).map(b -> ALL.get(b.name())).orElse(null);
         if (r == null) {
             throw new IllegalArgumentException("there is no Kiln-managed base image named '" + name
-                    + "'; there is: debian-12");
+                    + "'; there is: " + String.join(", ", BaseImages.of(false).stream()
+                            .map(BaseImages.BaseImage::shortName).toList()));
         }
         return r;
     }

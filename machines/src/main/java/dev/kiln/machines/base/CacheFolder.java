@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -35,6 +36,10 @@ final class CacheFolder {
 
     interface Work<T> {
         T run() throws IOException, InterruptedException;
+    }
+
+    interface Cached<T> {
+        Optional<T> find();
     }
 
     interface Build {
@@ -86,6 +91,35 @@ final class CacheFolder {
     }
 
     /**
+     * The image as cached, or else built holding its lock, once: a caller that waited for the lock
+     * takes what the caller before it built. A cached image that cannot be used (made by another
+     * version of Kiln, or incomplete) is built again.
+     *
+     * @param what     the image as the log names it, e.g. {@code base image debian-12}
+     * @param metadata the name of the file whose presence says an image was completed
+     * @param cached   the image when it is cached, complete, and made from this Kiln's recipe
+     */
+    <T> T ensure(String name, String what, String metadata, Cached<T> cached, Work<T> build, BuildLog log)
+            throws IOException, InterruptedException {
+        Optional<T> ready = cached.find();
+        if (ready.isPresent()) {
+            return ready.get();
+        }
+        return locked(name, what, log, () -> {
+            Optional<T> meanwhile = cached.find();
+            if (meanwhile.isPresent()) {
+                log.info(what + " was built meanwhile by another caller");
+                return meanwhile.get();
+            }
+            if (Files.exists(dir(name).resolve(metadata))) {
+                log.info(what + " in " + folder + " was made by another version of Kiln (or is incomplete);"
+                        + " building it again");
+            }
+            return build.run();
+        });
+    }
+
+    /**
      * Builds an image into a fresh hidden folder and puts it in place of the old one, whose tree is
      * deleted. Call it holding the image's lock.
      */
@@ -115,6 +149,23 @@ final class CacheFolder {
                     Trees.delete(p);
                 }
             }
+        }
+    }
+
+    /**
+     * A cached image's metadata, when its folder has the file and the image was made from this recipe
+     * (the file's {@code recipeHash} is the given one); empty when there is none or it cannot be read.
+     */
+    Optional<JsonNode> metadata(String name, String file, String recipeHash) {
+        Path meta = dir(name).resolve(file);
+        if (!Files.isRegularFile(meta)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode j = JSON.readTree(meta.toFile());
+            return j.path("recipeHash").asText().equals(recipeHash) ? Optional.of(j) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 

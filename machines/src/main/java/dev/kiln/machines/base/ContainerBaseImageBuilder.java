@@ -1,8 +1,6 @@
 package dev.kiln.machines.base;
 
 import dev.kiln.common.files.Trees;
-import dev.kiln.machines.host.HostPrograms;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.log.BuildLog;
 import java.io.IOException;
@@ -11,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,41 +16,25 @@ import java.util.List;
  * becomes the one layer of an OCI image layout in {@code oci/}; the tar is then dropped.
  * {@code image.json} is written last.
  */
-final class ContainerBaseImageBuilder {
+record ContainerBaseImageBuilder(Mmdebstrap mmdebstrap, Clock clock) {
     static final String METADATA = "image.json";
     static final String LAYOUT = "oci";
     private static final Duration MMDEBSTRAP_TIMEOUT = Duration.ofMinutes(30);
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final Path aptFolder;
-    private final Clock clock;
-
-    ContainerBaseImageBuilder(Path aptFolder, Clock clock) {
-        this.aptFolder = aptFolder;
-        this.clock = clock;
-    }
 
     void build(ContainerBaseImageRecipe recipe, Path dir, BuildLog log) throws IOException, InterruptedException {
-        String mmdebstrap = HostPrograms.require("mmdebstrap", "mmdebstrap").toString();
-        Instant start = clock.instant();
-        Files.createDirectories(dir);
-        Path hooks = BaseImageBuilder.writeHooks(dir.resolve("hooks"), ContainerBaseImageRecipe.HOOK_FILES);
-        DebianMirror mirror = DebianMirror.detect(aptFolder);
         Path tar = dir.resolve("rootfs.tar");
-        log.info("container base image " + recipe.name() + ": mmdebstrap --variant=minbase " + recipe.suite()
-                + " from " + mirror.archive() + " (about 15 s)");
-        List<String> command = new ArrayList<>(List.of(mmdebstrap, "--variant=minbase", "--format=tar",
-                "--components=main", "--aptopt=Acquire::Retries \"3\";",
-                // No device nodes in the layer: runtimes mount their own /dev, and a rootless pull cannot make them.
-                "--skip=output/dev",
-                // mmdebstrap would delete its own policy-rc.d at the end; the setup hook writes the one that stays.
-                "--skip=chroot/policy-rc.d",
-                "--setup-hook=" + hooks.resolve("container-setup.sh"),
-                "--customize-hook=" + hooks.resolve("container-customize.sh"),
-                recipe.suite(), tar.toString()));
-        command.addAll(mirror.sourceLines(recipe.suite()));
-        HostPrograms.run(command, MMDEBSTRAP_TIMEOUT, log, "mmdebstrap");
-        Instant strapped = clock.instant();
+        Mmdebstrap.Made made = mmdebstrap.make(dir, new Mmdebstrap.Request("container base image " + recipe.name(),
+                recipe.suite(), ContainerBaseImageRecipe.HOOK_FILES, "container-setup.sh", "container-customize.sh",
+                List.of("--format=tar",
+                        // No device nodes in the layer: runtimes mount their own /dev, and a rootless pull cannot
+                        // make them.
+                        "--skip=output/dev",
+                        // mmdebstrap would delete its own policy-rc.d at the end; the setup hook writes the one
+                        // that stays.
+                        "--skip=chroot/policy-rc.d"),
+                tar, MMDEBSTRAP_TIMEOUT, "about 15 s"), log);
+        Instant start = made.start();
+        Instant strapped = made.strapped();
         long tarSize = Files.size(tar);
 
         log.info("container base image " + recipe.name() + ": writing the " + (tarSize >> 20)
@@ -64,13 +45,9 @@ final class ContainerBaseImageBuilder {
                 dir.resolve(LAYOUT));
         Instant layered = clock.instant();
         Files.delete(tar);
-        Trees.delete(hooks);
+        Trees.delete(made.hooks());
 
-        ObjectNode meta = JSON.createObjectNode();
-        meta.put("name", recipe.name());
-        meta.put("description", recipe.description());
-        meta.put("suite", recipe.suite());
-        meta.put("mirror", mirror.archive());
+        ObjectNode meta = made.metadata(recipe.name(), recipe.description());
         meta.put("repository", recipe.repository());
         meta.put("tag", recipe.version());
         meta.put("layout", LAYOUT);

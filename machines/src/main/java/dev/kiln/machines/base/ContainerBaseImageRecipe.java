@@ -4,7 +4,6 @@ import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.image.BaseImages;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -20,11 +19,13 @@ record ContainerBaseImageRecipe(String name, String description, String suite, S
     /** Raised when the layout Kiln writes changes, so that cached images are made again. */
     static final int LAYOUT_VERSION = 1;
 
-    static final ContainerBaseImageRecipe DEBIAN_12 = new ContainerBaseImageRecipe("debian-12-container",
+    static final ContainerBaseImageRecipe DEBIAN_12 = new ContainerBaseImageRecipe(
+            BaseImages.DEBIAN_12_CONTAINER.name(),
             "Debian 12 (bookworm) amd64, minimal container root file system, Kiln-managed", "bookworm",
             BaseImages.VERSION, "amd64", List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
             List.of("bash"));
 
+    /** The recipe of each container base image of the catalogue ({@link BaseImages}), by its Image Builder name. */
     private static final Map<String, ContainerBaseImageRecipe> ALL = Map.of(DEBIAN_12.name(), DEBIAN_12);
 
     ContainerBaseImageRecipe {
@@ -36,7 +37,7 @@ record ContainerBaseImageRecipe(String name, String description, String suite, S
      * @throws BuildFailure naming the container base images there are
      */
     static ContainerBaseImageRecipe named(String name) {
-        ContainerBaseImageRecipe r = ALL.get(name.toLowerCase(Locale.ROOT));
+        ContainerBaseImageRecipe r = BaseImages.named(name).map(b -> ALL.get(b.name())).orElse(null);
         if (r == null) {
             throw new BuildFailure("Kiln has no container base image named '" + name + "'; it has: "
                     + String.join(", ", names()));
@@ -44,8 +45,9 @@ record ContainerBaseImageRecipe(String name, String description, String suite, S
         return r;
     }
 
+    /** The Image Builder names of the container base images, from the catalogue. */
     static List<String> names() {
-        return ALL.keySet().stream().sorted().toList();
+        return BaseImages.of(true).stream().map(BaseImages.BaseImage::name).toList();
     }
 
     /** The repository it is pushed to in a registry. */

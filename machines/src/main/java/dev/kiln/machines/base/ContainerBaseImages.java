@@ -1,7 +1,6 @@
 package dev.kiln.machines.base;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.container.ContainerRegistry;
@@ -22,8 +21,6 @@ import java.util.Optional;
  * Kiln's recipe is made again.
  */
 public final class ContainerBaseImages {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final CacheFolder folder;
     private final ContainerBaseImageBuilder builder;
     private final LayoutPush push;
@@ -35,7 +32,7 @@ public final class ContainerBaseImages {
 
     ContainerBaseImages(Path folder, Path aptFolder, Clock clock) {
         this.folder = new CacheFolder(folder);
-        this.builder = new ContainerBaseImageBuilder(aptFolder, clock);
+        this.builder = new ContainerBaseImageBuilder(new Mmdebstrap(aptFolder, clock), clock);
         this.push = new LayoutPush(clock);
     }
 
@@ -77,22 +74,8 @@ public final class ContainerBaseImages {
      */
     public ContainerBaseImage ensure(String name, BuildLog log) throws IOException, InterruptedException {
         ContainerBaseImageRecipe recipe = ContainerBaseImageRecipe.named(name);
-        Optional<ContainerBaseImage> ready = cached(recipe.name());
-        if (ready.isPresent()) {
-            return ready.get();
-        }
-        return locked(recipe, log, () -> {
-            Optional<ContainerBaseImage> meanwhile = cached(recipe.name());
-            if (meanwhile.isPresent()) {
-                log.info("container base image " + recipe.name() + " was built meanwhile by another caller");
-                return meanwhile.get();
-            }
-            if (Files.exists(folder.dir(recipe.name()).resolve(ContainerBaseImageBuilder.METADATA))) {
-                log.info("container base image " + recipe.name() + " in " + folder.path() + " was made by another"
-                        + " version of Kiln (or is incomplete); building it again");
-            }
-            return build(recipe, log);
-        });
+        return folder.ensure(recipe.name(), "container base image " + recipe.name(), ContainerBaseImageBuilder.METADATA,
+                () -> cached(recipe.name()), () -> build(recipe, log), log);
     }
 
     /** Builds the named container base image again from the mirror and replaces the cached one. */
@@ -109,16 +92,14 @@ public final class ContainerBaseImages {
         } catch (BuildFailure e) {
             return Optional.empty();
         }
-        Path dir = folder.dir(recipe.name());
-        Path meta = dir.resolve(ContainerBaseImageBuilder.METADATA);
-        if (!Files.isRegularFile(meta)) {
+        Optional<JsonNode> metadata = folder.metadata(recipe.name(), ContainerBaseImageBuilder.METADATA,
+                recipe.hash());
+        if (metadata.isEmpty()) {
             return Optional.empty();
         }
+        Path dir = folder.dir(recipe.name());
         try {
-            JsonNode j = JSON.readTree(meta.toFile());
-            if (!j.path("recipeHash").asText().equals(recipe.hash())) {
-                return Optional.empty();
-            }
+            JsonNode j = metadata.get();
             Path layout = dir.resolve(j.path("layout").asText());
             String manifest = j.path("manifestDigest").asText();
             for (String digest : List.of(manifest, j.path("configDigest").asText(), j.path("layerDigest").asText())) {
@@ -131,7 +112,7 @@ public final class ContainerBaseImages {
             }
             return Optional.of(new ContainerBaseImage(recipe.name(), recipe.repository(), recipe.version(), layout,
                     manifest, j.path("layerSize").asLong(), Instant.parse(j.path("builtAt").asText())));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return Optional.empty();
         }
     }

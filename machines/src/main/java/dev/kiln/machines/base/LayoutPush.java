@@ -140,7 +140,7 @@ final class LayoutPush {
      * passed that way too.
      */
     private static List<String> skopeo(Map<String, String> environment, String... subcommand) throws IOException {
-        List<String> command = new ArrayList<>(List.of(HostPrograms.require("skopeo", "skopeo").toString()));
+        List<String> command = new ArrayList<>(List.of(HostPrograms.require("skopeo").toString()));
         String registriesConf = environment.get(REGISTRIES_CONF);
         if (registriesConf != null) {
             command.addAll(List.of("--registries-conf", registriesConf));

@@ -7,6 +7,7 @@ import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.container.ContainerEngine;
 import dev.kiln.core.container.WorkingContainer;
+import dev.kiln.machines.host.HostPackages;
 import dev.kiln.machines.host.HostPrograms;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -225,6 +226,12 @@ public final class BuildahEngine implements ContainerEngine, AutoCloseable {
      * running, every other container is a build's leftover too (Kiln's storage holds nothing else) and
      * goes as well.
      */
+    /** buildah and the host programs a container step runs through, or a failure naming their packages. */
+    @Override
+    public void checkHostPrograms() {
+        HostPrograms.requireFor(HostPackages.Feature.CONTAINERS);
+    }
+
     @Override
     public void sweepOrphans(BuildLog log) {
         Buildah buildah = toolsQuietly(log);
@@ -298,7 +305,7 @@ public final class BuildahEngine implements ContainerEngine, AutoCloseable {
     /** The storage: buildah with its flags, the driver, the host programs; found and probed on first use. */
     private synchronized Tools tools(BuildLog log) throws IOException, InterruptedException {
         if (tools == null) {
-            Path buildahPath = HostPrograms.require("buildah", "buildah");
+            Path buildahPath = HostPrograms.require("buildah");
             HostTools host = HostTools.find();
             Files.createDirectories(storageFolder);
             Files.createDirectories(runFolder);

@@ -11,9 +11,9 @@ import java.nio.file.Path;
 record HostTools(Path mount, Path umount, Path env, Path chroot, Path sh, Path prlimit, Path nsenter, Path setpriv) {
 
     static HostTools find() throws IOException {
-        return new HostTools(HostPrograms.require("mount", "mount"), HostPrograms.require("umount", "mount"),
-                HostPrograms.require("env", "coreutils"), HostPrograms.require("chroot", "coreutils"),
-                HostPrograms.require("sh", "dash"), HostPrograms.require("prlimit", "util-linux"),
-                HostPrograms.require("nsenter", "util-linux"), HostPrograms.require("setpriv", "util-linux"));
+        return new HostTools(HostPrograms.require("mount"), HostPrograms.require("umount"),
+                HostPrograms.require("env"), HostPrograms.require("chroot"),
+                HostPrograms.require("sh"), HostPrograms.require("prlimit"),
+                HostPrograms.require("nsenter"), HostPrograms.require("setpriv"));
     }
 }

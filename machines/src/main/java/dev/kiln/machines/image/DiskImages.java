@@ -44,6 +44,6 @@ public final class DiskImages {
     }
 
     private static String qemuImg() throws IOException {
-        return HostPrograms.require("qemu-img", "qemu-utils").toString();
+        return HostPrograms.require("qemu-img").toString();
     }
 }

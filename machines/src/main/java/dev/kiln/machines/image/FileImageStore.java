@@ -72,10 +72,8 @@ public final class FileImageStore implements ImageStore {
                     boot.initrd() == null ? null : copyIn(boot.initrd(), folder.resolve(imageId + ".initrd")),
                     boot.kernelArgs());
         }
-        MachineImage image = new MachineImage(imageId, region, template.name(), template.description(),
-                template.ownerId(), template.architecture(), clock.instant(), "available",
-                template.rootVolumeSizeGiB(), template.tags(), disk, HostFiles.sha256(disk), boot, template.launchUserIds(),
-                template.publicLaunch());
+        MachineImage image = template.toBuilder().setImageId(imageId).setCreationDate(clock.instant())
+                .setState("available").setDisk(disk).setDiskSha256(HostFiles.sha256(disk)).setBoot(boot).build();
         writeMetadata(image);
         return image;
     }
@@ -88,9 +86,8 @@ public final class FileImageStore implements ImageStore {
         MachineImage copy;
         try {
             Files.copy(source.disk(), disk, StandardCopyOption.REPLACE_EXISTING);
-            copy = register(new MachineImage(null, template.region(), template.name(), template.description(),
-                    template.ownerId(), source.architecture(), null, null, source.rootVolumeSizeGiB(), template.tags(),
-                    null, null, source.boot(), template.launchUserIds(), template.publicLaunch()), disk);
+            copy = register(template.toBuilder().setImageId(null).setArchitecture(source.architecture())
+                    .setRootVolumeSizeGiB(source.rootVolumeSizeGiB()).setBoot(source.boot()).build(), disk);
         } finally {
             Files.deleteIfExists(disk);
         }
@@ -133,10 +130,9 @@ public final class FileImageStore implements ImageStore {
     public synchronized MachineImage update(MachineImage image) throws IOException {
         MachineImage stored = find(image.region(), image.imageId())
                 .orElseThrow(() -> new NoSuchFileException("no image " + image.imageId() + " in " + image.region()));
-        MachineImage updated = new MachineImage(stored.imageId(), stored.region(), image.name(), image.description(),
-                stored.ownerId(), stored.architecture(), stored.creationDate(), image.state(),
-                stored.rootVolumeSizeGiB(), image.tags(), stored.disk(), stored.diskSha256(), stored.boot(),
-                image.launchUserIds(), image.publicLaunch());
+        MachineImage updated = stored.toBuilder().setName(image.name()).setDescription(image.description())
+                .setState(image.state()).setTags(image.tags()).setLaunchUserIds(image.launchUserIds())
+                .setPublicLaunch(image.publicLaunch()).build();
         writeMetadata(updated);
         return updated;
     }
@@ -268,12 +264,16 @@ public final class FileImageStore implements ImageStore {
                     b.path("kernelArgs").asText(""));
             Set<String> users = new LinkedHashSet<>();
             j.path("launchUserIds").forEach(u -> users.add(u.asText()));
-            return Optional.of(new MachineImage(j.path("imageId").asText(), j.path("region").asText(),
-                    j.path("name").asText(), j.path("description").asText(null), j.path("ownerId").asText(),
-                    j.path("architecture").asText("x86_64"), Instant.parse(j.path("creationDate").asText()),
-                    j.path("state").asText("available"), j.path("rootVolumeSizeGiB").asInt(),
-                    tags, folder.resolve(j.path("disk").asText()), j.path("diskSha256").asText(), boot, users,
-                    j.path("publicLaunch").asBoolean(false)));
+            return Optional.of(MachineImage.builder().setImageId(j.path("imageId").asText())
+                    .setRegion(j.path("region").asText()).setName(j.path("name").asText())
+                    .setDescription(j.path("description").asText(null)).setOwnerId(j.path("ownerId").asText())
+                    .setArchitecture(j.path("architecture").asText("x86_64"))
+                    .setCreationDate(Instant.parse(j.path("creationDate").asText()))
+                    .setState(j.path("state").asText("available"))
+                    .setRootVolumeSizeGiB(j.path("rootVolumeSizeGiB").asInt())
+                    .setTags(tags).setDisk(folder.resolve(j.path("disk").asText()))
+                    .setDiskSha256(j.path("diskSha256").asText()).setBoot(boot).setLaunchUserIds(users)
+                    .setPublicLaunch(j.path("publicLaunch").asBoolean(false)).build());
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

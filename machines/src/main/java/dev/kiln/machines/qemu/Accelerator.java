@@ -1,6 +1,7 @@
 package dev.kiln.machines.qemu;
 
 import dev.kiln.core.log.BuildLog;
+import dev.kiln.machines.host.HostPackages;
 import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.common.process.ProcessRunner;
 import dev.kiln.common.process.ExecRequest;
@@ -99,7 +100,7 @@ public enum Accelerator {
      */
     public boolean bootsTinyVm(Path kernel, Path workFolder, Duration timeout, BuildLog log)
             throws IOException, InterruptedException {
-        String qemu = HostPrograms.require("qemu-system-x86_64", "qemu-system-x86").toString();
+        String qemu = HostPrograms.require("qemu-system-x86_64").toString();
         Path busybox = staticBusybox();
         Files.createDirectories(workFolder);
         Path initramfs = Files.createTempFile(workFolder, "probe-", ".cpio.gz");
@@ -133,7 +134,8 @@ public enum Accelerator {
                 return bb;
             }
         }
-        throw new IOException("no static busybox for the probe VM: install the Debian package busybox-static");
+        throw new IOException("no static busybox for the probe VM: install the Debian package "
+                + HostPackages.packageOf("busybox") + " (" + HostPrograms.SETUP_COMMAND + ")");
     }
 
     /** An ELF file without a program interpreter (PT_INTERP) runs without the host's libraries. */

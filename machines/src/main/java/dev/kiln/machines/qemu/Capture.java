@@ -93,7 +93,7 @@ final class Capture {
         }
         Path disk = outputFolder.resolve(id + ".qcow2");
         log.info("instance " + id + ": writing its disk as " + disk);
-        String qemuImg = HostPrograms.require("qemu-img", "qemu-utils").toString();
+        String qemuImg = HostPrograms.require("qemu-img").toString();
         HostPrograms.run(List.of(qemuImg, "convert", "-f", "qcow2", "-O", "qcow2", instance.overlay().toString(),
                 disk.toString()), deadline.remainingAtLeast(Duration.ofMinutes(2)), log, "qemu-img");
         return new CapturedDisk(disk, boot, instance.request().image().rootVolumeSizeGiB());

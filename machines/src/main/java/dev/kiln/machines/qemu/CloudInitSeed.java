@@ -27,7 +27,7 @@ final class CloudInitSeed {
                       BuildLog log) throws IOException, InterruptedException {
         Path localds;
         try {
-            localds = HostPrograms.require("cloud-localds", "cloud-image-utils");
+            localds = HostPrograms.require("cloud-localds");
         } catch (IOException e) {
             throw new InstanceException("instance " + instanceId + ": its image boots through its own firmware,"
                     + " so it needs a cloud-init seed; " + e.getMessage(), e);

@@ -1,6 +1,8 @@
 package dev.kiln.machines.qemu;
 
 import dev.kiln.common.files.Trees;
+import dev.kiln.machines.host.HostPackages;
+import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceBackend;
@@ -62,6 +64,12 @@ public final class QemuBackend implements InstanceBackend {
             throw new InstanceException("the QEMU backend does not run instance type " + request.instanceType());
         }
         return QemuInstance.launch(request, accelerator, kernels, log);
+    }
+
+    /** qemu-system-x86_64 and qemu-img, or a failure naming their Debian packages. */
+    @Override
+    public void checkHostPrograms() {
+        HostPrograms.requireFor(HostPackages.Feature.VM);
     }
 
     @Override

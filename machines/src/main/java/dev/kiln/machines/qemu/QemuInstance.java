@@ -127,8 +127,8 @@ final class QemuInstance implements Instance {
         }
         LIVE.add(work);
         Files.writeString(work.resolve(MARKER_FILE), request.instanceId() + "\n");
-        String qemu = HostPrograms.require("qemu-system-x86_64", "qemu-system-x86").toString();
-        String qemuImg = HostPrograms.require("qemu-img", "qemu-utils").toString();
+        String qemu = HostPrograms.require("qemu-system-x86_64").toString();
+        String qemuImg = HostPrograms.require("qemu-img").toString();
         InstanceSizes.Size size = InstanceSizes.of(request.instanceType());
 
         HostPrograms.run(List.of(qemuImg, "create", "-q", "-f", "qcow2", "-b", request.image().disk().toAbsolutePath()

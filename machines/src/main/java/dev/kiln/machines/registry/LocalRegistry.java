@@ -62,7 +62,6 @@ final class LocalRegistry {
     static final String LOG_FILE = "registry.log";
     static final String DATA_FOLDER = "data";
     static final String PROGRAM = "docker-registry";
-    static final String DEBIAN_PACKAGE = "docker-registry";
 
     /** Folders whose registry this JVM runs: the orphan sweep leaves them alone. */
     static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
@@ -131,7 +130,7 @@ final class LocalRegistry {
             boolean claimed = LIVE.add(folder);
             boolean ok = false;
             try {
-                program[0] = HostPrograms.require(PROGRAM, DEBIAN_PACKAGE);
+                program[0] = HostPrograms.require(PROGRAM);
                 Files.createDirectories(folder.resolve(DATA_FOLDER));
                 int persisted = readPort(folder);
                 if (persisted > 0) {

@@ -4,6 +4,8 @@ import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.container.ContainerRegistries;
 import dev.kiln.core.container.ContainerRegistry;
+import dev.kiln.machines.host.HostPackages;
+import dev.kiln.machines.host.HostPrograms;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -160,6 +162,14 @@ public final class RegionRegistries implements ContainerRegistries {
                     + local.folder() + ")");
         }
         return new ContainerRegistry(region, local.host(), local.url(), true);
+    }
+
+    /** docker-registry, unless the operator named the region's registry. */
+    @Override
+    public void checkHostPrograms(String region) {
+        if (!configured.containsKey(region)) {
+            HostPrograms.requireFor(HostPackages.Feature.REGISTRY);
+        }
     }
 
     private ContainerRegistry configuredRegistry(String region, URI url, BuildLog log) throws InterruptedException {

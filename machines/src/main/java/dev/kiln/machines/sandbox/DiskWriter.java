@@ -87,10 +87,10 @@ final class DiskWriter {
                 f.setLength(sizeGiB * GIB);
             }
             Instant start = Instant.now();
-            Host.run("build the file system of the captured disk", List.of(Host.program("mkfs.ext4", "e2fsprogs"),
+            Host.run("build the file system of the captured disk", List.of(Host.program("mkfs.ext4"),
                     "-q", "-F", "-L", "rootfs", "-d", root.toString(), raw.toString()),
                     deadline.remainingOrThrow(DiskWriter::outOfTime));
-            Host.run("convert the captured disk to qcow2", List.of(Host.program("qemu-img", "qemu-utils"), "convert",
+            Host.run("convert the captured disk to qcow2", List.of(Host.program("qemu-img"), "convert",
                     "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()),
                     deadline.remainingOrThrow(DiskWriter::outOfTime));
             log.accept("wrote a " + sizeGiB + " GiB disk in " + Duration.between(start, Instant.now()).toMillis()

@@ -1,5 +1,7 @@
 package dev.kiln.machines.sandbox;
 
+import dev.kiln.machines.host.HostPackages;
+import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.core.machine.InstanceException;
 import dev.kiln.common.process.ProcessRunner;
 import dev.kiln.common.process.ExecRequest;
@@ -26,8 +28,11 @@ final class Host {
     private Host() {
     }
 
-    /** The absolute path of a host program, or an exception naming the Debian package that brings it. */
-    static String program(String name, String debianPackage) {
+    /**
+     * The absolute path of a host program, or an exception naming the Debian package that brings it (from
+     * Kiln's list of host packages, {@link HostPackages}).
+     */
+    static String program(String name) {
         for (String dir : PROGRAM_DIRS) {
             Path p = Path.of(dir, name);
             if (Files.isExecutable(p)) {
@@ -35,7 +40,8 @@ final class Host {
             }
         }
         throw new InstanceException("the sandbox backend needs the program " + name
-                + ", which is not installed: install the Debian package " + debianPackage);
+                + ", which is not installed: install the Debian package " + HostPackages.packageOf(name) + " ("
+                + HostPrograms.SETUP_COMMAND + ")");
     }
 
     /** Sandboxes mount file systems and enter namespaces: only root may. */

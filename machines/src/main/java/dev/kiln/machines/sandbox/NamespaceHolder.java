@@ -154,10 +154,10 @@ final class NamespaceHolder {
      */
     static NamespaceHolder start(Path files, Path merged, String hostName, Consumer<String> output,
                                  Duration timeout) throws IOException, InterruptedException {
-        String unshare = Host.program("unshare", "util-linux");
-        String bash = Host.program("bash", "bash");
-        Host.program("hostname", "hostname");
-        Host.program("mknod", "coreutils");
+        String unshare = Host.program("unshare");
+        String bash = Host.program("bash");
+        Host.program("hostname");
+        Host.program("mknod");
         Path script = files.resolve(SCRIPT_NAME);
         Path resolv = files.resolve("resolv.conf");
         Path policy = files.resolve("policy-rc.d");

@@ -46,7 +46,7 @@ final class Rdump {
     }
 
     static void extract(Path raw, Path tree, Consumer<String> log) throws IOException, InterruptedException {
-        String debugfs = Host.program("debugfs", "e2fsprogs");
+        String debugfs = Host.program("debugfs");
         if (!quotable(tree.toString())) {
             throw new InstanceException("cannot extract a disk with debugfs into " + tree
                     + ": the path holds a quote or a line break");
@@ -92,7 +92,7 @@ final class Rdump {
             }
             if (type == FIFO) {
                 if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                    Host.run("make a FIFO", List.of(Host.program("mkfifo", "coreutils"), p.toString()), TIMEOUT);
+                    Host.run("make a FIFO", List.of(Host.program("mkfifo"), p.toString()), TIMEOUT);
                     ownAndMode(p, e);
                     repaired++;
                 }
@@ -123,7 +123,7 @@ final class Rdump {
                 String[] mm = number.split(":");
                 Path p = tree.resolve(d.path().substring(1));
                 Files.deleteIfExists(p);
-                Host.run("make a device node", List.of(Host.program("mknod", "coreutils"), p.toString(),
+                Host.run("make a device node", List.of(Host.program("mknod"), p.toString(),
                         (d.mode() & TYPE_MASK) == CHAR_DEVICE ? "c" : "b", Integer.toString(Integer.parseInt(mm[0])),
                         Integer.toString(Integer.parseInt(mm[1]))), TIMEOUT);
                 ownAndMode(p, d);
@@ -135,9 +135,9 @@ final class Rdump {
 
     /** chown before chmod: a chown clears setuid and setgid bits. */
     private static void ownAndMode(Path p, Entry e) throws IOException, InterruptedException {
-        Host.run("set the owner of " + p, List.of(Host.program("chown", "coreutils"), "-h",
+        Host.run("set the owner of " + p, List.of(Host.program("chown"), "-h",
                 e.uid() + ":" + e.gid(), p.toString()), TIMEOUT);
-        Host.run("set the mode of " + p, List.of(Host.program("chmod", "coreutils"),
+        Host.run("set the mode of " + p, List.of(Host.program("chmod"),
                 String.format("%04o", e.mode() & 07777), p.toString()), TIMEOUT);
     }
 

@@ -123,7 +123,7 @@ public final class RootTrees {
             } catch (IOException e) {
                 // Another file system: cp -a keeps whiteouts (0:0 devices), xattrs and hard links.
                 Host.run("copy the sandbox layer " + layer + " into " + cacheFolder, List.of(
-                        Host.program("cp", "coreutils"), "-a", layer.toString(), kept.toString()), EXTRACT_TIMEOUT);
+                        Host.program("cp"), "-a", layer.toString(), kept.toString()), EXTRACT_TIMEOUT);
                 Host.deleteTree(layer);
             }
         }
@@ -217,11 +217,11 @@ public final class RootTrees {
         Path tree = tmp.resolve("tree");
         try {
             Host.run("convert the disk of image " + image.imageId() + " to raw", List.of(
-                    Host.program("qemu-img", "qemu-utils"), "convert", "-f", "qcow2", "-O", "raw", disk.toString(),
+                    Host.program("qemu-img"), "convert", "-f", "qcow2", "-O", "raw", disk.toString(),
                     raw.toString()), EXTRACT_TIMEOUT);
             Files.createDirectories(mnt);
             Files.createDirectories(tree);
-            String mount = Host.program("mount", "mount");
+            String mount = Host.program("mount");
             // noload: never replay a journal into a disk we only read; some file systems refuse the option.
             boolean mounted = useLoopDevices
                     && (Host.tryRun(List.of(mount, "-o", "loop,ro,noload", raw.toString(), mnt.toString()),
@@ -230,10 +230,10 @@ public final class RootTrees {
                             Duration.ofMinutes(1)));
             if (mounted) {
                 try {
-                    Host.run("copy the root tree of image " + image.imageId(), List.of(Host.program("cp",
-                            "coreutils"), "-a", mnt + "/.", tree + "/"), EXTRACT_TIMEOUT);
+                    Host.run("copy the root tree of image " + image.imageId(), List.of(Host.program("cp"), "-a",
+                            mnt + "/.", tree + "/"), EXTRACT_TIMEOUT);
                 } finally {
-                    Host.unmount(mnt, Host.program("umount", "mount"));
+                    Host.unmount(mnt, Host.program("umount"));
                 }
             } else {
                 log.info("loop devices do not work here: extracting image " + image.imageId() + " with debugfs");
@@ -250,7 +250,7 @@ public final class RootTrees {
         } finally {
             try {
                 for (Host.Mount m : Host.mountsUnder(tmp)) {
-                    Host.unmount(m.point(), Host.program("umount", "mount"));
+                    Host.unmount(m.point(), Host.program("umount"));
                 }
                 Host.deleteTree(tmp);
             } finally {
@@ -277,7 +277,7 @@ public final class RootTrees {
                     continue;
                 }
                 for (Host.Mount m : Host.mountsUnder(p)) {
-                    Host.unmount(m.point(), Host.program("umount", "mount"));
+                    Host.unmount(m.point(), Host.program("umount"));
                 }
                 Host.deleteTree(p);
                 log.info("removed the unfinished tree extraction " + p);

@@ -1,6 +1,8 @@
 package dev.kiln.machines.sandbox;
 
 import dev.kiln.core.log.BuildLog;
+import dev.kiln.machines.host.HostPackages;
+import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceBackend;
 import dev.kiln.core.machine.InstanceRequest;
@@ -107,6 +109,13 @@ public final class SandboxBackend implements InstanceBackend {
      * instance of this backend owns (a crashed Kiln's), and removes unfinished tree extractions. Their
      * work folders stay: the upper dirs hold what the crashed builds did.
      */
+    /** The programs a sandbox runs (unshare, nsenter, mount, qemu-img...), and root, which sandboxes need. */
+    @Override
+    public void checkHostPrograms() {
+        HostPrograms.requireFor(HostPackages.Feature.SANDBOX);
+        Host.requireRoot();
+    }
+
     @Override
     public void sweepOrphans(BuildLog log) {
         trees.sweep(log);
@@ -165,7 +174,7 @@ public final class SandboxBackend implements InstanceBackend {
 
     private int unmountOrphanOverlays(BuildLog log) throws IOException, InterruptedException {
         int unmounted = 0;
-        String umount = Host.program("umount", "mount");
+        String umount = Host.program("umount");
         for (Host.Mount m : Host.mountsUnder(buildsRoot)) {
             if (m.type().equals("overlay") && m.source().equals(NamespaceHolder.OVERLAY_SOURCE)
                     && !liveFolders.contains(m.point().getParent())) {

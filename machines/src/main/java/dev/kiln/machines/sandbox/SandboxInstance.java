@@ -57,10 +57,10 @@ public final class SandboxInstance implements Instance {
     private final Path merged;
     private final Tail console = new Tail(500);
     private final SandboxTarget target;
-    private final String env = Host.program("env", "coreutils");
-    private final String nsenter = Host.program("nsenter", "util-linux");
-    private final String chroot = Host.program("chroot", "coreutils");
-    private final String umount = Host.program("umount", "mount");
+    private final String env = Host.program("env");
+    private final String nsenter = Host.program("nsenter");
+    private final String chroot = Host.program("chroot");
+    private final String umount = Host.program("umount");
 
     private volatile NamespaceHolder holder;
     private volatile State state = State.RUNNING;
@@ -299,7 +299,7 @@ public final class SandboxInstance implements Instance {
                     + " characters long, over the kernel's limit of one page: shorten the paths or flatten the "
                     + "image's " + lowerDirs.size() + " layers");
         }
-        Host.run("mount the overlay of instance " + instanceId(), List.of(Host.program("mount", "mount"), "-t",
+        Host.run("mount the overlay of instance " + instanceId(), List.of(Host.program("mount"), "-t",
                 "overlay", NamespaceHolder.OVERLAY_SOURCE, "-o", options, merged.toString()), Duration.ofSeconds(60));
         event("mounted the overlay over " + lowerDirs);
     }
@@ -395,7 +395,7 @@ public final class SandboxInstance implements Instance {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            Host.run("copy the sandbox's layer to " + to, List.of(Host.program("cp", "coreutils"), "-a",
+            Host.run("copy the sandbox's layer to " + to, List.of(Host.program("cp"), "-a",
                     from.toString(), to.toString()), Duration.ofMinutes(30));
             Host.deleteTree(from);
         }

@@ -56,8 +56,8 @@ class ContainerBaseImagesIT {
 
     @BeforeAll
     static void buildAndStartARegistry() throws Exception {
-        HostPrograms.require("skopeo", "skopeo");
-        HostPrograms.require("mmdebstrap", "mmdebstrap");
+        HostPrograms.require("skopeo");
+        HostPrograms.require("mmdebstrap");
         images = new ContainerBaseImages(CACHE);
         long start = System.nanoTime();
         image = images.ensure(NAME, LOG);
@@ -189,7 +189,7 @@ class ContainerBaseImagesIT {
 
     /** A CNCF registry for a region on a free loopback port, with extra storage settings; stopped after all tests. */
     private static ContainerRegistry startRegistry(String region, String storage) throws Exception {
-        Path program = HostPrograms.require("docker-registry", "docker-registry");
+        Path program = HostPrograms.require("docker-registry");
         int port = freePort();
         Path config = work.resolve(region + ".yml");
         Path output = work.resolve(region + ".log");
@@ -206,7 +206,7 @@ class ContainerBaseImagesIT {
     }
 
     private static String skopeo(String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of(HostPrograms.require("skopeo", "skopeo").toString()));
+        List<String> command = new java.util.ArrayList<>(List.of(HostPrograms.require("skopeo").toString()));
         command.addAll(List.of(args));
         return HostPrograms.run(command, Duration.ofMinutes(2), null, null);
     }

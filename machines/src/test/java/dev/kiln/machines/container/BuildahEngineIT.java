@@ -165,7 +165,7 @@ class BuildahEngineIT {
 
     @Test
     void pushesAndAnswersTheDigestTheRegistryHas() throws Exception {
-        Path skopeo = HostPrograms.require("skopeo", "skopeo");
+        Path skopeo = HostPrograms.require("skopeo");
         String id = engine.buildDockerfile("FROM " + busybox() + "\nRUN echo pushed > /pushed.txt\n",
                 Files.createDirectories(dir.resolve("context")), "localhost/kiln-build/push:1", storage.log);
         String reference = REGISTRY.host() + "/test/pushed:1";

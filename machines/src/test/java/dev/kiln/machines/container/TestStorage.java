@@ -43,7 +43,7 @@ final class TestStorage implements AutoCloseable {
     }
 
     Buildah buildahCli() throws Exception {
-        return new Buildah(HostPrograms.require("buildah", "buildah"), Path.of("/usr/bin/env"),
+        return new Buildah(HostPrograms.require("buildah"), Path.of("/usr/bin/env"),
                 folder.resolve("storage"), folder.resolve("run"), engine.storageDriver(log), Map.of());
     }
 

@@ -25,9 +25,9 @@ class FileImageStoreTest {
     }
 
     private MachineImage template(Path kernel) {
-        return new MachineImage(null, "us-east-1", "web 1.0.0", "a web server", "123456789012", "x86_64", null,
-                null, 3, Map.of("team", "web"), null, null, new Boot(Boot.Mode.KERNEL, kernel, null, "quiet"),
-                Set.of(), false);
+        return MachineImage.builder().setRegion("us-east-1").setName("web 1.0.0").setDescription("a web server")
+                .setOwnerId("123456789012").setRootVolumeSizeGiB(3).setTags(Map.of("team", "web"))
+                .setBoot(new Boot(Boot.Mode.KERNEL, kernel, null, "quiet")).build();
     }
 
     private Path file(String name, String content) throws Exception {
@@ -66,9 +66,9 @@ class FileImageStoreTest {
         FileImageStore store = store();
         MachineImage image = store.register(template(file("vmlinuz", "k")), file("a.qcow2", "a"));
 
-        MachineImage shared = new MachineImage(image.imageId(), image.region(), "renamed", "d", "999999999999",
-                image.architecture(), image.creationDate(), image.state(), 99, Map.of("k", "v"),
-                dir.resolve("elsewhere"), "0000", image.boot(), Set.of("111122223333"), true);
+        MachineImage shared = image.toBuilder().setName("renamed").setDescription("d").setOwnerId("999999999999")
+                .setRootVolumeSizeGiB(99).setTags(Map.of("k", "v")).setDisk(dir.resolve("elsewhere"))
+                .setDiskSha256("0000").setLaunchUserIds(Set.of("111122223333")).setPublicLaunch(true).build();
         MachineImage updated = store.update(shared);
 
         assertThat(updated.name()).isEqualTo("renamed");

@@ -87,9 +87,11 @@ class QemuInstanceIT {
         assertThat(request.workFolder()).doesNotExist();
         assertThat(portIsFree(port)).isTrue();
 
-        MachineImage next = new MachineImage("ami-00000000000000002", "us-east-1", "captured", "", "111122223333",
-                "x86_64", image.creationDate(), "available", image.rootVolumeSizeGiB(), Map.of(), captured, "",
-                capturedBoot, Set.of(), false);
+        MachineImage next = MachineImage.builder().setImageId("ami-00000000000000002").setRegion("us-east-1")
+                .setName("captured").setDescription("").setOwnerId("111122223333")
+                .setCreationDate(image.creationDate()).setState("available")
+                .setRootVolumeSizeGiB(image.rootVolumeSizeGiB()).setDisk(captured).setDiskSha256("")
+                .setBoot(capturedBoot).build();
         List<String> lines = new ArrayList<>();
         try (Instance second = BACKEND.launch(request(next, null, Duration.ofMinutes(3)), log(lines))) {
             Target t = second.target();
@@ -106,9 +108,9 @@ class QemuInstanceIT {
         MachineImage image = base.asMachineImage("us-east-1", "ami-00000000000000003", "debian-12");
         Boot broken = new Boot(Boot.Mode.KERNEL, image.boot().kernel(), image.boot().initrd(),
                 "systemd.unit=emergency.target");
-        MachineImage brokenImage = new MachineImage(image.imageId(), image.region(), image.name(), "", "aws",
-                "x86_64", image.creationDate(), "available", 8, Map.of(), image.disk(), image.diskSha256(), broken,
-                Set.of(), true);
+        MachineImage brokenImage = image.toBuilder().setDescription("").setOwnerId("aws").setArchitecture("x86_64")
+                .setState("available").setRootVolumeSizeGiB(8).setTags(Map.of()).setBoot(broken)
+                .setLaunchUserIds(Set.of()).setPublicLaunch(true).build();
         InstanceRequest request = request(brokenImage, null, Duration.ofSeconds(25));
         List<String> pids = new ArrayList<>();
         assertThatThrownBy(() -> BACKEND.launch(request, log(new ArrayList<>()).follow(l -> {

@@ -232,7 +232,7 @@ class RegionRegistriesIT {
     }
 
     private static Run run(Map<String, String> environment, String program, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(HostPrograms.require(program, program).toString()));
+        List<String> command = new ArrayList<>(List.of(HostPrograms.require(program).toString()));
         command.addAll(List.of(args));
         StringBuilder out = new StringBuilder();
         OutputListener listener = new OutputListener() {
@@ -263,7 +263,7 @@ class RegionRegistriesIT {
                 + "storage: {filesystem: {rootdirectory: \"" + folder.resolve("data") + "\"}}\n"
                 + "http: {addr: \"127.0.0.1:" + port + "\", secret: test}\n"
                 + "auth: {htpasswd: {realm: kiln-test, path: \"" + folder.resolve("htpasswd") + "\"}}\n");
-        return new ProcessBuilder(HostPrograms.require("docker-registry", "docker-registry").toString(), "serve",
+        return new ProcessBuilder(HostPrograms.require("docker-registry").toString(), "serve",
                 folder.resolve("config.yml").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(folder.resolve("registry.log").toFile())

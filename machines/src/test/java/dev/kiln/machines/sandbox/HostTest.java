@@ -3,7 +3,6 @@ package dev.kiln.machines.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.core.machine.InstanceException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -26,10 +25,10 @@ class HostTest {
     }
 
     @Test
-    void namesTheDebianPackageOfAMissingProgram() {
-        assertThatThrownBy(() -> Host.program("kiln-no-such-program", "kiln-package"))
-                .isInstanceOf(InstanceException.class)
-                .hasMessageContaining("install the Debian package kiln-package");
-        assertThat(Host.program("sh", "dash")).endsWith("/sh");
+    void findsListedProgramsAndRefusesOnesKilnsListOfHostPackagesLacks() {
+        assertThatThrownBy(() -> Host.program("kiln-no-such-program"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not in Kiln's list of host packages");
+        assertThat(Host.program("sh")).endsWith("/sh");
     }
 }

@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,7 +113,8 @@ class RootTreesTest {
     }
 
     private static MachineImage image(String sha, Path disk) {
-        return new MachineImage("ami-0123456789abcdef0", "us-east-1", "n", "", "aws", "x86_64", Instant.now(),
-                "available", 1, Map.of(), disk, sha, Boot.firmware(), Set.of(), false);
+        return MachineImage.builder().setImageId("ami-0123456789abcdef0").setRegion("us-east-1").setName("n")
+                .setDescription("").setOwnerId("aws").setCreationDate(Instant.now()).setState("available")
+                .setRootVolumeSizeGiB(1).setDisk(disk).setDiskSha256(sha).setBoot(Boot.firmware()).build();
     }
 }

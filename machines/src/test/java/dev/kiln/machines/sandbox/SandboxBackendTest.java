@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,8 +29,10 @@ class SandboxBackendTest {
 
     @Test
     void refusesToLaunchAnotherInstanceType() {
-        MachineImage image = new MachineImage("ami-0123456789abcdef0", "us-east-1", "n", "", "aws", "x86_64",
-                Instant.now(), "available", 1, Map.of(), null, "abc", Boot.firmware(), Set.of(), false);
+        MachineImage image = MachineImage.builder().setImageId("ami-0123456789abcdef0").setRegion("us-east-1")
+                .setName("n").setDescription("").setOwnerId("aws").setCreationDate(Instant.now())
+                .setState("available").setRootVolumeSizeGiB(1).setDiskSha256("abc").setBoot(Boot.firmware())
+                .build();
         InstanceRequest request = new InstanceRequest("i-0123456789abcdef0", image, "m5.large", null,
                 dir.resolve("i"), Duration.ofSeconds(10));
         assertThatThrownBy(() -> new SandboxBackend(new RootTrees(dir)).launch(request,

@@ -30,8 +30,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
@@ -399,8 +397,10 @@ class SandboxInstanceIT {
     }
 
     private MachineImage image(String sha, Path disk, Boot boot) {
-        return new MachineImage("ami-" + randomHex(17).substring(0, 17), "us-east-1", "test", "", "aws", "x86_64",
-                Instant.now(), "available", 1, Map.of(), disk, sha, boot, Set.of(), false);
+        return MachineImage.builder().setImageId("ami-" + randomHex(17).substring(0, 17)).setRegion("us-east-1")
+                .setName("test").setDescription("").setOwnerId("aws").setCreationDate(Instant.now())
+                .setState("available").setRootVolumeSizeGiB(1).setDisk(disk).setDiskSha256(sha).setBoot(boot)
+                .build();
     }
 
     private static Run run(SandboxInstance sandbox, String... argv) throws Exception {

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,8 +36,10 @@ class SandboxTargetIT {
         Path tree = BusyboxTree.create(dir.resolve("tree"));
         RootTrees trees = new RootTrees(dir.resolve("cache"));
         trees.register("busybox", List.of(tree));
-        MachineImage image = new MachineImage("ami-0123456789abcdef0", "us-east-1", "busybox", "", "aws", "x86_64",
-                Instant.now(), "available", 1, Map.of(), null, "busybox", Boot.firmware(), Set.of(), false);
+        MachineImage image = MachineImage.builder().setImageId("ami-0123456789abcdef0").setRegion("us-east-1")
+                .setName("busybox").setDescription("").setOwnerId("aws").setCreationDate(Instant.now())
+                .setState("available").setRootVolumeSizeGiB(1).setDiskSha256("busybox").setBoot(Boot.firmware())
+                .build();
         sandbox = (SandboxInstance) new SandboxBackend(trees).launch(new InstanceRequest("i-0123456789abcdef0", image,
                 "kiln.sandbox", null, dir.resolve("instance"), Duration.ofMinutes(1)),
                 BuildLog.discarding(Clock.systemUTC()));

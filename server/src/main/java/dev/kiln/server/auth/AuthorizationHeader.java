@@ -1,5 +1,6 @@
 package dev.kiln.server.auth;
 
+import dev.kiln.common.sigv4.SigV4;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import java.util.ArrayList;

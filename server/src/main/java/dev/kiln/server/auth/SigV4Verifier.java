@@ -1,12 +1,13 @@
 package dev.kiln.server.auth;
 
+import dev.kiln.common.sigv4.CanonicalRequest;
+import dev.kiln.common.sigv4.SigV4;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.store.AccessKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -24,6 +25,11 @@ import java.util.regex.Pattern;
  * server clock, the credential scope must name a served region and the {@code imagebuilder} service,
  * the access key must exist and be active, and the signature computed from the canonical request
  * must equal the one sent (compared in constant time).
+ *
+ * <p>The canonical request, string to sign, signing key and signature are the ones the S3 client
+ * signs with ({@link CanonicalRequest} and {@link SigV4} in {@code dev.kiln.common.sigv4}); this
+ * class adds what is particular to a server: reading the request, the clock skew, the scope and key
+ * checks, and AWS's error names.
  *
  * <p>Failures are {@link ApiException}s with the error names and messages AWS answers, all HTTP 403:
  * MissingAuthenticationTokenException, IncompleteSignatureException, UnrecognizedClientException,
@@ -45,8 +51,7 @@ public final class SigV4Verifier {
     /** Bound on path plus query. */
     static final int MAX_URI = 16 * 1024;
 
-    private static final DateTimeFormatter AMZ_DATE =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter AMZ_DATE = SigV4.AMZ_DATE;
     private static final Pattern AMZ_DATE_SHAPE = Pattern.compile("\\d{8}T\\d{6}Z");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
@@ -150,11 +155,13 @@ public final class SigV4Verifier {
                 () -> new ApiException(ErrorType.UnrecognizedClientException, INVALID_TOKEN));
 
         String payloadHash = payloadHash(request);
-        String canonicalHeaders = CanonicalRequest.canonicalHeaders(request, auth.signedHeaders());
+        String canonicalHeaders = CanonicalRequest.canonicalHeaders(auth.signedHeaders(), request::headerValues);
         if (canonicalHeaders.length() > MAX_CANONICAL_HEADERS) {
             throw incomplete("The signed headers are longer than " + MAX_CANONICAL_HEADERS + " characters.");
         }
-        String canonicalRequest = CanonicalRequest.of(request, auth.signedHeaders(), payloadHash);
+        String canonicalRequest = CanonicalRequest.of(request.method(),
+                CanonicalRequest.canonicalUri(request.rawPath()), CanonicalRequest.canonicalQuery(request.rawQuery()),
+                canonicalHeaders, auth.signedHeaders(), payloadHash);
         String stringToSign = SigV4.stringToSign(amzDate, auth.scope(), canonicalRequest);
         byte[] signingKey = SigV4.signingKey(key.secretAccessKey(), auth.date(), auth.region(), auth.service());
         String expected = SigV4.signature(signingKey, stringToSign);

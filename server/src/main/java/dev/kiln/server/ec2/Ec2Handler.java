@@ -216,9 +216,7 @@ public final class Ec2Handler implements Handler {
 
     private static MachineImage withPermissions(MachineImage i, Set<String> users, boolean isPublic,
                                                 String description) {
-        return new MachineImage(i.imageId(), i.region(), i.name(), description, i.ownerId(), i.architecture(),
-                i.creationDate(), i.state(), i.rootVolumeSizeGiB(), i.tags(), i.disk(), i.diskSha256(), i.boot(),
-                users, isPublic);
+        return i.toBuilder().setDescription(description).setLaunchUserIds(users).setPublicLaunch(isPublic).build();
     }
 
     /** Copies an image the caller may launch into the request's region, owned by the caller (checksum verified). */
@@ -231,9 +229,10 @@ public final class Ec2Handler implements Handler {
         }
         MachineImage source = usable(account, sourceRegion, form.required("SourceImageId"));
         Map<String, String> tags = form.flag("CopyImageTags") ? source.tags() : Map.of();
-        MachineImage copy = images.copy(source, new MachineImage(null, region, name,
-                form.get("Description").orElse(source.description()), account, source.architecture(), null, null,
-                source.rootVolumeSizeGiB(), tags, null, null, source.boot(), Set.of(), false));
+        MachineImage copy = images.copy(source, MachineImage.builder().setRegion(region).setName(name)
+                .setDescription(form.get("Description").orElse(source.description())).setOwnerId(account)
+                .setArchitecture(source.architecture()).setRootVolumeSizeGiB(source.rootVolumeSizeGiB()).setTags(tags)
+                .setBoot(source.boot()).build());
         return copy.imageId();
     }
 

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.common.sigv4.AwsSigV4TestSuite;
+import dev.kiln.common.sigv4.CanonicalRequest;
+import dev.kiln.common.sigv4.SigV4;
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.store.AccessKey;
@@ -155,6 +158,11 @@ class SigV4VerifierTest {
         return headers;
     }
 
+    /** A case of AWS's suite as the server receives it, with the Authorization header AWS published. */
+    static SignedRequest received(AwsSigV4TestSuite.Case c) {
+        return new SignedRequest(c.method(), c.rawPath(), c.rawQuery(), c.signedHeaderMap(), c.body());
+    }
+
     static String authorization(SignedRequest r) {
         return r.header("Authorization").orElseThrow();
     }
@@ -175,7 +183,7 @@ class SigV4VerifierTest {
         @ParameterizedTest(name = "{0}")
         @MethodSource("withoutSessionToken")
         void verifiesEachRequest(AwsSigV4TestSuite.Case c) {
-            VerifiedCaller caller = verifier.verify(c.signedRequest());
+            VerifiedCaller caller = verifier.verify(received(c));
 
             assertThat(caller).isEqualTo(new VerifiedCaller(ACCOUNT, AwsSigV4TestSuite.ACCESS_KEY_ID,
                     AwsSigV4TestSuite.REGION, AwsSigV4TestSuite.SERVICE));
@@ -187,7 +195,7 @@ class SigV4VerifierTest {
             String signature = c.signature();
             char last = signature.charAt(signature.length() - 1);
             String altered = signature.substring(0, signature.length() - 1) + (last == '0' ? '1' : '0');
-            SignedRequest request = with(c.signedRequest(),
+            SignedRequest request = with(received(c),
                     h -> put(h, "Authorization", c.authorization().replace(signature, altered)));
 
             assertRefused(verifier, request, ErrorType.InvalidSignatureException)
@@ -197,7 +205,7 @@ class SigV4VerifierTest {
         @Test
         void refusesTheFormPostWithItsBodyChanged() {
             AwsSigV4TestSuite.Case form = AwsSigV4TestSuite.named("post-x-www-form-urlencoded");
-            SignedRequest signed = form.signedRequest();
+            SignedRequest signed = received(form);
             SignedRequest request = new SignedRequest(signed.method(), signed.rawPath(), signed.rawQuery(),
                     signed.headers(), "Param1=value2".getBytes(StandardCharsets.UTF_8));
 
@@ -208,8 +216,8 @@ class SigV4VerifierTest {
 
         @Test
         void refusesSessionTokensWhichThisServerNeverIssues() {
-            // The signature of post-sts-header-before is right (see SigV4Test); the token cannot be.
-            assertRefused(verifier, AwsSigV4TestSuite.named("post-sts-header-before").signedRequest(),
+            // The signature of post-sts-header-before is right (see common's SignerTest); the token cannot be.
+            assertRefused(verifier, received(AwsSigV4TestSuite.named("post-sts-header-before")),
                     ErrorType.UnrecognizedClientException)
                     .hasMessageStartingWith("The security token included in the request is invalid.");
         }
@@ -422,7 +430,7 @@ class SigV4VerifierTest {
             if (python.isEmpty()) {
                 throw new AssertionError("No python3 with botocore found, so botocore's signatures cannot be"
                         + " checked. Install Debian's python3-botocore package (apt-get install -y python3-boto3"
-                        + " brings it; .ci/run does), or set KILN_TEST_PYTHON to a python that has botocore.");
+                        + " brings it; ./kiln test does), or set KILN_TEST_PYTHON to a python that has botocore.");
             }
             ProcessBuilder builder = new ProcessBuilder(python.get(), "-c", SCRIPT, AKID, SECRET, REGION,
                     "http://127.0.0.1:8080");
@@ -798,7 +806,9 @@ class SigV4VerifierTest {
             headers.put("Date", List.of(date));
             SignedRequest unsigned = new SignedRequest("GET", "/ListComponents", "", headers, null);
             List<String> signedHeaders = List.of("date", "host");
-            String canonical = CanonicalRequest.of(unsigned, signedHeaders, SigV4.sha256Hex(new byte[0]));
+            String canonical = CanonicalRequest.of("GET", "/ListComponents", "",
+                    CanonicalRequest.canonicalHeaders(signedHeaders, unsigned::headerValues), signedHeaders,
+                    SigV4.EMPTY_SHA256);
             String scope = "20260101/us-west-2/imagebuilder/aws4_request";
             String signature = SigV4.signature(SigV4.signingKey(SECRET, "20260101", REGION, "imagebuilder"),
                     SigV4.stringToSign("20260101T000000Z", scope, canonical));

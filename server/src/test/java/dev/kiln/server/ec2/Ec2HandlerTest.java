@@ -96,9 +96,8 @@ class Ec2HandlerTest {
 
     @Test
     void onlyTheOwnerModifiesAndOnlyValidPermissions() {
-        store.update(new MachineImage(image.imageId(), image.region(), image.name(), image.description(), A,
-                image.architecture(), image.creationDate(), image.state(), 8, Map.of(), image.disk(), "00",
-                image.boot(), Set.of(B), false));
+        store.update(image.toBuilder().setOwnerId(A).setRootVolumeSizeGiB(8).setTags(Map.of()).setDiskSha256("00")
+                .setLaunchUserIds(Set.of(B)).setPublicLaunch(false).build());
         assertThatThrownBy(() -> call(B, "Action=DeregisterImage&ImageId=" + image.imageId()))
                 .isInstanceOfSatisfying(Ec2Exception.class, e -> assertThat(e.code()).isEqualTo("AuthFailure"));
         assertThatThrownBy(() -> call(A, "Action=ModifyImageAttribute&ImageId=" + image.imageId()

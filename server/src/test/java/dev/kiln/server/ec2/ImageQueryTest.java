@@ -19,8 +19,10 @@ class ImageQueryTest {
 
     static MachineImage image(String id, String owner, String name, Map<String, String> tags, Set<String> users,
                               boolean isPublic) {
-        return new MachineImage(id, "us-east-1", name, "d", owner, "x86_64", Instant.parse("2026-01-02T03:04:05Z"),
-                "available", 8, tags, Path.of("/x.qcow2"), "00", Boot.firmware(), users, isPublic);
+        return MachineImage.builder().setImageId(id).setRegion("us-east-1").setName(name).setDescription("d")
+                .setOwnerId(owner).setCreationDate(Instant.parse("2026-01-02T03:04:05Z")).setState("available")
+                .setRootVolumeSizeGiB(8).setTags(tags).setDisk(Path.of("/x.qcow2")).setDiskSha256("00")
+                .setBoot(Boot.firmware()).setLaunchUserIds(users).setPublicLaunch(isPublic).build();
     }
 
     static final MachineImage PRIVATE = image("ami-00000000000000001", A, "web-private", Map.of("team", "kiln"),

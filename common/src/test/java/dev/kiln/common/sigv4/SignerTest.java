@@ -1,20 +1,26 @@
-package dev.kiln.common.s3;
+package dev.kiln.common.sigv4;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.common.uri.PercentEncoding;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The examples of the S3 guide's "Signature Calculations for the Authorization Header: Transferring
- * Payload in a Single Chunk (AWS Signature Version 4)", whose signatures are published there.
+ * For S3: the examples of the S3 guide's "Signature Calculations for the Authorization Header:
+ * Transferring Payload in a Single Chunk (AWS Signature Version 4)", whose signatures are published
+ * there. For other services: AWS's SigV4 test suite ({@link AwsSigV4TestSuite}).
  */
-class SigV4Test {
-    private static final SigV4 EXAMPLE = new SigV4(
-            new Credentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", null),
-            "us-east-1", "s3");
+class SignerTest {
+    private static final Signer EXAMPLE = Signer.forS3("AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", null, "us-east-1");
     private static final Instant TIME = Instant.parse("2013-05-24T00:00:00Z");
     private static final String HOST = "examplebucket.s3.amazonaws.com";
 
@@ -35,7 +41,7 @@ class SigV4Test {
     @Test
     void signsThePutObjectExampleWithAnEncodedPathAndAPayload() {
         byte[] payload = "Welcome to Amazon S3.".getBytes(StandardCharsets.UTF_8);
-        String path = "/" + SigV4.uriEncode("test$file.text", false);
+        String path = "/" + PercentEncoding.encode("test$file.text", true);
 
         Map<String, String> headers = EXAMPLE.sign("PUT", path, null,
                 Map.of("Host", HOST, "Date", "Fri, 24 May 2013 00:00:00 GMT", "x-amz-storage-class",
@@ -70,7 +76,7 @@ class SigV4Test {
 
     @Test
     void signsTheSessionTokenOfTemporaryCredentials() {
-        SigV4 temporary = new SigV4(new Credentials("AKID", "secret", "the-token"), "us-east-1", "s3");
+        Signer temporary = Signer.forS3("AKID", "secret", "the-token", "us-east-1");
 
         Map<String, String> headers = temporary.sign("GET", "/b/k", null, Map.of("host", "h"),
                 SigV4.EMPTY_SHA256, TIME);
@@ -81,22 +87,6 @@ class SigV4Test {
     }
 
     @Test
-    void encodesEverythingButTheUnreservedCharactersInUpperCaseHex() {
-        assertThat(SigV4.uriEncode("a-b_c.d~e", true)).isEqualTo("a-b_c.d~e");
-        assertThat(SigV4.uriEncode("a b/c+d=é*", true)).isEqualTo("a%20b%2Fc%2Bd%3D%C3%A9%2A");
-        assertThat(SigV4.uriEncode("logs/a b.txt", false)).isEqualTo("logs/a%20b.txt");
-    }
-
-    @Test
-    void canonicalQueryDecodesThenEncodesAndSortsByNameThenValue() {
-        assertThat(SigV4.canonicalQuery("prefix=a%2Fb&list-type=2&b=2&b=1&flag"))
-                .isEqualTo("b=1&b=2&flag=&list-type=2&prefix=a%2Fb");
-        assertThat(SigV4.canonicalQuery("k=a+b")).isEqualTo("k=a%2Bb");
-        assertThat(SigV4.canonicalQuery("a-b=1&a=2&a.c=3")).isEqualTo("a=2&a-b=1&a.c=3");
-        assertThat(SigV4.canonicalQuery(null)).isEmpty();
-    }
-
-    @Test
     void trimsHeaderValuesAndCollapsesTheirInnerSpaces() {
         Map<String, String> a = EXAMPLE.sign("GET", "/", null, Map.of("Host", HOST, "X-Note", "  a   b "),
                 SigV4.EMPTY_SHA256, TIME);
@@ -104,5 +94,51 @@ class SigV4Test {
                 SigV4.EMPTY_SHA256, TIME);
 
         assertThat(a.get("authorization")).isEqualTo(b.get("authorization"));
+    }
+
+    @Test
+    void signsGetVanillaOfAwsSuiteForAServiceOtherThanS3() {
+        Signer signer = Signer.forService(AwsSigV4TestSuite.ACCESS_KEY_ID, AwsSigV4TestSuite.SECRET, null,
+                AwsSigV4TestSuite.REGION, AwsSigV4TestSuite.SERVICE);
+
+        Map<String, String> headers = signer.sign("GET", "/", null, Map.of("Host", "example.amazonaws.com"),
+                SigV4.EMPTY_SHA256, AwsSigV4TestSuite.SIGNED_AT);
+
+        assertThat(headers).containsOnlyKeys("host", "x-amz-date", "authorization")
+                .containsEntry("x-amz-date", "20150830T123600Z");
+        assertThat(headers.get("authorization")).isEqualTo("AWS4-HMAC-SHA256 "
+                + "Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request,SignedHeaders=host;x-amz-date,"
+                + "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+    }
+
+    static List<AwsSigV4TestSuite.Case> suite() {
+        return AwsSigV4TestSuite.cases();
+    }
+
+    /**
+     * Every request of AWS's suite, the headers AWS signed given to the signer (X-Amz-Date as the
+     * time, a session token as the signer's), signed as AWS published.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("suite")
+    void signsEachRequestOfAwsSuiteAsAwsPublished(AwsSigV4TestSuite.Case c) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        String token = null;
+        for (Map.Entry<String, List<String>> header : c.headers().entrySet()) {
+            String name = header.getKey();
+            if (name.equalsIgnoreCase("X-Amz-Security-Token")) {
+                token = header.getValue().get(0);
+            } else if (!name.equalsIgnoreCase("X-Amz-Date")
+                    && c.signedHeaders().contains(name.toLowerCase(Locale.ROOT))) {
+                headers.put(name, String.join(",", header.getValue()));
+            }
+        }
+        Signer signer = Signer.forService(AwsSigV4TestSuite.ACCESS_KEY_ID, AwsSigV4TestSuite.SECRET, token,
+                AwsSigV4TestSuite.REGION, AwsSigV4TestSuite.SERVICE);
+
+        String authorization = signer.sign(c.method(), c.rawPath(), c.rawQuery(), headers,
+                SigV4.sha256Hex(c.body()), AwsSigV4TestSuite.SIGNED_AT).get("authorization");
+
+        assertThat(authorization).isEqualTo(c.authorization().replace(", ", ","));
     }
 }

@@ -1,4 +1,4 @@
-package dev.kiln.server.auth;
+package dev.kiln.common.sigv4;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +25,14 @@ class SigV4Test {
     @Test
     void hashesTheEmptyPayload() {
         assertThat(SigV4.sha256Hex(new byte[0]))
-                .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+                .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+                .isEqualTo(SigV4.EMPTY_SHA256);
+    }
+
+    @Test
+    void writesTheScopeAndTheRequestTimeOfAwsSuite() {
+        assertThat(SigV4.scope("20150830", "us-east-1", "service")).isEqualTo("20150830/us-east-1/service/aws4_request");
+        assertThat(SigV4.amzDate(AwsSigV4TestSuite.SIGNED_AT)).isEqualTo("20150830T123600Z");
     }
 
     @Test

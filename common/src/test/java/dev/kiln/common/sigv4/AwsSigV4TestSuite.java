@@ -1,4 +1,4 @@
-package dev.kiln.server.auth;
+package dev.kiln.common.sigv4;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -11,41 +11,46 @@ import java.util.Map;
  * AWS's Signature Version 4 test suite (docs.aws.amazon.com/general/latest/gr/signature-v4-test-suite.html),
  * the cases that apply to services other than S3: each raw request, its canonical request and the
  * Authorization header AWS published for it. All are signed by {@code AKIDEXAMPLE} for service
- * {@code service} in {@code us-east-1} at 2015-08-30T12:36:00Z.
+ * {@code service} in {@code us-east-1} at 2015-08-30T12:36:00Z. Here {@link CanonicalRequest},
+ * {@link SigV4} and {@link Signer} are checked against it; in the server's tests, the verifier.
  *
  * <p>Checked when written: botocore 1.43.11's SigV4Auth computes each canonical request here (for
  * {@code get-vanilla-utf8-query} after encoding the raw query, which botocore leaves to its
  * serializer) and from it AWS's published signature. {@code get-header-value-multiline} is left
  * out: it depends on obsolete HTTP line folding, which HTTP servers refuse.
  */
-final class AwsSigV4TestSuite {
-    static final String ACCESS_KEY_ID = "AKIDEXAMPLE";
-    static final String SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-    static final String REGION = "us-east-1";
-    static final String SERVICE = "service";
-    static final Instant SIGNED_AT = Instant.parse("2015-08-30T12:36:00Z");
+public final class AwsSigV4TestSuite {
+    public static final String ACCESS_KEY_ID = "AKIDEXAMPLE";
+    public static final String SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    public static final String REGION = "us-east-1";
+    public static final String SERVICE = "service";
+    public static final Instant SIGNED_AT = Instant.parse("2015-08-30T12:36:00Z");
 
-    /** One test case. {@code headers} are as in the raw request, without the Authorization header. */
-    record Case(String name, String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
-                byte[] body, String canonicalRequest, String authorization) {
+    /**
+     * One test case. {@code headers} are as in the raw request, without the Authorization header,
+     * each name with its values in the order sent.
+     */
+    public record Case(String name, String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
+                       byte[] body, String canonicalRequest, String authorization) {
 
-        /** The request as a server receives it, with the Authorization header AWS published. */
-        SignedRequest signedRequest() {
+        /** The headers with the Authorization header AWS published added, as a server receives them. */
+        public Map<String, List<String>> signedHeaderMap() {
             Map<String, List<String>> all = new LinkedHashMap<>(headers);
             all.put("Authorization", List.of(authorization));
-            return new SignedRequest(method, rawPath, rawQuery, all, body);
+            return all;
         }
 
-        /** The request without its Authorization header. */
-        SignedRequest unsignedRequest() {
-            return new SignedRequest(method, rawPath, rawQuery, headers, body);
+        /** All values of a header, whatever the case of its name; empty when absent. */
+        public List<String> headerValues(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream()).toList();
         }
 
-        String signature() {
+        public String signature() {
             return authorization.substring(authorization.indexOf("Signature=") + "Signature=".length());
         }
 
-        List<String> signedHeaders() {
+        public List<String> signedHeaders() {
             int start = authorization.indexOf("SignedHeaders=") + "SignedHeaders=".length();
             return List.of(authorization.substring(start, authorization.indexOf(',', start)).split(";"));
         }
@@ -59,7 +64,7 @@ final class AwsSigV4TestSuite {
     private AwsSigV4TestSuite() {
     }
 
-    static List<Case> cases() {
+    public static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
         for (String block : SUITE.split("=== ")) {
             if (!block.isBlank()) {
@@ -69,7 +74,7 @@ final class AwsSigV4TestSuite {
         return cases;
     }
 
-    static Case named(String name) {
+    public static Case named(String name) {
         return cases().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
