@@ -1,6 +1,6 @@
 package dev.kiln.machines;
 
-import dev.kiln.machines.host.HostFiles;
+import dev.kiln.common.files.Trees;
 import dev.kiln.machines.host.HostPackages;
 import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.core.build.BaseImageSource;
@@ -287,7 +287,7 @@ public final class Machines implements AutoCloseable {
                 Files.writeString(cache, accelerator.name() + " " + boot + "\n");
                 return accelerator;
             } finally {
-                HostFiles.deleteTree(work);
+                Trees.delete(work);
             }
         }
     }

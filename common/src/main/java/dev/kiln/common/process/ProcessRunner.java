@@ -8,6 +8,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The one way Kiln runs a program on the host: an argument list (never a shell string), a timeout,
@@ -41,6 +43,23 @@ public final class ProcessRunner {
      */
     public static ExecResult run(ExecRequest request, OutputListener output, InputStream stdin)
             throws IOException, InterruptedException {
+        return run(request, stdin, p -> pump(p.getInputStream(), output::stdout, "stdout"),
+                p -> pump(p.getErrorStream(), output::stderr, "stderr"));
+    }
+
+    /**
+     * Runs a program as {@link #run(ExecRequest, OutputListener, InputStream)} does, with its output passed
+     * on as raw bytes: file contents read through {@code cat} must arrive unchanged, which a line-by-line
+     * listener cannot do.
+     */
+    public static ExecResult run(ExecRequest request, InputStream stdin, OutputStream stdout, OutputStream stderr)
+            throws IOException, InterruptedException {
+        return run(request, stdin, p -> copy(p.getInputStream(), stdout, "stdout"),
+                p -> copy(p.getErrorStream(), stderr, "stderr"));
+    }
+
+    private static ExecResult run(ExecRequest request, InputStream stdin, Function<Process, Thread> stdout,
+                                  Function<Process, Thread> stderr) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(request.command().size() + 1);
         if (SETSID != null) {
             command.add(SETSID);
@@ -58,8 +77,8 @@ public final class ProcessRunner {
         if (stdin != null) {
             feed(process, stdin);
         }
-        Thread out = pump(process.getInputStream(), output::stdout, "stdout");
-        Thread err = pump(process.getErrorStream(), output::stderr, "stderr");
+        Thread out = stdout.apply(process);
+        Thread err = stderr.apply(process);
         boolean timedOut = false;
         try {
             if (request.timeout() == null) {
@@ -112,19 +131,17 @@ public final class ProcessRunner {
     }
 
     private static void feed(Process process, InputStream stdin) {
-        Thread t = new Thread(() -> {
+        daemon(() -> {
             try (var in = stdin; var to = process.getOutputStream()) {
                 in.transferTo(to);
             } catch (IOException e) {
                 // The program closed its input early (or died); its exit status tells the caller.
             }
         }, "process-stdin");
-        t.setDaemon(true);
-        t.start();
     }
 
     private static Thread pump(InputStream in, Consumer<String> sink, String name) {
-        Thread t = new Thread(() -> {
+        return daemon(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
@@ -134,6 +151,20 @@ public final class ProcessRunner {
                 // The stream was closed under us; what was read has been delivered.
             }
         }, "process-" + name);
+    }
+
+    private static Thread copy(InputStream in, OutputStream to, String name) {
+        return daemon(() -> {
+            try {
+                in.transferTo(to);
+            } catch (IOException e) {
+                // The program closed the stream early, or it was closed under us; its exit status tells the rest.
+            }
+        }, "process-" + name);
+    }
+
+    private static Thread daemon(Runnable body, String name) {
+        Thread t = new Thread(body, name);
         t.setDaemon(true);
         t.start();
         return t;

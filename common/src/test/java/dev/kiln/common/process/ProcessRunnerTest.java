@@ -78,6 +78,34 @@ class ProcessRunnerTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
+    @Test
+    void rawOutputArrivesByteForByteAndStdinIsFed() throws Exception {
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+        byte[] input = {0, (byte) 0xff, '\r', '\n', 'x'};
+
+        ExecResult r = ProcessRunner.run(ExecRequest.of(List.of("sh", "-c", "cat; printf 'no newline' >&2"),
+                Duration.ofSeconds(10)), new java.io.ByteArrayInputStream(input), stdout, stderr);
+
+        assertThat(r.succeeded()).isTrue();
+        assertThat(stdout.toByteArray()).containsExactly(input);
+        assertThat(stderr.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("no newline");
+    }
+
+    @Test
+    void rawOutputTimesOutAndKillsTheTree() throws Exception {
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        long start = System.nanoTime();
+
+        ExecResult r = ProcessRunner.run(ExecRequest.of(List.of("sh", "-c", "sleep 60 & echo $!; wait"),
+                Duration.ofMillis(500)), null, stdout, java.io.OutputStream.nullOutputStream());
+
+        assertThat(r.timedOut()).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        long child = Long.parseLong(stdout.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
+        assertThat(eventuallyDead(child)).isTrue();
+    }
+
     private static boolean eventuallyDead(long pid) throws InterruptedException {
         long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (System.nanoTime() < until) {

@@ -1,5 +1,6 @@
 package dev.kiln.core.build;
 
+import dev.kiln.common.files.Trees;
 import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.log.BuildLog;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,17 +15,14 @@ import dev.kiln.core.machine.MachineImage;
 import dev.kiln.core.store.ResourceStore;
 import dev.kiln.core.store.StoredResource;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Builds one image build version: owns the order of the steps, the image's state transitions
@@ -188,7 +186,7 @@ public final class BuildOrchestrator {
             if (output != null) {
                 deregister(output, log);
             }
-            deleteQuietly(folder.resolve("capture"));
+            Trees.deleteQuietly(folder.resolve("capture"));
             finish(image, folder, failure, distributed, made, log);
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -324,22 +322,5 @@ public final class BuildOrchestrator {
     public void close() {
         kept.keySet().forEach(this::releaseKept);
         test.close();
-    }
-
-    static void deleteQuietly(Path folder) {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // Left for the start-up sweep.
-                }
-            });
-        } catch (IOException e) {
-            // Left for the start-up sweep.
-        }
     }
 }

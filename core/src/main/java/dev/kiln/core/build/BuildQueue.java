@@ -1,5 +1,6 @@
 package dev.kiln.core.build;
 
+import dev.kiln.common.files.Trees;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.image.BuildIntent;
 import dev.kiln.core.image.ImageBuildEvents;
@@ -78,8 +79,8 @@ public final class BuildQueue implements ImageBuildEvents, AutoCloseable {
                     + "; its instances were removed when Kiln started again. Start the build again.");
             return body;
         });
-        BuildOrchestrator.deleteQuietly(BuildFolders.of(env.buildsFolder(), image.arn()).resolve("instances"));
-        BuildOrchestrator.deleteQuietly(BuildFolders.of(env.buildsFolder(), image.arn()).resolve("capture"));
+        Trees.deleteQuietly(BuildFolders.of(env.buildsFolder(), image.arn()).resolve("instances"));
+        Trees.deleteQuietly(BuildFolders.of(env.buildsFolder(), image.arn()).resolve("capture"));
         appendToLog(image.arn(), "FAILED: Kiln stopped while this image was " + status);
     }
 

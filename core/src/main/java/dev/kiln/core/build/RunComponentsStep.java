@@ -2,6 +2,7 @@ package dev.kiln.core.build;
 
 import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.log.BuildLog;
+import dev.kiln.common.process.Tail;
 import dev.kiln.common.s3.S3Config;
 import dev.kiln.toe.run.DocumentInput;
 import dev.kiln.toe.run.RunException;
@@ -13,8 +14,6 @@ import dev.kiln.toe.target.Target;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
@@ -71,7 +70,7 @@ final class RunComponentsStep {
     /** Writes the run to the build log and remembers the first failed step and the output before it. */
     private static final class Failures implements RunListener {
         private final BuildLog log;
-        private final Deque<String> tail = new ArrayDeque<>();
+        private final Tail tail = new Tail(TAIL_LINES);
         private String document = "";
         private String failedStep;
         private String failure;
@@ -98,12 +97,7 @@ final class RunComponentsStep {
         @Override
         public void stepOutput(String line, boolean error, int depth) {
             log.line("component/" + document, (error ? "stderr: " : "") + line);
-            synchronized (tail) {
-                tail.addLast(line);
-                if (tail.size() > TAIL_LINES) {
-                    tail.removeFirst();
-                }
-            }
+            tail.add(line);
         }
 
         @Override
@@ -118,9 +112,7 @@ final class RunComponentsStep {
             if (failedStep == null && "Failed".equalsIgnoreCase(status)) {
                 failedStep = "component " + document + ", phase " + phase + ", step " + step;
                 this.failure = failure;
-                synchronized (tail) {
-                    failedTail = List.copyOf(tail);
-                }
+                failedTail = tail.lines();
             }
         }
 

@@ -2,6 +2,7 @@ package dev.kiln.core.build;
 
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.arn.Arn;
+import dev.kiln.common.wait.Deadline;
 import dev.kiln.core.image.ImageRecord;
 import dev.kiln.common.s3.S3Client;
 import dev.kiln.common.s3.S3Config;
@@ -67,8 +68,7 @@ final class UploadLogsStep {
         }
         log.info("uploading the build's logs (" + files.size() + " file(s)) to " + destination + " at "
                 + s3.endpoint());
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        S3Client client = new S3Client(s3, () -> Duration.ofNanos(deadline - System.nanoTime()));
+        S3Client client = new S3Client(s3, Deadline.after(TIMEOUT)::remaining);
         boolean interrupted = Thread.interrupted();
         try {
             for (Path file : files) {

@@ -1,5 +1,6 @@
 package dev.kiln.core.notify;
 
+import dev.kiln.common.wait.Deadline;
 import dev.kiln.core.store.Delivery;
 import dev.kiln.core.store.Subscription;
 import dev.kiln.core.store.TopicStore;
@@ -134,13 +135,10 @@ final class DeliveryWorker implements Runnable {
         synchronized (lock) {
             long millis = next == null ? IDLE_PASS.toMillis()
                     : Math.min(IDLE_PASS.toMillis(), Math.max(1, Duration.between(clock.instant(), next).toMillis()));
-            long end = System.nanoTime() + millis * 1_000_000;
-            while (!woken && !stopped) {
-                long left = (end - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
-                    break;
-                }
-                lock.wait(left);
+            Deadline end = Deadline.after(Duration.ofMillis(millis));
+            while (!woken && !stopped && !end.expired()) {
+                // At least 1 ms: wait(0) would wait for a notify only.
+                lock.wait(Math.max(1, end.remaining().toMillis()));
             }
             woken = false;
         }

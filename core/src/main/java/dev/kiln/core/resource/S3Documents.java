@@ -2,6 +2,7 @@ package dev.kiln.core.resource;
 
 import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
+import dev.kiln.common.wait.Deadline;
 import dev.kiln.common.s3.S3Client;
 import dev.kiln.common.s3.S3Config;
 import dev.kiln.common.s3.S3Exception;
@@ -58,8 +59,7 @@ public final class S3Documents {
             throw new ApiException(ErrorType.InvalidRequestException, member + ": " + url + " cannot be read: this"
                     + " Kiln server has no S3 endpoint (start it with --s3-endpoint), give the document inline");
         }
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        S3Client client = new S3Client(s3, () -> Duration.ofNanos(deadline - System.nanoTime()));
+        S3Client client = new S3Client(s3, Deadline.after(TIMEOUT)::remaining);
         byte[] bytes;
         try (InputStream in = client.get(location, null)) {
             bytes = in.readNBytes(MAX_BYTES + 1);

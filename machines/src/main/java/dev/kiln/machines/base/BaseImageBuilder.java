@@ -1,5 +1,6 @@
 package dev.kiln.machines.base;
 
+import dev.kiln.common.files.Trees;
 import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.machines.host.HostFiles;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -64,7 +65,7 @@ record BaseImageBuilder(Mmdebstrap mmdebstrap, Clock clock) {
         HostPrograms.run(List.of(qemuImg, "convert", "-f", "raw", "-O", "qcow2", raw.toString(), disk.toString()),
                 DISK_TIMEOUT, log, "qemu-img");
         Files.delete(raw);
-        HostFiles.deleteTree(made.hooks());
+        Trees.delete(made.hooks());
 
         ObjectNode meta = made.metadata(recipe.name(), recipe.description());
         meta.put("disk", disk.getFileName().toString());

@@ -2,8 +2,8 @@ package dev.kiln.machines.base;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.common.files.Trees;
 import dev.kiln.core.log.BuildLog;
-import dev.kiln.machines.host.HostFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -134,9 +134,9 @@ final class CacheFolder {
                 Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(building, dir, StandardCopyOption.ATOMIC_MOVE);
-            HostFiles.deleteTree(old);
+            Trees.delete(old);
         } finally {
-            HostFiles.deleteTree(building);
+            Trees.delete(building);
         }
     }
 
@@ -146,7 +146,7 @@ final class CacheFolder {
             for (Path p : entries.toList()) {
                 String n = p.getFileName().toString();
                 if (n.startsWith("." + name + ".build-") || n.startsWith("." + name + ".old-")) {
-                    HostFiles.deleteTree(p);
+                    Trees.delete(p);
                 }
             }
         }

@@ -1,8 +1,8 @@
 package dev.kiln.machines.base;
 
+import dev.kiln.common.files.Trees;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.log.BuildLog;
-import dev.kiln.machines.host.HostFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ record ContainerBaseImageBuilder(Mmdebstrap mmdebstrap, Clock clock) {
                 dir.resolve(LAYOUT));
         Instant layered = clock.instant();
         Files.delete(tar);
-        HostFiles.deleteTree(made.hooks());
+        Trees.delete(made.hooks());
 
         ObjectNode meta = made.metadata(recipe.name(), recipe.description());
         meta.put("repository", recipe.repository());

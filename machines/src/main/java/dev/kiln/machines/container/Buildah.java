@@ -2,11 +2,11 @@ package dev.kiln.machines.container;
 
 import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.log.BuildLog;
-import dev.kiln.machines.target.LastLines;
 import dev.kiln.common.process.ProcessRunner;
 import dev.kiln.common.process.ExecRequest;
 import dev.kiln.common.process.ExecResult;
 import dev.kiln.common.process.OutputListener;
+import dev.kiln.common.process.Tail;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +79,7 @@ final class Buildah {
     Output runUnchecked(List<String> args, Duration timeout, BuildLog log, boolean logStdout)
             throws IOException, InterruptedException {
         List<String> stdout = new ArrayList<>();
-        LastLines tail = new LastLines(TAIL_LINES);
+        Tail tail = new Tail(TAIL_LINES);
         OutputListener listener = new OutputListener() {
             @Override
             public void stdout(String line) {

@@ -1,5 +1,6 @@
 package dev.kiln.machines.container;
 
+import dev.kiln.common.files.Trees;
 import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.container.WorkingContainer;
@@ -57,7 +58,7 @@ final class BuildahContainer implements WorkingContainer {
                     BuildahEngine.COMMIT_TIMEOUT, log, true, "could not commit the container " + name + " as " + tag);
             return BuildahEngine.imageId(iid);
         } finally {
-            BuildahEngine.deleteTree(work);
+            Trees.deleteQuietly(work);
             // Components may go on after a commit (a later phase, a second commit).
             try {
                 target.bindDev();

@@ -2,11 +2,11 @@ package dev.kiln.machines.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.common.files.Trees;
 import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.container.ContainerEngine;
 import dev.kiln.core.container.WorkingContainer;
-import dev.kiln.machines.host.HostFiles;
 import dev.kiln.machines.host.HostPackages;
 import dev.kiln.machines.host.HostPrograms;
 import java.io.IOException;
@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +26,6 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The container engine on buildah: daemonless, as root, {@code --isolation chroot} (no OCI runtime, no
@@ -123,7 +121,7 @@ public final class BuildahEngine implements ContainerEngine, AutoCloseable {
             }
             return imageId(iid);
         } finally {
-            deleteTree(work);
+            Trees.deleteQuietly(work);
         }
     }
 
@@ -207,7 +205,7 @@ public final class BuildahEngine implements ContainerEngine, AutoCloseable {
             log.info("pushed " + reference + "@" + digest);
             return digest;
         } finally {
-            deleteTree(work);
+            Trees.deleteQuietly(work);
         }
     }
 
@@ -286,7 +284,7 @@ public final class BuildahEngine implements ContainerEngine, AutoCloseable {
         // data folder would otherwise stay in /run until the host reboots.
         if (containers(t.buildah(), null).isEmpty()) {
             try {
-                HostFiles.deleteTree(runFolder);
+                Trees.delete(runFolder);
             } catch (IOException e) {
                 // Left for the host's next reboot: /run is a tmpfs.
             }
@@ -297,7 +295,7 @@ public final class BuildahEngine implements ContainerEngine, AutoCloseable {
         try (var entries = Files.list(temporaryFolder)) {
             for (Path p : entries.toList()) {
                 log.info("removing " + p + ", left by a buildah that was stopped");
-                HostFiles.deleteTree(p);
+                Trees.delete(p);
             }
         } catch (IOException e) {
             log.info("could not empty " + temporaryFolder + ": " + e.getMessage());
@@ -473,19 +471,6 @@ public final class BuildahEngine implements ContainerEngine, AutoCloseable {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // A temporary folder of ours; the system's temp cleaning gets what is left.
-        }
     }
 
     private record Tools(Buildah buildah, HostTools host, String driver) {

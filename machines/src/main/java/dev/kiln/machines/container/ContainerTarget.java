@@ -110,16 +110,8 @@ final class ContainerTarget extends ShellTarget {
         List<String> command = new ArrayList<>(List.of(host.mount().toString()));
         command.addAll(args);
         StringBuilder errors = new StringBuilder();
-        ExecResult r = ProcessRunner.run(ExecRequest.of(command, MOUNT_TIMEOUT), new OutputListener() {
-            @Override
-            public void stdout(String line) {
-            }
-
-            @Override
-            public void stderr(String line) {
-                errors.append(line).append('\n');
-            }
-        });
+        ExecResult r = ProcessRunner.run(ExecRequest.of(command, MOUNT_TIMEOUT),
+                OutputListener.stderrOnly(line -> errors.append(line).append('\n')));
         if (!r.succeeded()) {
             throw new IOException("cannot bind the host's /dev in " + description() + " (mount "
                     + String.join(" ", args) + "): " + errors.toString().strip());

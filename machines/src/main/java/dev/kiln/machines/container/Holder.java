@@ -1,10 +1,11 @@
 package dev.kiln.machines.container;
 
-import dev.kiln.machines.target.LastLines;
+import dev.kiln.machines.host.BackgroundProcess;
 import dev.kiln.common.process.ProcessRunner;
 import dev.kiln.common.process.ExecRequest;
 import dev.kiln.common.process.ExecResult;
 import dev.kiln.common.process.OutputListener;
+import dev.kiln.common.process.Tail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -46,14 +47,14 @@ final class Holder {
      */
     private static final Set<List<Object>> VERIFIED = ConcurrentHashMap.newKeySet();
 
-    private final Thread thread;
+    private final BackgroundProcess run;
     private final Gate stdin;
     private final HostTools host;
     private HeldProcess process;
     private String umask;
 
-    private Holder(Thread thread, Gate stdin, HostTools host) {
-        this.thread = thread;
+    private Holder(BackgroundProcess run, Gate stdin, HostTools host) {
+        this.run = run;
         this.stdin = stdin;
         this.host = host;
     }
@@ -78,39 +79,28 @@ final class Holder {
         List<String> args = List.of("run", "--isolation", "chroot", "--network", "host", container, "--",
                 "sh", "-c", SCRIPT, marker);
         CompletableFuture<String> pid = new CompletableFuture<>();
-        CompletableFuture<ExecResult> ended = new CompletableFuture<>();
-        LastLines tail = new LastLines(TAIL_LINES);
+        Tail tail = new Tail(TAIL_LINES);
         OutputListener output = new OutputListener() {
             @Override
             public void stdout(String line) {
                 if (!pid.complete(line.strip())) {
-                    keep(line);
+                    tail.add(line);
                 }
             }
 
             @Override
             public void stderr(String line) {
-                keep(line);
-            }
-
-            private void keep(String line) {
                 tail.add(line);
             }
         };
         Gate stdin = new Gate();
-        Thread thread = new Thread(() -> {
-            try {
-                ended.complete(ProcessRunner.run(ExecRequest.of(buildah.command(args), LIFETIME), output, stdin));
-            } catch (IOException | InterruptedException | RuntimeException e) {
-                // Interrupted: stop() gave up waiting and ProcessRunner killed the tree.
-                ended.completeExceptionally(e);
-            }
-        }, marker);
-        thread.setDaemon(true);
-        Holder holder = new Holder(thread, stdin, host);
+        // Interrupted (stop() gave up waiting), ProcessRunner kills the tree.
+        BackgroundProcess run = BackgroundProcess.start(marker, ExecRequest.of(buildah.command(args), LIFETIME),
+                output, stdin);
+        CompletableFuture<ExecResult> ended = run.exit();
+        Holder holder = new Holder(run, stdin, host);
         boolean started = false;
         try {
-            thread.start();
             CompletableFuture.anyOf(pid, ended).get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (!pid.isDone()) {
                 throw new Unavailable("the holding buildah run ended at once (" + describe(ended) + ")"
@@ -228,7 +218,7 @@ final class Holder {
 
     /** True while the holder runs and can be entered. */
     boolean usable() {
-        return thread.isAlive() && process != null && process.usable(PROC);
+        return run.alive() && process != null && process.usable(PROC);
     }
 
     long pid() {
@@ -241,30 +231,7 @@ final class Holder {
      */
     void stop() {
         stdin.close();
-        boolean[] interrupted = {Thread.interrupted()};
-        try {
-            if (!awaitEnd(interrupted)) {
-                thread.interrupt();
-                awaitEnd(interrupted);
-            }
-        } finally {
-            if (interrupted[0]) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** Waits a bounded time for the holder's thread; an interruption is noted and the wait goes on. */
-    private boolean awaitEnd(boolean[] interrupted) {
-        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
-        while (thread.isAlive() && System.nanoTime() < deadline) {
-            try {
-                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            } catch (InterruptedException e) {
-                interrupted[0] = true;
-            }
-        }
-        return !thread.isAlive();
+        run.stop(STOP_TIMEOUT);
     }
 
     private static String describe(CompletableFuture<ExecResult> ended) {
@@ -276,7 +243,7 @@ final class Holder {
         }
     }
 
-    private static String lastLines(LastLines tail) {
+    private static String lastLines(Tail tail) {
         return tail.isEmpty() ? "" : "; buildah's last lines:\n" + tail.text();
     }
 

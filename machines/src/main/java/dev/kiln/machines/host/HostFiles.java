@@ -2,18 +2,16 @@ package dev.kiln.machines.host;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** The file chores every part of the machines module shares: checksums of disks, removing trees. */
+/**
+ * The file chores every part of the machines module shares: checksums of disks. (Trees are removed by
+ * {@link dev.kiln.common.files.Trees}.)
+ */
 public final class HostFiles {
     private HostFiles() {
     }
@@ -33,39 +31,5 @@ public final class HostFiles {
             }
         }
         return HexFormat.of().formatHex(md.digest());
-    }
-
-    /**
-     * Deletes a folder and all it holds, never following a symbolic link out of it; files that vanish
-     * meanwhile are fine. Nothing happens when it does not exist.
-     */
-    public static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null && !(e instanceof NoSuchFileException)) {
-                    throw e;
-                }
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -2,11 +2,11 @@ package dev.kiln.machines.host;
 
 import dev.kiln.core.log.BuildFailure;
 import dev.kiln.core.log.BuildLog;
-import dev.kiln.machines.target.LastLines;
 import dev.kiln.common.process.ProcessRunner;
 import dev.kiln.common.process.ExecRequest;
 import dev.kiln.common.process.ExecResult;
 import dev.kiln.common.process.OutputListener;
+import dev.kiln.common.process.Tail;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -146,40 +146,21 @@ public final class HostPrograms {
      */
     public static String run(List<String> command, Map<String, String> environment, Duration timeout, BuildLog log,
                              String source) throws IOException, InterruptedException {
-        LastLines tail = new LastLines(300);
-        OutputListener listener = new OutputListener() {
-            @Override
-            public void stdout(String line) {
-                keep(line);
+        Tail tail = new Tail(300);
+        OutputListener listener = OutputListener.merged(line -> {
+            tail.add(line);
+            if (log != null && source != null) {
+                log.line(source, line);
             }
-
-            @Override
-            public void stderr(String line) {
-                keep(line);
-            }
-
-            private void keep(String line) {
-                tail.add(line);
-                if (log != null && source != null) {
-                    log.line(source, line);
-                }
-            }
-        };
+        });
         ExecResult result = ProcessRunner.run(new ExecRequest(command, environment, null, timeout), listener);
-        String output;
-        output = tail.text();
+        String output = tail.text();
         if (!result.succeeded()) {
             String why = result.timedOut() ? "did not finish within " + timeout.toSeconds() + " s"
                     : "failed with exit code " + result.exitCode();
             throw new IOException(String.join(" ", command.subList(0, Math.min(2, command.size()))) + " " + why
-                    + "; its last lines:\n" + lastLines(output, TAIL_LINES));
+                    + "; its last lines:\n" + Tail.lastLines(output, TAIL_LINES));
         }
         return output;
-    }
-
-    static String lastLines(String text, int n) {
-        String[] lines = text.split("\n", -1);
-        int from = Math.max(0, lines.length - n);
-        return String.join("\n", java.util.Arrays.asList(lines).subList(from, lines.length));
     }
 }

@@ -114,19 +114,11 @@ public enum Accelerator {
                     "-append", "console=ttyS0 quiet panic=-1"));
             AtomicBoolean marker = new AtomicBoolean();
             long start = System.nanoTime();
-            ProcessRunner.run(ExecRequest.of(command, timeout), new OutputListener() {
-                @Override
-                public void stdout(String line) {
-                    if (line.contains(ProbeInitramfs.MARKER)) {
-                        marker.set(true);
-                    }
+            ProcessRunner.run(ExecRequest.of(command, timeout), OutputListener.of(line -> {
+                if (line.contains(ProbeInitramfs.MARKER)) {
+                    marker.set(true);
                 }
-
-                @Override
-                public void stderr(String line) {
-                    log.line("qemu", line);
-                }
-            });
+            }, line -> log.line("qemu", line)));
             log.info("probe VM under " + this + ": " + (marker.get() ? "booted" : "no marker") + " after "
                     + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
             return marker.get();

@@ -9,6 +9,7 @@ import dev.kiln.machines.ssh.SshTarget;
 import dev.kiln.common.process.ExecRequest;
 import dev.kiln.common.process.ExecResult;
 import dev.kiln.common.process.OutputListener;
+import dev.kiln.common.wait.Deadline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ final class Capture {
     }
 
     CapturedDisk run(Path outputFolder, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(timeout);
         Files.createDirectories(outputFolder);
         SshTarget target = instance.sshTarget();
         Boot parent = instance.request().image().boot();
@@ -87,14 +88,14 @@ final class Capture {
         if (!cleaned) {
             throw instance.failure("could not be cleaned up for capture: " + String.join("\n", out), null);
         }
-        if (!instance.awaitPowerOff(remaining(deadline, Duration.ofSeconds(10)))) {
+        if (!instance.awaitPowerOff(deadline.remainingAtLeast(Duration.ofSeconds(10)))) {
             log.info("instance " + id + ": QEMU was stopped before the guest powered off; the disk was synced");
         }
         Path disk = outputFolder.resolve(id + ".qcow2");
         log.info("instance " + id + ": writing its disk as " + disk);
         String qemuImg = HostPrograms.require("qemu-img").toString();
         HostPrograms.run(List.of(qemuImg, "convert", "-f", "qcow2", "-O", "qcow2", instance.overlay().toString(),
-                disk.toString()), remaining(deadline, Duration.ofMinutes(2)), log, "qemu-img");
+                disk.toString()), deadline.remainingAtLeast(Duration.ofMinutes(2)), log, "qemu-img");
         return new CapturedDisk(disk, boot, instance.request().image().rootVolumeSizeGiB());
     }
 
@@ -123,39 +124,15 @@ final class Capture {
         return new Boot(Boot.Mode.KERNEL, k, i, parent.kernelArgs());
     }
 
-    private static Duration remaining(long deadline, Duration atLeast) {
-        Duration left = Duration.ofNanos(deadline - System.nanoTime());
-        return left.compareTo(atLeast) < 0 ? atLeast : left;
-    }
-
     private static OutputListener stdout(List<String> out) {
-        return new OutputListener() {
-            @Override
-            public void stdout(String line) {
-                out.add(line);
-            }
-
-            @Override
-            public void stderr(String line) {
-            }
-        };
+        return OutputListener.stdoutOnly(out::add);
     }
 
     private static OutputListener lines(List<String> out) {
-        return new OutputListener() {
-            @Override
-            public void stdout(String line) {
-                synchronized (out) {
-                    out.add(line);
-                }
+        return OutputListener.merged(line -> {
+            synchronized (out) {
+                out.add(line);
             }
-
-            @Override
-            public void stderr(String line) {
-                synchronized (out) {
-                    out.add(line);
-                }
-            }
-        };
+        });
     }
 }

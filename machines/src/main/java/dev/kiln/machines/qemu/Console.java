@@ -1,9 +1,7 @@
 package dev.kiln.machines.qemu;
 
+import dev.kiln.common.process.Tail;
 import dev.kiln.core.log.BuildLog;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -16,7 +14,7 @@ final class Console {
     private static final int KEEP = 400;
 
     private final BuildLog log;
-    private final Deque<String> lines = new ArrayDeque<>();
+    private final Tail lines = new Tail(KEEP);
     private final StringBuilder qemuErrors = new StringBuilder();
 
     Console(BuildLog log) {
@@ -28,7 +26,7 @@ final class Console {
         if (line.isBlank()) {
             return;
         }
-        keep(line);
+        lines.add(line);
         log.line("console", line);
     }
 
@@ -37,7 +35,7 @@ final class Console {
         if (line.isBlank()) {
             return;
         }
-        keep("qemu: " + line);
+        lines.add("qemu: " + line);
         synchronized (this) {
             if (qemuErrors.length() < 8_000) {
                 qemuErrors.append(line).append('\n');
@@ -55,16 +53,8 @@ final class Console {
         qemuErrors.setLength(0);
     }
 
-    synchronized String tail(int n) {
-        List<String> all = List.copyOf(lines);
-        return String.join("\n", all.subList(Math.max(0, all.size() - n), all.size()));
-    }
-
-    private synchronized void keep(String line) {
-        lines.addLast(line);
-        if (lines.size() > KEEP) {
-            lines.removeFirst();
-        }
+    String tail(int n) {
+        return lines.last(n);
     }
 
     static String clean(String raw) {

@@ -1,6 +1,6 @@
 package dev.kiln.machines.qemu;
 
-import dev.kiln.machines.host.HostFiles;
+import dev.kiln.common.files.Trees;
 import dev.kiln.machines.host.HostPackages;
 import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.core.log.BuildLog;
@@ -110,7 +110,7 @@ public final class QemuBackend implements InstanceBackend {
                 }
             });
             try {
-                HostFiles.deleteTree(folder);
+                Trees.delete(folder);
                 log.info("orphan sweep: removed " + folder);
             } catch (IOException e) {
                 log.info("orphan sweep: cannot remove " + folder + ": " + e.getMessage());

@@ -1,19 +1,21 @@
 package dev.kiln.machines.qemu;
 
-import dev.kiln.machines.host.HostFiles;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.InstanceRequest;
+import dev.kiln.machines.host.BackgroundProcess;
 import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.machines.ssh.SshEndpoint;
 import dev.kiln.machines.ssh.SshKeys;
 import dev.kiln.machines.ssh.SshTarget;
-import dev.kiln.common.process.ProcessRunner;
+import dev.kiln.common.files.Trees;
 import dev.kiln.common.process.ExecRequest;
 import dev.kiln.common.process.ExecResult;
 import dev.kiln.common.process.OutputListener;
+import dev.kiln.common.wait.Deadline;
+import dev.kiln.common.wait.Wait;
 import dev.kiln.toe.target.Target;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,7 +68,7 @@ final class QemuInstance implements Instance {
     private final Path qmpSocket;
     private final Path keyFile;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private Thread qemuThread;
+    private BackgroundProcess qemu;
     private CompletableFuture<ExecResult> exit;
     private int sshPort;
     private KeyPair clientKey;
@@ -116,7 +118,7 @@ final class QemuInstance implements Instance {
     }
 
     private void start() throws IOException, InterruptedException {
-        long startNanos = System.nanoTime();
+        Deadline ready = Deadline.after(readyTimeout());
         Boot boot = request.image().boot();
         Files.createDirectories(work);
         if (!qmpSocket.startsWith(work)) {
@@ -158,16 +160,15 @@ final class QemuInstance implements Instance {
             console.clearQemuErrors();
         }
 
-        Duration left = readyTimeout().minusNanos(System.nanoTime() - startNanos);
         SshEndpoint endpoint = new SshEndpoint("127.0.0.1", sshPort, "root", clientKey, hostKey.getPublic());
         try {
-            target = SshTarget.awaitReachable(endpoint, left.isNegative() ? Duration.ZERO : left, this::running);
+            target = SshTarget.awaitReachable(endpoint, ready.remaining(), this::running);
         } catch (IOException e) {
             throw failure(running() ? "did not become reachable over SSH within "
                     + readyTimeout().toSeconds() + " s" : "stopped before it became reachable over SSH", e);
         }
         log.info("instance " + request.instanceId() + ": reachable over SSH after "
-                + Duration.ofNanos(System.nanoTime() - startNanos).toMillis() / 1000.0 + " s");
+                + ready.elapsed().toMillis() / 1000.0 + " s");
         if (request.userData() != null && !request.userData().isBlank()) {
             awaitUserData();
         }
@@ -196,52 +197,30 @@ final class QemuInstance implements Instance {
     }
 
     private void startQemu(List<String> arguments) {
-        CompletableFuture<ExecResult> done = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                done.complete(ProcessRunner.run(new ExecRequest(arguments, Map.of(), work.toString(), null),
-                        new OutputListener() {
-                            @Override
-                            public void stdout(String line) {
-                                console.console(line);
-                            }
-
-                            @Override
-                            public void stderr(String line) {
-                                console.qemu(line);
-                            }
-                        }));
-            } catch (InterruptedException e) {
-                // ProcessRunner killed the process tree before it let the interruption out.
-                done.complete(new ExecResult(-1, false));
-            } catch (IOException | RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        }, "qemu-" + request.instanceId());
-        t.setDaemon(true);
-        qemuThread = t;
-        exit = done;
-        t.start();
+        qemu = BackgroundProcess.start("qemu-" + request.instanceId(),
+                new ExecRequest(arguments, Map.of(), work.toString(), null),
+                OutputListener.of(console::console, console::qemu), null);
+        exit = qemu.exit();
     }
 
     /** Waits until QEMU answers on its QMP socket (it is then past setting up its network) or exits. */
     private boolean awaitQmp() throws InterruptedException {
-        long deadline = System.nanoTime() + QEMU_START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!running()) {
-                return false;
-            }
-            if (Files.exists(qmpSocket)) {
-                try (Qmp qmp = Qmp.connect(qmpSocket, QMP_TIMEOUT)) {
-                    qmp.execute("query-status", QMP_TIMEOUT);
-                    return true;
-                } catch (IOException e) {
-                    // Not ready yet, or gone: the loop looks again.
-                }
-            }
-            Thread.sleep(100);
+        return Wait.until("QEMU to answer on " + qmpSocket, this::qmpAnswers)
+                .within(QEMU_START_TIMEOUT)
+                .every(Duration.ofMillis(100))
+                .whileAlive(this::running, () -> "QEMU exited")
+                .outcome() == Wait.Outcome.READY;
+    }
+
+    /** Whether QEMU answers a status query; an IOException when it is not ready yet, or gone. */
+    private boolean qmpAnswers() throws IOException {
+        if (!Files.exists(qmpSocket)) {
+            return false;
         }
-        return false;
+        try (Qmp qmp = Qmp.connect(qmpSocket, QMP_TIMEOUT)) {
+            qmp.execute("query-status", QMP_TIMEOUT);
+            return true;
+        }
     }
 
     private boolean running() {
@@ -363,8 +342,7 @@ final class QemuInstance implements Instance {
         try {
             exit.get(EXIT_AFTER_QUIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            qemuThread.interrupt();
-            qemuThread.join(EXIT_AFTER_QUIT.toMillis());
+            qemu.kill(EXIT_AFTER_QUIT);
         }
     }
 
@@ -393,14 +371,14 @@ final class QemuInstance implements Instance {
             }
         } catch (InterruptedException e) {
             interrupted = true;
-            if (qemuThread != null) {
-                qemuThread.interrupt();
+            if (qemu != null) {
+                qemu.interrupt();
             }
         } catch (RuntimeException e) {
             log.info("instance " + request.instanceId() + ": while stopping: " + e);
         } finally {
             try {
-                HostFiles.deleteTree(work);
+                Trees.delete(work);
                 Files.deleteIfExists(qmpSocket);
             } catch (IOException | RuntimeException e) {
                 log.info("instance " + request.instanceId() + ": could not remove " + work + ": " + e.getMessage());
@@ -432,16 +410,7 @@ final class QemuInstance implements Instance {
     }
 
     private static OutputListener collect(ByteArrayOutputStream out) {
-        return new OutputListener() {
-            @Override
-            public void stdout(String line) {
-                out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void stderr(String line) {
-            }
-        };
+        return OutputListener.stdoutOnly(line -> out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
     static int freePort() throws IOException {

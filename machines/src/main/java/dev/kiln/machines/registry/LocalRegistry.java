@@ -1,8 +1,10 @@
 package dev.kiln.machines.registry;
 
-import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.common.process.ProcessRunner;
-import java.io.File;
+import dev.kiln.common.process.Tail;
+import dev.kiln.common.wait.Wait;
+import dev.kiln.machines.host.HostPrograms;
+import dev.kiln.machines.host.ProcessSupervisor;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -19,14 +21,12 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One CNCF registry ({@code docker-registry}) serving one folder on loopback, kept running until
@@ -47,9 +47,9 @@ import java.util.concurrent.TimeUnit;
  * belong to no build log; and a file, unlike a pipe, does not kill it with SIGPIPE when Kiln dies,
  * which keeps the process around for the orphan sweep to find by its {@code pid} file rather than
  * half-dead. The file is rotated once (to {@code registry.log.1}) past 10 MiB, at a start.</li>
- * <li><b>Supervised.</b> A daemon thread waits on the process; an exit that {@link #stop()} did not
- * ask for is noted in {@code registry.log} and followed by a restart on the same port after a
- * growing pause (0.5 s doubling to 30 s, back to 0.5 s once a run lasted a minute), so a crash
+ * <li><b>Supervised</b> by a {@link ProcessSupervisor}: a daemon thread waits on the process; an exit
+ * that {@link #stop()} did not ask for is noted in {@code registry.log} and followed by a restart on
+ * the same port after a growing pause (0.5 s doubling to 30 s, back to 0.5 s once a run lasted a minute), so a crash
  * costs a build a short wait, not a failure, and a registry that cannot start does not spin.</li>
  * <li><b>Its own session</b> (setsid, as {@link ProcessRunner} does), so a terminal's Ctrl-C meant for
  * Kiln does not reach it and Kiln stops it in order: SIGTERM, then SIGKILL after 5 s.</li>
@@ -75,21 +75,16 @@ final class LocalRegistry {
     private static final long ROTATE_BYTES = 10L * 1024 * 1024;
     private static final int FRESH_PORT_ATTEMPTS = 5;
     private static final int TAIL_LINES = 20;
-    private static final String SETSID = ProcessRunner.setsid();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path folder;
-    private final Object lock = new Object();
-    // Guarded by lock.
-    private Process process;
-    private long processStartedNanos;
-    private boolean running;
-    private boolean stopping;
-    private Thread supervisor;
+    private final ProcessSupervisor supervisor;
     private volatile int port;
 
     LocalRegistry(Path folder) {
         this.folder = folder.toAbsolutePath().normalize();
+        this.supervisor = new ProcessSupervisor(PROGRAM, this.folder.resolve(PID_FILE), this::note,
+                new ProcessSupervisor.Timing(STOP_GRACE, FIRST_BACKOFF, MAX_BACKOFF, HEALTHY_RUN));
     }
 
     Path folder() {
@@ -111,16 +106,12 @@ final class LocalRegistry {
     }
 
     boolean running() {
-        synchronized (lock) {
-            return running;
-        }
+        return supervisor.running();
     }
 
     /** The registry process's pid, or -1 when none runs. */
     long pid() {
-        synchronized (lock) {
-            return process != null && process.isAlive() ? process.pid() : -1;
-        }
+        return supervisor.pid();
     }
 
     /**
@@ -132,17 +123,14 @@ final class LocalRegistry {
      *         or when its persisted port is taken by another program
      */
     boolean start() throws IOException, InterruptedException {
-        synchronized (lock) {
-            if (running) {
-                return false;
-            }
-            stopping = false;
+        Path[] program = new Path[1];
+        return supervisor.start(() -> {
             // Claimed before the pid file is written, so that a sweep in this JVM never takes the
             // starting registry for a leftover.
             boolean claimed = LIVE.add(folder);
             boolean ok = false;
             try {
-                Path program = HostPrograms.require(PROGRAM);
+                program[0] = HostPrograms.require(PROGRAM);
                 Files.createDirectories(folder.resolve(DATA_FOLDER));
                 int persisted = readPort(folder);
                 if (persisted > 0) {
@@ -150,26 +138,26 @@ final class LocalRegistry {
                         throw new IOException(portTakenMessage(persisted));
                     }
                     try {
-                        launchAndAwait(program, persisted, "starting docker-registry on 127.0.0.1:" + persisted);
+                        launchAndAwait(program[0], persisted, "starting docker-registry on 127.0.0.1:" + persisted);
                     } catch (PortTaken e) {
                         throw new IOException(portTakenMessage(persisted) + "\n" + e.getMessage(), e);
                     }
                 } else {
-                    startOnFreshPort(program);
+                    startOnFreshPort(program[0]);
                 }
-                running = true;
-                supervisor = new Thread(() -> supervise(program), "registry-supervisor-" + folder.getParent()
-                        .getFileName());
-                supervisor.setDaemon(true);
-                supervisor.start();
                 ok = true;
-                return true;
             } finally {
                 if (!ok && claimed) {
                     LIVE.remove(folder);
                 }
             }
-        }
+        }, () -> {
+            if (!portFree(port)) {
+                throw new IOException(portTakenMessage(port));
+            }
+            launchAndAwait(program[0], port, "restarting docker-registry on 127.0.0.1:" + port);
+            note("restarted; it answers on 127.0.0.1:" + port);
+        }, "registry-supervisor-" + folder.getParent().getFileName());
     }
 
     /**
@@ -180,59 +168,21 @@ final class LocalRegistry {
      */
     boolean awaitAnswering(Duration timeout) throws IOException, InterruptedException {
         boolean started = start();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!RegistryPing.answers(url(), PING_TIMEOUT)) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException("it does not answer on " + url() + "/v2/ (it is restarted after a crash,"
-                        + " but not within " + timeout.toSeconds() + " s); the last lines of "
-                        + folder.resolve(LOG_FILE) + ":\n" + tail(0));
-            }
-            Thread.sleep(100);
-        }
+        Wait.until("docker-registry to answer on " + url() + "/v2/", () -> RegistryPing.answers(url(), PING_TIMEOUT))
+                .within(timeout)
+                .every(Duration.ofMillis(100))
+                .diagnosis(() -> tail(0))
+                .failWith(f -> new IOException("it does not answer on " + url() + "/v2/ (it is restarted after a"
+                        + " crash, but not within " + timeout.toSeconds() + " s); the last lines of "
+                        + folder.resolve(LOG_FILE) + ":\n" + f.diagnosis()))
+                .await();
         return started;
     }
 
     /** SIGTERM, then SIGKILL after 5 s; no restart. Does nothing when it does not run. */
     void stop() {
-        Process p;
-        Thread s;
-        synchronized (lock) {
-            if (!running) {
-                return;
-            }
-            running = false;
-            stopping = true;
-            p = process;
-            s = supervisor;
-            supervisor = null;
-        }
-        boolean interrupted = Thread.interrupted();
-        try {
-            if (s != null) {
-                s.interrupt();
-            }
-            if (p != null) {
-                interrupted |= terminate(p);
-            }
-            if (s != null && s != Thread.currentThread()) {
-                s.join(STOP_GRACE.toMillis());
-            }
-        } catch (InterruptedException e) {
-            interrupted = true;
-        } finally {
-            synchronized (lock) {
-                // A restart that raced with stop() spawned after we read `process`: stop that one too.
-                if (process != null && process != p && process.isAlive()) {
-                    ProcessRunner.killTree(process);
-                }
-                process = null;
-            }
-            deleteQuietly(folder.resolve(PID_FILE));
+        if (supervisor.stop()) {
             LIVE.remove(folder);
-            note("stopped docker-registry" + (p == null ? "" : " (pid " + p.pid() + ")"));
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
@@ -241,18 +191,7 @@ final class LocalRegistry {
      * the process and its pid file stay. For tests of the orphan sweep.
      */
     void detach() throws InterruptedException {
-        Thread s;
-        synchronized (lock) {
-            running = false;
-            stopping = true;
-            s = supervisor;
-            supervisor = null;
-            process = null;
-        }
-        if (s != null) {
-            s.interrupt();
-            s.join(STOP_GRACE.toMillis());
-        }
+        supervisor.detach();
         LIVE.remove(folder);
     }
 
@@ -277,142 +216,33 @@ final class LocalRegistry {
 
     /** Writes the config, starts the process, and waits until it answers; on failure it is killed. */
     private void launchAndAwait(Path program, int onPort, String startNote) throws IOException, InterruptedException {
-        Process p;
-        long logOffset;
-        synchronized (lock) {
-            if (stopping) {
-                throw new IOException("stopped");
-            }
+        long[] logOffset = new long[1];
+        URI url = URI.create("http://127.0.0.1:" + onPort);
+        supervisor.launch(() -> {
             port = onPort;
             Files.writeString(folder.resolve(CONFIG_FILE), config(folder, onPort, randomSecret()));
             rotateLog();
             note(startNote);
-            logOffset = logSize();
-            List<String> command = new ArrayList<>();
-            if (SETSID != null) {
-                command.add(SETSID);
-            }
-            command.addAll(List.of(program.toString(), "serve", folder.resolve(CONFIG_FILE).toString()));
-            ProcessBuilder pb = new ProcessBuilder(command)
-                    .directory(folder.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve(LOG_FILE).toFile()));
-            pb.environment().keySet().removeIf(k -> k.startsWith("REGISTRY_"));
-            p = pb.start();
-            process = p;
-            processStartedNanos = System.nanoTime();
-            Files.writeString(folder.resolve(PID_FILE), p.pid() + "\n");
-        }
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        URI url = URI.create("http://127.0.0.1:" + onPort);
-        try {
-            while (true) {
-                if (!p.isAlive()) {
-                    String tail = tail(logOffset);
-                    String why = "docker-registry in " + folder + " exited with code " + p.exitValue()
-                            + " before it answered on " + url + "/v2/; its last lines:\n" + tail;
-                    throw tail.contains("address already in use") ? new PortTaken(why) : new IOException(why);
-                }
-                if (RegistryPing.answers(url, PING_TIMEOUT)) {
-                    return;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("docker-registry in " + folder + " did not answer on " + url
-                            + "/v2/ within " + READY_TIMEOUT.toSeconds() + " s; its last lines:\n" + tail(logOffset));
-                }
-                Thread.sleep(50);
-            }
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            terminate(p);
-            synchronized (lock) {
-                if (process == p) {
-                    process = null;
-                }
-            }
-            deleteQuietly(folder.resolve(PID_FILE));
-            throw e;
-        }
-    }
-
-    private void supervise(Path program) {
-        Duration backoff = FIRST_BACKOFF;
-        while (true) {
-            Process p;
-            long startedNanos;
-            synchronized (lock) {
-                if (stopping) {
-                    return;
-                }
-                p = process;
-                startedNanos = processStartedNanos;
-            }
-            int code = -1;
-            if (p != null) {
-                try {
-                    code = p.waitFor();
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-            synchronized (lock) {
-                if (stopping) {
-                    return;
-                }
-            }
-            if (p != null && System.nanoTime() - startedNanos > HEALTHY_RUN.toNanos()) {
-                backoff = FIRST_BACKOFF;
-            }
-            if (p != null) {
-                note("docker-registry (pid " + p.pid() + ") exited unexpectedly with code " + code
-                        + "; restarting it in " + backoff.toMillis() / 1000.0 + " s");
-                deleteQuietly(folder.resolve(PID_FILE));
-            }
-            try {
-                Thread.sleep(backoff.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-            try {
-                if (!portFree(port)) {
-                    throw new IOException(portTakenMessage(port));
-                }
-                launchAndAwait(program, port, "restarting docker-registry on 127.0.0.1:" + port);
-                note("restarted; it answers on 127.0.0.1:" + port);
-            } catch (InterruptedException e) {
-                return;
-            } catch (IOException | RuntimeException e) {
-                synchronized (lock) {
-                    if (stopping) {
-                        return;
+            logOffset[0] = logSize();
+            return new ProcessSupervisor.Command(
+                    List.of(program.toString(), "serve", folder.resolve(CONFIG_FILE).toString()),
+                    folder, folder.resolve(LOG_FILE), k -> k.startsWith("REGISTRY_"));
+        }, p -> Wait.until("docker-registry in " + folder + " to answer on " + url + "/v2/",
+                        () -> RegistryPing.answers(url, PING_TIMEOUT))
+                .within(READY_TIMEOUT)
+                .every(Duration.ofMillis(50))
+                .whileAlive(p::isAlive, () -> "it exited with code " + p.exitValue())
+                .diagnosis(() -> tail(logOffset[0]))
+                .failWith(f -> {
+                    if (f.outcome() == Wait.Outcome.GONE) {
+                        String why = "docker-registry in " + folder + " exited with code " + p.exitValue()
+                                + " before it answered on " + url + "/v2/; its last lines:\n" + f.diagnosis();
+                        return f.diagnosis().contains("address already in use") ? new PortTaken(why)
+                                : new IOException(why);
                     }
-                }
-                note("restart failed, trying again in " + backoff.toMillis() / 1000.0 + " s: " + e.getMessage());
-            }
-        }
-    }
-
-    /**
-     * SIGTERM, a 5 s grace, then SIGKILL to the whole session.
-     *
-     * @return whether the caller's thread was interrupted meanwhile (the process is killed then)
-     */
-    private static boolean terminate(Process p) {
-        if (!p.isAlive()) {
-            return false;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                ProcessRunner.killTree(p);
-                p.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            return false;
-        } catch (InterruptedException e) {
-            ProcessRunner.killTree(p);
-            return true;
-        }
+                    return new IOException("docker-registry in " + folder + " did not answer on " + url
+                            + "/v2/ within " + READY_TIMEOUT.toSeconds() + " s; its last lines:\n" + f.diagnosis());
+                }));
     }
 
     private String portTakenMessage(int taken) {
@@ -521,26 +351,11 @@ final class LocalRegistry {
         }
         ProcessHandle handle = ProcessHandle.of(pid.getAsLong()).orElse(null);
         if (handle != null) {
-            handle.destroy();
-            if (!awaitExit(handle, STOP_GRACE)) {
-                handle.destroyForcibly();
-                awaitExit(handle, STOP_GRACE);
-            }
+            ProcessSupervisor.terminate(handle, STOP_GRACE);
         }
         deleteQuietly(absolute.resolve(PID_FILE));
         noteIn(absolute, "stopped docker-registry pid " + pid.getAsLong() + ", which an earlier Kiln left running");
         return true;
-    }
-
-    private static boolean awaitExit(ProcessHandle handle, Duration timeout) throws InterruptedException {
-        try {
-            handle.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (java.util.concurrent.TimeoutException e) {
-            return false;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return !handle.isAlive();
-        }
     }
 
     static boolean portFree(int port) {
@@ -588,8 +403,7 @@ final class LocalRegistry {
             byte[] all = Files.readAllBytes(folder.resolve(LOG_FILE));
             int from = (int) Math.min(Math.max(0, offset), all.length);
             String text = new String(all, from, all.length - from, StandardCharsets.UTF_8).strip();
-            List<String> lines = Arrays.asList(text.split("\n"));
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
+            return Tail.lastLines(text, TAIL_LINES);
         } catch (IOException e) {
             return "(no " + LOG_FILE + ": " + e.getMessage() + ")";
         }

@@ -4,6 +4,7 @@ import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.Instance.CapturedDisk;
 import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.MachineImage;
+import dev.kiln.common.wait.Deadline;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.FileVisitResult;
@@ -77,7 +78,7 @@ final class DiskWriter {
      * file as large as the parent's disk (larger when the tree needs it), converted to qcow2.
      */
     static CapturedDisk write(Path root, MachineImage parent, Path outputFolder, String name,
-                              Instant deadline, Consumer<String> log) throws IOException, InterruptedException {
+                              Deadline deadline, Consumer<String> log) throws IOException, InterruptedException {
         int sizeGiB = sizeGiB(parent.rootVolumeSizeGiB(), requiredBytes(root));
         Path raw = outputFolder.resolve(name + ".raw");
         Path qcow2 = outputFolder.resolve(name + ".qcow2");
@@ -87,9 +88,11 @@ final class DiskWriter {
             }
             Instant start = Instant.now();
             Host.run("build the file system of the captured disk", List.of(Host.program("mkfs.ext4"),
-                    "-q", "-F", "-L", "rootfs", "-d", root.toString(), raw.toString()), remaining(deadline));
+                    "-q", "-F", "-L", "rootfs", "-d", root.toString(), raw.toString()),
+                    deadline.remainingOrThrow(DiskWriter::outOfTime));
             Host.run("convert the captured disk to qcow2", List.of(Host.program("qemu-img"), "convert",
-                    "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()), remaining(deadline));
+                    "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()),
+                    deadline.remainingOrThrow(DiskWriter::outOfTime));
             log.accept("wrote a " + sizeGiB + " GiB disk in " + Duration.between(start, Instant.now()).toMillis()
                     + " ms");
         } finally {
@@ -253,11 +256,7 @@ final class DiskWriter {
         return Integer.compare(x.length, y.length);
     }
 
-    private static Duration remaining(Instant deadline) {
-        Duration d = Duration.between(Instant.now(), deadline);
-        if (d.isNegative() || d.isZero()) {
-            throw new InstanceException("the image capture ran out of time");
-        }
-        return d;
+    private static InstanceException outOfTime() {
+        return new InstanceException("the image capture ran out of time");
     }
 }

@@ -1,6 +1,5 @@
 package dev.kiln.machines.sandbox;
 
-import dev.kiln.machines.host.HostFiles;
 import dev.kiln.machines.host.HostPackages;
 import dev.kiln.machines.host.HostPrograms;
 import dev.kiln.core.machine.InstanceException;
@@ -8,13 +7,14 @@ import dev.kiln.common.process.ProcessRunner;
 import dev.kiln.common.process.ExecRequest;
 import dev.kiln.common.process.ExecResult;
 import dev.kiln.common.process.OutputListener;
+import dev.kiln.common.process.Tail;
+import dev.kiln.common.files.Trees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +22,8 @@ import java.util.List;
 final class Host {
 
     private static final List<String> PROGRAM_DIRS = List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin");
+    /** How an error message introduces a program's last lines ({@link Tail#suffix}). */
+    static final String LAST_OUTPUT = "; its last output:\n";
 
     private Host() {
     }
@@ -70,11 +72,11 @@ final class Host {
         ExecResult r = ProcessRunner.run(ExecRequest.of(command, timeout), tail.listener());
         if (r.timedOut()) {
             throw new InstanceException("cannot " + what + ": " + command.get(0) + " did not finish within "
-                    + timeout.toSeconds() + " s" + tail.suffix());
+                    + timeout.toSeconds() + " s" + tail.suffix(LAST_OUTPUT));
         }
         if (r.exitCode() != 0) {
             throw new InstanceException("cannot " + what + ": " + String.join(" ", command) + " exited with "
-                    + r.exitCode() + tail.suffix());
+                    + r.exitCode() + tail.suffix(LAST_OUTPUT));
         }
         return tail.text();
     }
@@ -182,52 +184,6 @@ final class Host {
             throw new IOException("not deleting " + folder + ": file systems are still mounted under it: "
                     + mountsUnder(folder));
         }
-        dev.kiln.machines.host.HostFiles.deleteTree(folder);
-    }
-
-    /** Keeps the last lines of a program's output, for error messages and console tails. */
-    static final class Tail {
-        private final int max;
-        private final ArrayDeque<String> lines = new java.util.ArrayDeque<>();
-
-        Tail(int max) {
-            this.max = max;
-        }
-
-        synchronized void add(String line) {
-            if (lines.size() == max) {
-                lines.removeFirst();
-            }
-            lines.addLast(line);
-        }
-
-        synchronized String text() {
-            return String.join("\n", lines);
-        }
-
-        synchronized String last(int n) {
-            List<String> all = new ArrayList<>(lines);
-            return String.join("\n", all.subList(Math.max(0, all.size() - n), all.size()));
-        }
-
-        /** The lines as the end of an error message, or nothing when there were none. */
-        String suffix() {
-            String t = text();
-            return t.isBlank() ? "" : "; its last output:\n" + t;
-        }
-
-        OutputListener listener() {
-            return new OutputListener() {
-                @Override
-                public void stdout(String line) {
-                    add(line);
-                }
-
-                @Override
-                public void stderr(String line) {
-                    add(line);
-                }
-            };
-        }
+        Trees.delete(folder);
     }
 }

@@ -1,9 +1,10 @@
 package dev.kiln.machines.sandbox;
 
+import dev.kiln.machines.host.BackgroundProcess;
 import dev.kiln.core.machine.InstanceException;
-import dev.kiln.common.process.ProcessRunner;
 import dev.kiln.common.process.ExecRequest;
 import dev.kiln.common.process.OutputListener;
+import dev.kiln.common.process.Tail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,14 +133,16 @@ final class NamespaceHolder {
     /** What policy-rc.d says in a sandbox; a capture removes the file when it still says exactly this. */
     static final String POLICY_RC_D = "#!/bin/sh\n# Written by Kiln: services do not start in a sandbox.\nexit 101\n";
 
+    private static final Duration KILL_WAIT = Duration.ofSeconds(15);
+
     private final long pid;
-    private final Thread thread;
+    private final BackgroundProcess run;
     /** Tells this process from a later one that got the same PID once it is gone. */
     private final Optional<Instant> started;
 
-    private NamespaceHolder(long pid, Thread thread) {
+    private NamespaceHolder(long pid, BackgroundProcess run) {
         this.pid = pid;
-        this.thread = thread;
+        this.run = run;
         this.started = ProcessHandle.of(pid).flatMap(p -> p.info().startInstant());
     }
 
@@ -168,7 +171,7 @@ final class NamespaceHolder {
                 "--propagation", "private", bash, script.toString(), merged.toString(), hostName,
                 resolv.toString(), policy.toString());
         CompletableFuture<Long> ready = new CompletableFuture<>();
-        Host.Tail tail = new Host.Tail(30);
+        Tail tail = new Tail(30);
         OutputListener listener = new OutputListener() {
             @Override
             public void stdout(String line) {
@@ -193,37 +196,35 @@ final class NamespaceHolder {
                 output.accept(line);
             }
         };
-        Thread thread = new Thread(() -> {
-            try {
-                var result = ProcessRunner.run(new ExecRequest(command, Map.of(), null, null), listener);
+        BackgroundProcess run = BackgroundProcess.start("sandbox-holder-" + hostName,
+                new ExecRequest(command, Map.of(), null, null), listener, null);
+        run.exit().whenComplete((result, error) -> {
+            if (error == null) {
                 ready.completeExceptionally(new InstanceException("the sandbox's namespace holder exited with "
-                        + result.exitCode() + " before it was ready" + tail.suffix()));
-            } catch (IOException e) {
-                ready.completeExceptionally(new InstanceException("cannot start " + unshare, e));
-            } catch (InterruptedException e) {
-                ready.completeExceptionally(e);
+                        + result.exitCode() + " before it was ready" + tail.suffix(Host.LAST_OUTPUT)));
+            } else if (error instanceof IOException) {
+                ready.completeExceptionally(new InstanceException("cannot start " + unshare, error));
+            } else {
+                ready.completeExceptionally(error);
             }
-        }, "sandbox-holder-" + hostName);
-        thread.setDaemon(true);
-        thread.start();
+        });
         long pid;
         try {
             pid = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            thread.interrupt();
-            thread.join(10_000);
+            run.kill(Duration.ofSeconds(10));
             throw new InstanceException("the sandbox's namespace holder was not ready within "
-                    + timeout.toSeconds() + " s" + tail.suffix());
+                    + timeout.toSeconds() + " s" + tail.suffix(Host.LAST_OUTPUT));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof InstanceException ie) {
                 throw ie;
             }
             throw new InstanceException("the sandbox's namespace holder failed", e.getCause());
         } catch (InterruptedException e) {
-            thread.interrupt();
+            run.interrupt();
             throw e;
         }
-        NamespaceHolder holder = new NamespaceHolder(pid, thread);
+        NamespaceHolder holder = new NamespaceHolder(pid, run);
         if (!holder.isInit()) {
             holder.kill();
             throw new InstanceException("the sandbox's namespace holder reported PID " + pid
@@ -238,7 +239,7 @@ final class NamespaceHolder {
     }
 
     boolean alive() {
-        return thread.isAlive() && process().isPresent();
+        return run.alive() && process().isPresent();
     }
 
     /**
@@ -247,10 +248,8 @@ final class NamespaceHolder {
      */
     void kill() throws InterruptedException {
         process().ifPresent(ProcessHandle::destroyForcibly);
-        thread.join(15_000);
-        if (thread.isAlive()) {
-            thread.interrupt();
-            thread.join(15_000);
+        if (!run.awaitEnd(KILL_WAIT)) {
+            run.kill(KILL_WAIT);
         }
     }
 

@@ -149,16 +149,7 @@ final class Rdump {
             Files.write(file, commands);
             List<String> lines = new ArrayList<>();
             ExecResult r = ProcessRunner.run(ExecRequest.of(List.of(debugfs, "-f", file.toString(), raw.toString()),
-                    TIMEOUT), new OutputListener() {
-                        @Override
-                        public void stdout(String line) {
-                            lines.add(line);
-                        }
-
-                        @Override
-                        public void stderr(String line) {
-                        }
-                    });
+                    TIMEOUT), OutputListener.stdoutOnly(lines::add));
             if (!r.succeeded()) {
                 throw new InstanceException("debugfs could not list the disk it extracted (exit " + r.exitCode() + ")");
             }

@@ -6,6 +6,8 @@ import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.InstanceRequest;
 import dev.kiln.machines.target.LineSplitter;
 import dev.kiln.common.process.ExecResult;
+import dev.kiln.common.process.Tail;
+import dev.kiln.common.wait.Deadline;
 import dev.kiln.toe.target.Target;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,7 +20,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -43,6 +44,9 @@ public final class SandboxInstance implements Instance {
 
     private enum State { RUNNING, CAPTURED, CLOSED }
 
+    /** The least time a late step gets, so that a spent deadline still reads as a timeout, not "forever". */
+    private static final Duration ONE_MILLI = Duration.ofMillis(1);
+
     private final InstanceRequest request;
     private final List<Path> lowerDirs;
     private final BuildLog log;
@@ -51,7 +55,7 @@ public final class SandboxInstance implements Instance {
     private final Path upper;
     private final Path work;
     private final Path merged;
-    private final Host.Tail console = new Host.Tail(500);
+    private final Tail console = new Tail(500);
     private final SandboxTarget target;
     private final String env = Host.program("env");
     private final String nsenter = Host.program("nsenter");
@@ -81,12 +85,12 @@ public final class SandboxInstance implements Instance {
      */
     static SandboxInstance launch(InstanceRequest request, List<Path> lowerDirs, BuildLog log,
                                   Consumer<SandboxInstance> onClose) throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(readyTimeout(request));
+        Deadline deadline = Deadline.after(readyTimeout(request));
         SandboxInstance instance = new SandboxInstance(request, lowerDirs, log, onClose);
         try {
             instance.mountOverlay();
-            instance.startHolder(remaining(deadline));
-            instance.runUserData(remaining(deadline));
+            instance.startHolder(deadline.remainingAtLeast(ONE_MILLI));
+            instance.runUserData(deadline.remainingAtLeast(ONE_MILLI));
             return instance;
         } catch (IOException | InterruptedException | RuntimeException e) {
             instance.close();
@@ -195,7 +199,7 @@ public final class SandboxInstance implements Instance {
     public synchronized CapturedDisk captureImage(Path outputFolder, Duration timeout)
             throws IOException, InterruptedException {
         running();
-        Instant deadline = Instant.now().plus(timeout);
+        Deadline deadline = Deadline.after(timeout);
         event("capturing: stopping every process in the sandbox");
         state = State.CAPTURED;
         holder.kill();
@@ -331,7 +335,7 @@ public final class SandboxInstance implements Instance {
                     + ": /bin/sh exited with " + written.exitCode());
         }
         event("running the user data");
-        Host.Tail tail = new Host.Tail(40);
+        Tail tail = new Tail(40);
         // Not a "#!" script (cloud-init would take it for another format): run it with /bin/sh.
         List<String> argv = userData.startsWith("#!") ? List.of(path) : List.of("/bin/sh", path);
         ExecResult r;
@@ -341,25 +345,24 @@ public final class SandboxInstance implements Instance {
         }
         if (r.timedOut()) {
             throw new InstanceException("the user data of instance " + instanceId() + " did not finish within "
-                    + timeout.toSeconds() + " s" + tail.suffix());
+                    + timeout.toSeconds() + " s" + tail.suffix(Host.LAST_OUTPUT));
         }
         if (r.exitCode() != 0) {
             throw new InstanceException("the user data of instance " + instanceId() + " exited with "
-                    + r.exitCode() + tail.suffix());
+                    + r.exitCode() + tail.suffix(Host.LAST_OUTPUT));
         }
         exec(List.of("/bin/rm", "-f", path), null, OutputStream.nullOutputStream(), OutputStream.nullOutputStream(),
                 Duration.ofSeconds(30));
     }
 
-    private void userDataLine(Host.Tail tail, String line) {
+    private void userDataLine(Tail tail, String line) {
         tail.add(line);
         console.add(line);
         log.line("user-data", line);
     }
 
     private String tailSuffix() {
-        String t = console.last(10);
-        return t.isBlank() ? "" : "; the sandbox's last lines:\n" + t;
+        return Tail.quote("; the sandbox's last lines:\n", console.last(10));
     }
 
     /** The captured layer moved into the tree cache (see {@link SandboxBackend#imageRegistered}). */
@@ -374,11 +377,6 @@ public final class SandboxInstance implements Instance {
 
     private static Duration readyTimeout(InstanceRequest request) {
         return request.readyTimeout() == null ? Duration.ofMinutes(5) : request.readyTimeout();
-    }
-
-    private static Duration remaining(Instant deadline) {
-        Duration d = Duration.between(Instant.now(), deadline);
-        return d.isNegative() || d.isZero() ? Duration.ofMillis(1) : d;
     }
 
     private static void copyOwnerAndMode(Path from, Path to) throws IOException {

@@ -1,5 +1,6 @@
 package dev.kiln.machines.ssh;
 
+import dev.kiln.common.wait.Deadline;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketAddress;
@@ -54,7 +55,9 @@ final class Connector implements AutoCloseable {
      * (a Debian boot under emulation takes 15–35 s); only then does a slow handshake get longer ones.
      */
     static final Duration SHORT_ATTEMPTS_FOR = Duration.ofSeconds(60);
-    private static final long POLL_MILLIS = 250;
+    private static final Duration POLL = Duration.ofMillis(250);
+    /** The least time a step gets: MINA takes zero as "no timeout". */
+    private static final Duration ONE_MILLI = Duration.ofMillis(1);
 
     private final SshEndpoint endpoint;
     private final SshClient client;
@@ -93,17 +96,17 @@ final class Connector implements AutoCloseable {
 
     /** One attempt: TCP, key exchange with the pinned host key, public-key authentication. */
     ClientSession open(Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(timeout);
         pinned.forgetMismatch();
         ClientSession session = null;
         String stage = "connect";
         ConnectFuture future = null;
         try {
             future = client.connect(endpoint.user(), endpoint.host(), endpoint.port());
-            session = future.verify(remaining(deadline), CancelOption.CANCEL_ON_TIMEOUT).getSession();
+            session = future.verify(deadline.remainingAtLeast(ONE_MILLI), CancelOption.CANCEL_ON_TIMEOUT).getSession();
             stage = "authenticate";
             session.addPublicKeyIdentity(endpoint.clientKey());
-            session.auth().verify(remaining(deadline));
+            session.auth().verify(deadline.remainingAtLeast(ONE_MILLI));
             return session;
         } catch (IOException | RuntimeException e) {
             if (session == null && future != null) {
@@ -134,28 +137,26 @@ final class Connector implements AutoCloseable {
      * Attempts once a second until one succeeds and {@code true} runs, the deadline passes or the
      * machine is known dead. A host key mismatch ends the wait at once: waiting cannot fix it.
      */
-    ClientSession await(long deadline, BooleanSupplier stillRunning, String waitingFor)
+    ClientSession await(Deadline deadline, BooleanSupplier stillRunning, String waitingFor)
             throws IOException, InterruptedException {
         IOException last = null;
         Duration limit = timing.firstAttempt();
-        long waitStart = System.nanoTime();
+        Deadline shortAttempts = Deadline.after(SHORT_ATTEMPTS_FOR);
         while (true) {
             if (!stillRunning.getAsBoolean()) {
                 throw new IOException("the machine behind " + endpoint + " stopped while waiting for "
                         + waitingFor + lastError(last), last);
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            if (deadline.expired()) {
                 throw new IOException(endpoint + " did not answer SSH within the time allowed for " + waitingFor
                         + lastError(last), last);
             }
-            long attemptStart = System.nanoTime();
-            Duration attempt = min(Duration.ofNanos(left), limit);
+            Duration attempt = deadline.cap(limit);
+            Deadline attemptDeadline = Deadline.after(attempt);
             try {
                 ClientSession session = open(attempt);
                 try {
-                    Duration rest = Duration.ofNanos(Math.max(1_000_000, attemptStart + attempt.toNanos()
-                            - System.nanoTime()));
+                    Duration rest = attemptDeadline.remainingAtLeast(ONE_MILLI);
                     RemoteExec.Captured r = RemoteExec.capture(session, endpoint, List.of("true"), rest);
                     if (r.exitCode() == 0) {
                         return session;
@@ -173,11 +174,10 @@ final class Connector implements AutoCloseable {
             } catch (IOException e) {
                 last = e;
             }
-            if (System.nanoTime() - attemptStart >= attempt.toNanos() - 100_000_000L
-                    && System.nanoTime() - waitStart > SHORT_ATTEMPTS_FOR.toNanos()) {
+            if (attemptDeadline.remaining().compareTo(Duration.ofMillis(100)) <= 0 && shortAttempts.expired()) {
                 limit = min(limit.multipliedBy(2), MAX_ATTEMPT);
             }
-            Thread.sleep(Math.max(0, Math.min(POLL_MILLIS, (deadline - System.nanoTime()) / 1_000_000)));
+            deadline.sleep(POLL);
         }
     }
 
@@ -225,10 +225,6 @@ final class Connector implements AutoCloseable {
         InterruptedException ie = new InterruptedException(e.getMessage());
         ie.initCause(e);
         return ie;
-    }
-
-    private static Duration remaining(long deadline) {
-        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
     }
 
     private static Duration min(Duration a, Duration b) {

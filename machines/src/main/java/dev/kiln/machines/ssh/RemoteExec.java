@@ -1,6 +1,7 @@
 package dev.kiln.machines.ssh;
 
 import dev.kiln.common.process.ExecResult;
+import dev.kiln.common.wait.Deadline;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,7 +63,7 @@ final class RemoteExec {
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** After the exit status, how long output still in flight may take (a background child may hold the pipes). */
     static final Duration DRAIN = Duration.ofSeconds(5);
-    private static final long POLL_MILLIS = 500;
+    private static final Duration POLL = Duration.ofMillis(500);
     private static final Map<String, Integer> SIGNALS = Map.ofEntries(
             Map.entry("HUP", 1), Map.entry("INT", 2), Map.entry("QUIT", 3), Map.entry("ILL", 4),
             Map.entry("TRAP", 5), Map.entry("ABRT", 6), Map.entry("BUS", 7), Map.entry("FPE", 8),
@@ -121,19 +122,14 @@ final class RemoteExec {
                         + Connector.describe(e), e);
             }
             feed(channel.getInvertedIn(), stdin);
-            long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+            Deadline deadline = Deadline.afterOrNever(timeout);
             while (!ended(channel)) {
-                long wait = POLL_MILLIS;
-                if (timeout != null) {
-                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                    if (left <= 0) {
-                        kill(session, endpoint, ids, argv);
-                        return new ExecResult(-1, true);
-                    }
-                    wait = Math.min(wait, left);
+                if (deadline.expired()) {
+                    kill(session, endpoint, ids, argv);
+                    return new ExecResult(-1, true);
                 }
                 try {
-                    signals.tryAcquire(wait, TimeUnit.MILLISECONDS);
+                    signals.tryAcquire(deadline.cap(POLL).toNanos(), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     kill(session, endpoint, ids, argv);
                     InterruptedException ie = new InterruptedException("interrupted while " + argv.get(0)
@@ -143,9 +139,9 @@ final class RemoteExec {
                 }
             }
             // Output may still be in flight after the exit status, unless a background child holds the pipes.
-            long drainEnd = System.nanoTime() + DRAIN.toNanos();
-            while (!closed.get() && !channel.isClosed() && System.nanoTime() - drainEnd < 0) {
-                signals.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            Deadline drain = Deadline.after(DRAIN);
+            while (!closed.get() && !channel.isClosed() && !drain.expired()) {
+                signals.tryAcquire(drain.cap(POLL).toNanos(), TimeUnit.NANOSECONDS);
             }
             Integer status = channel.getExitStatus();
             if (status != null) {

@@ -1,5 +1,6 @@
 package dev.kiln.machines.ssh;
 
+import dev.kiln.common.wait.Deadline;
 import dev.kiln.machines.target.ShellTarget;
 import dev.kiln.common.process.ExecResult;
 import dev.kiln.toe.target.Platform;
@@ -84,8 +85,8 @@ public final class SshTarget extends ShellTarget implements AutoCloseable {
                                     Connector.Timing timing) throws IOException, InterruptedException {
         Connector connector = new Connector(endpoint, timing);
         try {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            return new SshTarget(connector, connector.await(deadline, stillRunning, "the first connection"),
+            return new SshTarget(connector, connector.await(Deadline.after(timeout), stillRunning,
+                    "the first connection"),
                     stillRunning);
         } catch (IOException | InterruptedException | RuntimeException e) {
             connector.close();
@@ -146,7 +147,7 @@ public final class SshTarget extends ShellTarget implements AutoCloseable {
      */
     @Override
     public RebootOutcome reboot(Duration delay) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + delay.toNanos() + rebootTimeout.toNanos();
+        Deadline deadline = Deadline.after(delay.plus(rebootTimeout));
         ClientSession old = liveSession();
         String before = bootId(old);
         long seconds = Math.max(1, (delay.toMillis() + 999) / 1000);
@@ -177,7 +178,7 @@ public final class SshTarget extends ShellTarget implements AutoCloseable {
             // The connection dropped but the machine did not restart (yet): wait on the new one.
             old.close(true);
             old = fresh;
-            if (System.nanoTime() - deadline >= 0) {
+            if (deadline.expired()) {
                 throw new IOException(endpoint + " did not reboot within " + rebootTimeout.toSeconds()
                         + " s: its boot id is still " + before);
             }
@@ -215,11 +216,10 @@ public final class SshTarget extends ShellTarget implements AutoCloseable {
         return r.stdout().strip();
     }
 
-    private void waitUntilClosed(ClientSession s, long deadline) throws IOException, InterruptedException {
+    private void waitUntilClosed(ClientSession s, Deadline deadline) throws IOException, InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
         s.addCloseFutureListener(f -> closed.countDown());
-        long left = deadline - System.nanoTime();
-        if (!closed.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+        if (!closed.await(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS)) {
             throw new IOException(endpoint + " did not go down for its reboot within " + rebootTimeout.toSeconds()
                     + " s");
         }

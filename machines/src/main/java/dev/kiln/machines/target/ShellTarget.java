@@ -4,6 +4,7 @@ import dev.kiln.common.process.ExecRequest;
 import dev.kiln.common.process.ExecResult;
 import dev.kiln.toe.target.FileInfo;
 import dev.kiln.common.process.OutputListener;
+import dev.kiln.common.process.ProcessRunner;
 import dev.kiln.toe.target.Platform;
 import dev.kiln.toe.target.Target;
 import java.io.ByteArrayInputStream;
@@ -81,7 +82,7 @@ public abstract class ShellTarget implements Target {
     protected static ExecResult execOnHost(List<String> argv, InputStream stdin, OutputStream stdout,
                                            OutputStream stderr, Duration timeout)
             throws IOException, InterruptedException {
-        return LocalProcess.run(argv, stdin, stdout, stderr, timeout);
+        return ProcessRunner.run(ExecRequest.of(argv, timeout), stdin, stdout, stderr);
     }
 
     @Override

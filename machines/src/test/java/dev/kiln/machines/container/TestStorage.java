@@ -2,6 +2,7 @@ package dev.kiln.machines.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.common.files.Trees;
 import dev.kiln.core.log.BuildLog;
 import dev.kiln.machines.host.HostPrograms;
 import java.io.IOException;
@@ -113,7 +114,7 @@ final class TestStorage implements AutoCloseable {
         for (String m : cleanup) {
             HostMounts.unmount(Path.of("/usr/bin/umount"), Path.of(m));
         }
-        BuildahEngine.deleteTree(folder);
+        Trees.deleteQuietly(folder);
         assertThat(left).as("mounts the engine left under " + folder).isEmpty();
     }
 

@@ -31,16 +31,4 @@ class HostTest {
                 .hasMessageContaining("not in Kiln's list of host packages");
         assertThat(Host.program("sh")).endsWith("/sh");
     }
-
-    @Test
-    void tailKeepsTheLastLines() {
-        Host.Tail tail = new Host.Tail(3);
-        for (int i = 1; i <= 5; i++) {
-            tail.add("line " + i);
-        }
-        assertThat(tail.text()).isEqualTo("line 3\nline 4\nline 5");
-        assertThat(tail.last(2)).isEqualTo("line 4\nline 5");
-        assertThat(tail.suffix()).startsWith("; its last output:\nline 3");
-        assertThat(new Host.Tail(3).suffix()).isEmpty();
-    }
 }

@@ -3,9 +3,8 @@ package dev.kiln.toe.action;
 import dev.kiln.common.process.ExecRequest;
 import dev.kiln.common.process.ExecResult;
 import dev.kiln.common.process.OutputListener;
+import dev.kiln.common.process.Tail;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
@@ -21,31 +20,20 @@ final class Programs {
     static ActionResult run(String module, List<String> command, ActionContext context)
             throws StepFailedException, InterruptedException {
         StringBuilder stdout = new StringBuilder();
-        Deque<String> lastErrors = new ArrayDeque<>();
+        Tail lastErrors = new Tail(STDERR_LINES_KEPT);
         OutputListener out = context.output();
         ExecResult result;
         try {
             result = context.target().exec(new ExecRequest(command, Map.of(), null, context.remaining()),
-                    new OutputListener() {
-                        @Override
-                        public void stdout(String line) {
-                            synchronized (stdout) {
-                                stdout.append(line).append('\n');
-                            }
-                            out.stdout(line);
+                    OutputListener.of(line -> {
+                        synchronized (stdout) {
+                            stdout.append(line).append('\n');
                         }
-
-                        @Override
-                        public void stderr(String line) {
-                            synchronized (lastErrors) {
-                                lastErrors.addLast(line);
-                                if (lastErrors.size() > STDERR_LINES_KEPT) {
-                                    lastErrors.removeFirst();
-                                }
-                            }
-                            out.stderr(line);
-                        }
-                    });
+                        out.stdout(line);
+                    }, line -> {
+                        lastErrors.add(line);
+                        out.stderr(line);
+                    }));
         } catch (IOException e) {
             throw new StepFailedException(module + ": cannot run " + command.get(0) + " on "
                     + context.target().description() + ": " + e.getMessage());
@@ -64,10 +52,8 @@ final class Programs {
         return ActionResult.of(Map.of("stdout", text.endsWith("\n") ? text.substring(0, text.length() - 1) : text));
     }
 
-    private static String tail(Deque<String> lines) {
-        synchronized (lines) {
-            return lines.isEmpty() ? "" : "; last lines of stderr:\n" + String.join("\n", lines);
-        }
+    private static String tail(Tail lines) {
+        return lines.isEmpty() ? "" : "; last lines of stderr:\n" + lines.text();
     }
 
     static String workFolder(ActionContext context) throws StepFailedException {

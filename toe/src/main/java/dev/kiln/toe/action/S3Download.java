@@ -1,7 +1,7 @@
 package dev.kiln.toe.action;
 
 import dev.kiln.toe.action.TargetFiles.Kind;
-import dev.kiln.toe.action.Transfers.Deadline;
+import dev.kiln.common.wait.Deadline;
 import dev.kiln.toe.action.Transfers.StagedFile;
 import dev.kiln.toe.action.Transfers.TargetWriteException;
 import dev.kiln.common.s3.S3Client;
@@ -31,7 +31,7 @@ final class S3Download implements Action {
 
     @Override
     public ActionResult run(ActionContext context) throws StepFailedException, InterruptedException {
-        Deadline deadline = Deadline.after(context.remaining());
+        Deadline deadline = Transfers.deadline(context);
         S3Client s3 = Transfers.s3(MODULE, context, deadline);
         return EachInput.of(MODULE, S3Download::download, (d, files, ctx) -> {
             if (d.prefix()) {

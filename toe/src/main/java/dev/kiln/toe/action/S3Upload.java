@@ -1,7 +1,7 @@
 package dev.kiln.toe.action;
 
 import dev.kiln.toe.action.TargetFiles.Kind;
-import dev.kiln.toe.action.Transfers.Deadline;
+import dev.kiln.common.wait.Deadline;
 import dev.kiln.common.s3.S3Client;
 import dev.kiln.common.s3.S3Exception;
 import dev.kiln.common.s3.S3Location;
@@ -29,7 +29,7 @@ final class S3Upload implements Action {
 
     @Override
     public ActionResult run(ActionContext context) throws StepFailedException, InterruptedException {
-        Deadline deadline = Deadline.after(context.remaining());
+        Deadline deadline = Transfers.deadline(context);
         S3Client s3 = Transfers.s3(MODULE, context, deadline);
         return EachInput.of(MODULE, S3Upload::upload, (u, files, ctx) -> {
             for (Transfer t : transfers(files, u)) {

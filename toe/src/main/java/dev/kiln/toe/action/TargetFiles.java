@@ -143,16 +143,7 @@ final class TargetFiles {
     String primaryGroup(String user) throws IOException, InterruptedException, StepFailedException {
         List<String> out = new ArrayList<>();
         ExecResult r = target.exec(ExecRequest.of(List.of("id", "-g", "--", user), LOOKUP_TIMEOUT),
-                new OutputListener() {
-                    @Override
-                    public void stdout(String line) {
-                        out.add(line.trim());
-                    }
-
-                    @Override
-                    public void stderr(String line) {
-                    }
-                });
+                OutputListener.stdoutOnly(line -> out.add(line.trim())));
         if (!r.succeeded() || out.isEmpty() || out.get(0).isEmpty()) {
             throw new StepFailedException("user " + user + " does not exist");
         }

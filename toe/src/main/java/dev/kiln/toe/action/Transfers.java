@@ -1,5 +1,6 @@
 package dev.kiln.toe.action;
 
+import dev.kiln.common.wait.Deadline;
 import dev.kiln.common.s3.S3Client;
 import dev.kiln.common.s3.S3Config;
 import dev.kiln.common.s3.S3Exception;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpTimeoutException;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Arrays;
 
 /** What the network modules share: the step's deadline, staged writes to the target, S3 access. */
@@ -20,43 +20,26 @@ final class Transfers {
     }
 
     /** The step's overall deadline, from {@link ActionContext#remaining()}; none when the step has no timeout. */
-    record Deadline(long endNanos, boolean bounded) {
-        static Deadline after(Duration remaining) {
-            return remaining == null ? new Deadline(0, false)
-                    : new Deadline(System.nanoTime() + remaining.toNanos(), true);
-        }
+    static Deadline deadline(ActionContext context) {
+        return Deadline.afterOrNever(context.remaining());
+    }
 
-        /** Time left (never negative), or null when unbounded. */
-        Duration left() {
-            return bounded ? Duration.ofNanos(Math.max(0, endNanos - System.nanoTime())) : null;
-        }
-
-        boolean passed() {
-            return bounded && endNanos - System.nanoTime() <= 0;
-        }
-
-        void check() throws HttpTimeoutException {
-            if (passed()) {
-                throw new HttpTimeoutException("the step's time ran out");
-            }
-        }
-
-        /** Sleeps for the delay, or until the deadline when that comes first. */
-        void sleep(Duration delay) throws InterruptedException {
-            Duration left = left();
-            Thread.sleep((left == null || delay.compareTo(left) < 0 ? delay : left).toMillis());
+    /** Fails a transfer whose step has run out of time. */
+    static void check(Deadline deadline) throws HttpTimeoutException {
+        if (deadline.expired()) {
+            throw new HttpTimeoutException("the step's time ran out");
         }
     }
 
     /** Why a transfer failed: the step's deadline when it has passed, else the error itself. */
     static String describe(IOException e, Deadline deadline) {
-        return deadline.passed() ? "the step's time ran out" : EachInput.describe(e);
+        return deadline.expired() ? "the step's time ran out" : EachInput.describe(e);
     }
 
     /** An S3 client for the endpoint and credentials in the engine's environment, bound to the deadline. */
     static S3Client s3(String module, ActionContext context, Deadline deadline) throws StepFailedException {
         try {
-            return new S3Client(S3Config.fromEnvironment(context.environment()), deadline::left);
+            return new S3Client(S3Config.fromEnvironment(context.environment()), deadline::remainingOrNull);
         } catch (S3Exception e) {
             throw new StepFailedException(module + ": " + e.getMessage());
         }
@@ -102,7 +85,7 @@ final class Transfers {
             int n;
             do {
                 n = in.readNBytes(buffer, 0, buffer.length);
-                deadline.check();
+                check(deadline);
                 try {
                     // The first write creates or truncates the file, even for empty content.
                     target.write(partial, Arrays.copyOf(buffer, n), started);

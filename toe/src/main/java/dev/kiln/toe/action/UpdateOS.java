@@ -1,6 +1,6 @@
 package dev.kiln.toe.action;
 
-import dev.kiln.toe.action.Transfers.Deadline;
+import dev.kiln.common.wait.Deadline;
 import dev.kiln.common.process.ExecRequest;
 import dev.kiln.common.process.ExecResult;
 import dev.kiln.common.process.OutputListener;
@@ -56,7 +56,7 @@ final class UpdateOS implements Action {
         if (context.target().platform() == Platform.WINDOWS) {
             throw new StepFailedException(MODULE + ": Windows Update is not supported by Kiln");
         }
-        Commands commands = new Commands(context, Deadline.after(context.remaining()));
+        Commands commands = new Commands(context, Transfers.deadline(context));
         Manager manager = detect(commands);
         context.log(MODULE + ": updating with " + manager.program + " on " + context.target().description());
         List<String> wanted = include.stream().filter(p -> !exclude.contains(p)).toList();
@@ -174,17 +174,7 @@ final class UpdateOS implements Action {
         /** Runs a command and answers its standard output lines. */
         List<String> capture(List<String> command) throws StepFailedException, InterruptedException {
             List<String> lines = new ArrayList<>();
-            OutputListener collect = new OutputListener() {
-                @Override
-                public void stdout(String line) {
-                    lines.add(line.trim());
-                }
-
-                @Override
-                public void stderr(String line) {
-                    context.output().stderr(line);
-                }
-            };
+            OutputListener collect = OutputListener.of(line -> lines.add(line.trim()), context.output()::stderr);
             check(Map.of(), command, exec(Map.of(), command, collect, null), Set.of());
             return lines;
         }
@@ -220,7 +210,7 @@ final class UpdateOS implements Action {
 
         private ExecResult exec(Map<String, String> env, List<String> command, OutputListener output, Duration cap)
                 throws StepFailedException, InterruptedException {
-            Duration timeout = deadline.left();
+            Duration timeout = deadline.remainingOrNull();
             if (timeout != null && timeout.isZero()) {
                 throw new StepFailedException(MODULE + ": the step's time ran out before `" + show(env, command) + "`");
             }

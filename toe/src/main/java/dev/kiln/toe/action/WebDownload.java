@@ -1,6 +1,6 @@
 package dev.kiln.toe.action;
 
-import dev.kiln.toe.action.Transfers.Deadline;
+import dev.kiln.common.wait.Deadline;
 import dev.kiln.toe.action.Transfers.StagedFile;
 import dev.kiln.toe.action.Transfers.TargetWriteException;
 import dev.kiln.toe.target.FileInfo;
@@ -51,7 +51,7 @@ final class WebDownload implements Action {
 
     @Override
     public ActionResult run(ActionContext context) throws StepFailedException, InterruptedException {
-        Deadline deadline = Deadline.after(context.remaining());
+        Deadline deadline = Transfers.deadline(context);
         return EachInput.of(MODULE, WebDownload::download, (d, files, ctx) -> fetch(ctx, files, d, deadline))
                 .withOutput("destination", "\n").run(context);
     }
@@ -114,7 +114,7 @@ final class WebDownload implements Action {
                 throw new StepFailedException("cannot download " + d.source() + ": " + EachInput.describe(e)
                         + " (ignoreCertificateErrors: true accepts any certificate)");
             } catch (IOException e) {
-                if (deadline.passed()) {
+                if (deadline.expired()) {
                     throw new StepFailedException("cannot download " + d.source() + ": "
                             + Transfers.describe(e, deadline));
                 }
@@ -137,9 +137,9 @@ final class WebDownload implements Action {
     private static void fetchOnce(Target target, Download d, String destination, Deadline deadline)
             throws IOException, StepFailedException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(d.source()).GET();
-        Duration left = deadline.left();
+        Duration left = deadline.remainingOrNull();
         if (left != null) {
-            deadline.check();
+            Transfers.check(deadline);
             request.timeout(left);
         }
         HttpClient http = d.ignoreCertificateErrors() ? Clients.TRUSTING_ALL : Clients.STANDARD;

@@ -1,5 +1,6 @@
 package dev.kiln.toe.run;
 
+import dev.kiln.common.wait.Deadline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.toe.action.ActionContext;
@@ -234,8 +235,8 @@ final class DocumentRun {
                         + step.maxAttempts(), depth);
                 engine.listener().stepStarted(phase.name(), step.name(), step.action(), attempt, depth);
             }
-            long deadline = step.timeoutSeconds() < 0 ? Long.MAX_VALUE
-                    : System.nanoTime() + Duration.ofSeconds(step.timeoutSeconds()).toNanos();
+            Deadline deadline = step.timeoutSeconds() < 0 ? Deadline.never()
+                    : Deadline.after(Duration.ofSeconds(step.timeoutSeconds()));
             try {
                 Attempt result = attempt(phase, step, spec, scope, deadline);
                 if (result.reboot() != ActionResult.Reboot.NONE) {
@@ -257,8 +258,7 @@ final class DocumentRun {
                     throw new InterruptedException("interrupted during step " + step.name() + ": " + e.getMessage());
                 }
                 failure = e.getMessage();
-                if (deadline != Long.MAX_VALUE && System.nanoTime() >= deadline
-                        && !failure.contains("timed out")) {
+                if (deadline.expired() && !failure.contains("timed out")) {
                     failure = "timed out after " + step.timeoutSeconds() + " s: " + failure;
                 }
                 engine.listener().note("Step " + step.name() + " failed: " + failure, depth);
@@ -271,14 +271,14 @@ final class DocumentRun {
     }
 
     /** One attempt: every iteration of the loop (one when there is none), outputs joined by newlines. */
-    private Attempt attempt(Phase phase, Step step, ModuleSpec spec, Scope scope, long deadline)
+    private Attempt attempt(Phase phase, Step step, ModuleSpec spec, Scope scope, Deadline deadline)
             throws StepFailedException, InterruptedException {
         List<String> values = loopValues(step.loop(), scope);
         Map<String, String> joined = new LinkedHashMap<>();
         List<Integer> failedIterations = new ArrayList<>();
         String lastFailure = null;
         for (int i = 0; i < values.size(); i++) {
-            if (System.nanoTime() > deadline) {
+            if (deadline.expired()) {
                 throw new StepFailedException("timed out after " + step.timeoutSeconds() + " s"
                         + (step.loop() == null ? "" : "; the loop run has failed"));
             }

@@ -1,5 +1,6 @@
 package dev.kiln.toe.run;
 
+import dev.kiln.common.wait.Deadline;
 import dev.kiln.toe.action.ActionContext;
 import dev.kiln.toe.action.Inputs;
 import dev.kiln.toe.action.StepFailedException;
@@ -15,18 +16,18 @@ final class StepContext implements ActionContext {
     private final Object inputs;
     private final RunListener listener;
     private final int depth;
-    private final long deadlineNanos;
+    private final Deadline deadline;
     private final Map<String, String> environment;
     private final NestedRun nested;
 
-    /** @param deadlineNanos System.nanoTime() when the step's time is up, or Long.MAX_VALUE */
-    StepContext(Target target, Object inputs, RunListener listener, int depth, long deadlineNanos,
+    /** @param deadline when the step's time is up ({@link Deadline#never()} without a timeout) */
+    StepContext(Target target, Object inputs, RunListener listener, int depth, Deadline deadline,
                 Map<String, String> environment, NestedRun nested) {
         this.target = target;
         this.inputs = inputs;
         this.listener = listener;
         this.depth = depth;
-        this.deadlineNanos = deadlineNanos;
+        this.deadline = deadline;
         this.environment = environment;
         this.nested = nested;
     }
@@ -54,17 +55,8 @@ final class StepContext implements ActionContext {
 
     @Override
     public OutputListener output() {
-        return new OutputListener() {
-            @Override
-            public void stdout(String line) {
-                listener.stepOutput(line, false, depth);
-            }
-
-            @Override
-            public void stderr(String line) {
-                listener.stepOutput(line, true, depth);
-            }
-        };
+        return OutputListener.of(line -> listener.stepOutput(line, false, depth),
+                line -> listener.stepOutput(line, true, depth));
     }
 
     @Override
@@ -74,10 +66,7 @@ final class StepContext implements ActionContext {
 
     @Override
     public Duration remaining() {
-        if (deadlineNanos == Long.MAX_VALUE) {
-            return null;
-        }
-        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+        return deadline.remainingOrNull();
     }
 
     @Override

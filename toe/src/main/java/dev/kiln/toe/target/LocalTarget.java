@@ -1,5 +1,6 @@
 package dev.kiln.toe.target;
 
+import dev.kiln.common.files.Trees;
 import dev.kiln.common.process.ExecRequest;
 import dev.kiln.common.process.ExecResult;
 import dev.kiln.common.process.OutputListener;
@@ -7,15 +8,12 @@ import dev.kiln.common.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -105,22 +103,7 @@ public final class LocalTarget implements Target {
     public void delete(String path, boolean recursive) throws IOException {
         Path p = Path.of(path);
         if (recursive && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-            Files.walkFileTree(p, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    if (e != null) {
-                        throw e;
-                    }
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            Trees.delete(p);
         } else {
             try {
                 Files.delete(p);
@@ -253,16 +236,8 @@ public final class LocalTarget implements Target {
     private static void runChecked(List<String> cmd) throws IOException {
         try {
             StringBuilder err = new StringBuilder();
-            ExecResult r = ProcessRunner.run(ExecRequest.of(cmd, Duration.ofMinutes(5)), new OutputListener() {
-                @Override
-                public void stdout(String line) {
-                }
-
-                @Override
-                public void stderr(String line) {
-                    err.append(line).append('\n');
-                }
-            });
+            ExecResult r = ProcessRunner.run(ExecRequest.of(cmd, Duration.ofMinutes(5)),
+                    OutputListener.stderrOnly(line -> err.append(line).append('\n')));
             if (!r.succeeded()) {
                 throw new IOException(String.join(" ", cmd) + " failed: " + err.toString().strip());
             }
