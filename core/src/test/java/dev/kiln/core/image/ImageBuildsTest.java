@@ -1,5 +1,6 @@
 package dev.kiln.core.image;
 
+import static dev.kiln.core.testing.ApiAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -81,9 +82,8 @@ class ImageBuildsTest {
     @Test
     void aPipelineWithAnImageInProgressIsInUse() {
         StoredResource running = start(builds, pipeline);
-        assertThatThrownBy(() -> start(builds, pipeline)).isInstanceOf(ApiException.class)
-                .hasMessageContaining(running.arn())
-                .satisfies(e -> assertThat(((ApiException) e).type()).isEqualTo(ErrorType.ResourceInUseException));
+        assertError(() -> start(builds, pipeline), ErrorType.ResourceInUseException)
+                .hasMessageContaining(running.arn());
         assertThat(builds.ofPipeline(me, pipeline.arn())).hasSize(1);
         for (String terminal : new String[] {"AVAILABLE", "CANCELLED", "FAILED", "DEPRECATED", "DELETED", "DISABLED"}) {
             StoredResource r = store.get(running.arn()).orElseThrow();
