@@ -27,9 +27,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,23 +52,19 @@ import software.amazon.awssdk.services.imagebuilder.model.Platform;
 class AwsCliIT {
     static final String DOC = ImagebuilderSdkIT.DOC;
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final KilnServerExtension kiln = KilnServerExtension.inRegions(EAST, WEST);
     @TempDir
     static Path work;
+
+    static Path dataDir;
 
     KilnServer server;
 
     @BeforeAll
     void startServer() throws IOException {
-        server = KilnTestServer.start(dataDir);
-    }
-
-    @AfterAll
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+        dataDir = kiln.dataDir();
+        server = kiln.server();
     }
 
     static List<Cli> clis() {

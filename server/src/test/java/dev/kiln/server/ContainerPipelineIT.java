@@ -22,10 +22,10 @@ import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.imagebuilder.model.ContainerType;
@@ -109,32 +109,23 @@ class ContainerPipelineIT {
                       commands: [test -f /etc/never-written]
             """;
 
-    @TempDir
+    @RegisterExtension
+    static final KilnServerExtension kiln = KilnServerExtension.inRegions(REGION)
+            .configured(c -> c.withBuilds(2).withBaseImagesFolder(ImagePipelineIT.BASE_IMAGES));
+
     static Path dataDir;
     KilnServer server;
     ImagebuilderClient api;
 
     @BeforeAll
-    void start() throws IOException {
-        server = KilnServer.start(ServerConfig.local(dataDir, 0, List.of(REGION)).withBuilds(2)
-                .withBaseImagesFolder(ImagePipelineIT.BASE_IMAGES));
-        api = client(server);
+    void start() {
+        dataDir = kiln.dataDir();
+        server = kiln.server();
+        api = kiln.imageBuilder(REGION);
     }
 
     private static ImagebuilderClient client(KilnServer server) {
         return KilnTestServer.imageBuilder(server, REGION);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (api != null) {
-            api.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        // JUnit would warn about each symbolic link of the Debian layers in buildah's storage.
-        new ProcessBuilder("rm", "-rf", dataDir.resolve("cache").toString()).inheritIO().start().waitFor();
     }
 
     /** Starts a container pipeline and answers the image build version. */

@@ -9,13 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.imagebuilder.model.AmiDistributionConfiguration;
 import software.amazon.awssdk.services.imagebuilder.model.Distribution;
@@ -48,7 +46,10 @@ class DistributionIT {
                       commands: [echo distributed > /etc/kiln-dist]
             """;
 
-    @TempDir
+    @RegisterExtension
+    static final KilnServerExtension kiln = KilnServerExtension.inRegions(EAST, WEST, EU)
+            .configured(c -> c.withBuilds(1).withBaseImagesFolder(ImagePipelineIT.BASE_IMAGES));
+
     static Path dataDir;
     KilnServer server;
     ImagebuilderClient api;
@@ -58,24 +59,14 @@ class DistributionIT {
 
     @BeforeAll
     void start() throws IOException {
-        server = KilnServer.start(new ServerConfig("127.0.0.1", 0, dataDir, List.of(EAST, WEST, EU), null, null, null,
-                Clock.systemUTC(), 1, ImagePipelineIT.BASE_IMAGES, null, null, null));
-        api = KilnTestServer.imageBuilder(server, EAST);
+        dataDir = kiln.dataDir();
+        server = kiln.server();
+        api = kiln.imageBuilder(EAST);
         owner = server.firstStart().account().id();
         component = api.createComponent(r -> r.name("writer").semanticVersion("1.0.0").platform(Platform.LINUX)
                 .data(WRITER)).componentBuildVersionArn();
         infrastructure = api.createInfrastructureConfiguration(r -> r.name("sandbox").instanceProfileName("kiln")
                 .instanceTypes("kiln.sandbox")).infrastructureConfigurationArn();
-    }
-
-    @AfterAll
-    void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (server != null) {
-            server.close();
-        }
     }
 
     private String build(Distribution... distributions) {

@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,25 +38,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Ec2ApiIT {
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final KilnServerExtension kiln = KilnServerExtension.inRegions(EAST, WEST);
     @TempDir
     static Path work;
+
+    static Path dataDir;
 
     KilnServer server;
     FileImageStore store;
 
     @BeforeAll
     void startServer() throws IOException {
-        server = KilnTestServer.start(dataDir);
+        dataDir = kiln.dataDir();
+        server = kiln.server();
         store = new FileImageStore(dataDir.toAbsolutePath().resolve("regions"), Clock.systemUTC());
-    }
-
-    @AfterAll
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     static List<Cli> clis() {

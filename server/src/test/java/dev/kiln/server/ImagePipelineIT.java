@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -115,33 +115,26 @@ class ImagePipelineIT {
                       commands: [sleep 600]
             """;
 
-    @TempDir
+    @RegisterExtension
+    static final KilnServerExtension kiln = KilnServerExtension.inRegions(REGION)
+            .configured(c -> c.withBuilds(2).withBaseImagesFolder(BASE_IMAGES));
+
     static Path dataDir;
     KilnServer server;
     ImagebuilderClient api;
 
     @BeforeAll
-    void start() throws IOException {
-        server = KilnServer.start(ServerConfig.local(dataDir, 0, List.of(REGION)).withBuilds(2)
-                .withBaseImagesFolder(BASE_IMAGES));
-        api = ImagebuilderClient.builder()
+    void start() {
+        dataDir = kiln.dataDir();
+        server = kiln.server();
+        api = kiln.closedAfterAll(ImagebuilderClient.builder()
                 .endpointOverride(URI.create(server.endpoint()))
                 .region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         KilnTestServer.defaultProfile(server.credentialsFile())))
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD))
-                .build();
-    }
-
-    @AfterAll
-    void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+                .build());
     }
 
     private String component(String document) {

@@ -7,11 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.imagebuilder.model.BuildType;
 import software.amazon.awssdk.services.imagebuilder.model.ImagePipeline;
@@ -36,26 +35,19 @@ class PipelineScheduleIT {
                       commands: [echo hello]
             """;
 
-    @TempDir
+    @RegisterExtension
+    static final KilnServerExtension kiln = KilnServerExtension.inRegions(REGION)
+            .configured(c -> c.withBuilds(1).withBaseImagesFolder(ImagePipelineIT.BASE_IMAGES));
+
     static Path dataDir;
     KilnServer server;
     ImagebuilderClient api;
 
     @BeforeAll
-    void start() throws Exception {
-        server = KilnServer.start(ServerConfig.local(dataDir, 0, List.of(REGION)).withBuilds(1)
-                .withBaseImagesFolder(ImagePipelineIT.BASE_IMAGES));
-        api = KilnTestServer.imageBuilder(server, REGION);
-    }
-
-    @AfterAll
-    void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    void start() {
+        dataDir = kiln.dataDir();
+        server = kiln.server();
+        api = kiln.imageBuilder(REGION);
     }
 
     @Test
