@@ -172,16 +172,7 @@ class ImagePipelineIT {
             Thread.sleep(500);
         } while (System.nanoTime() < deadline);
         throw new AssertionError("the image " + arn + " is still " + image.state().statusAsString() + " after "
-                + timeout + "; its log:\n" + log(arn));
-    }
-
-    private String log(String arn) {
-        try {
-            Path log = dev.kiln.core.build.BuildFolders.log(dataDir.resolve("builds"), arn);
-            return Files.exists(log) ? Files.readString(log) : "(no log)";
-        } catch (IOException e) {
-            return e.toString();
-        }
+                + timeout + "; its log:\n" + kiln.buildLog(arn));
     }
 
     /** No QEMU process, instance folder or mount of this server's data folder is left. */
@@ -228,17 +219,17 @@ class ImagePipelineIT {
 
         Image image = await(arn, Duration.ofMinutes(20), ImageStatus.AVAILABLE, ImageStatus.FAILED);
 
-        assertThat(image.state().status()).as(log(arn)).isEqualTo(ImageStatus.AVAILABLE);
+        assertThat(image.state().status()).as(kiln.buildLog(arn)).isEqualTo(ImageStatus.AVAILABLE);
         String imageId = image.outputResources().amis().get(0).image();
         assertThat(imageId).matches("ami-[0-9a-f]{17}");
         assertThat(image.outputResources().amis().get(0).region()).isEqualTo(REGION);
         assertThat(fileInImage(imageId, "/etc/kiln-it")).isEqualTo("made in a VM\n");
-        assertThat(log(arn)).contains("[console]", "wrote /etc/kiln-it", "launching test instance",
+        assertThat(kiln.buildLog(arn)).contains("[console]", "wrote /etc/kiln-it", "launching test instance",
                 "test/StillThere success");
         // Exit code 194 rebooted the VM for real, and the step ran again after it.
         java.util.regex.Matcher boots = java.util.regex.Pattern.compile("boot before (\\S+), now (\\S+)")
-                .matcher(log(arn));
-        assertThat(boots.find()).as(log(arn)).isTrue();
+                .matcher(kiln.buildLog(arn));
+        assertThat(boots.find()).as(kiln.buildLog(arn)).isTrue();
         assertThat(boots.group(1)).isNotEqualTo(boots.group(2));
         assertNothingLeftBehind();
     }
@@ -249,7 +240,7 @@ class ImagePipelineIT {
 
         Image image = await(arn, Duration.ofMinutes(10), ImageStatus.AVAILABLE, ImageStatus.FAILED);
 
-        assertThat(image.state().status()).as(log(arn)).isEqualTo(ImageStatus.AVAILABLE);
+        assertThat(image.state().status()).as(kiln.buildLog(arn)).isEqualTo(ImageStatus.AVAILABLE);
         assertThat(fileInImage(image.outputResources().amis().get(0).image(), "/etc/kiln-it"))
                 .isEqualTo("made in a sandbox\n");
         assertNothingLeftBehind();
@@ -320,20 +311,20 @@ class ImagePipelineIT {
     void cancellingABuildStopsItWithinSecondsAndCleansUp() throws Exception {
         String arn = run(component(SLOW.replace("timeoutSeconds: 3", "timeoutSeconds: 900")), "t3.micro", false, null);
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (!log(arn).contains("build/Sleeps") && System.nanoTime() < deadline
+        while (!kiln.buildLog(arn).contains("build/Sleeps") && System.nanoTime() < deadline
                 && api.getImage(r -> r.imageBuildVersionArn(arn)).image().state().status() != ImageStatus.FAILED) {
             Thread.sleep(500);
         }
-        assertThat(log(arn)).contains("build/Sleeps");
+        assertThat(kiln.buildLog(arn)).contains("build/Sleeps");
 
         long start = System.nanoTime();
         api.cancelImageCreation(r -> r.imageBuildVersionArn(arn).clientToken(UUID.randomUUID().toString()));
-        while (!log(arn).contains("cancelled by request") && System.nanoTime() - start < 30_000_000_000L) {
+        while (!kiln.buildLog(arn).contains("cancelled by request") && System.nanoTime() - start < 30_000_000_000L) {
             Thread.sleep(200);
         }
         await(arn, Duration.ofSeconds(5), ImageStatus.CANCELLED);
         long cleanUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < cleanUp && log(arn).contains("terminating") == false) {
+        while (System.nanoTime() < cleanUp && kiln.buildLog(arn).contains("terminating") == false) {
             Thread.sleep(200);
         }
         Thread.sleep(2000);

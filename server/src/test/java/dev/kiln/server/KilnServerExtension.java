@@ -99,6 +99,11 @@ public final class KilnServerExtension implements BeforeAllCallback, AfterAllCal
         return closedAfterAll(KilnTestServer.imageBuilder(server(), region));
     }
 
+    /** The log of one of the server's builds, "(no log)" before there is one. */
+    public String buildLog(String arn) {
+        return KilnTestServer.buildLog(dataDir, arn);
+    }
+
     /** Closes something after the last test, before the server stops. */
     public <T extends AutoCloseable> T closedAfterAll(T closeable) {
         clients.add(closeable);
