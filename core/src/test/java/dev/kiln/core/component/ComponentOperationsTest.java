@@ -40,9 +40,9 @@ class ComponentOperationsTest {
     private final InMemoryStore store = new InMemoryStore();
     private final ImageBuilderService service = new ImageBuilderService(store);
     private final TestClient api = new TestClient(service);
-    private final CallContext me = new CallContext("111111111111", "us-east-1", "req-1");
-    private final CallContext other = new CallContext("222222222222", "us-east-1", "req-2");
-    private final CallContext west = new CallContext("111111111111", "us-west-2", "req-3");
+    private final CallContext me = TestClient.ME;
+    private final CallContext other = TestClient.OTHER;
+    private final CallContext west = TestClient.WEST;
 
     ComponentOperationsTest() {
         new ComponentOperations(store, new References(store),

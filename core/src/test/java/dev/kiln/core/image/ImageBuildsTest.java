@@ -11,6 +11,7 @@ import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.store.StoredResource;
 import dev.kiln.core.testing.InMemoryStore;
+import dev.kiln.core.testing.TestClient;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ class ImageBuildsTest {
     private final InMemoryStore store = new InMemoryStore();
     private final TestClock clock = new TestClock("2026-11-26T10:00:00Z");
     private final ImageBuilds builds = new ImageBuilds(store, clock);
-    private final CallContext me = new CallContext("111111111111", "us-east-1", "req-1");
+    private final CallContext me = TestClient.ME;
     private final ImageBuilds.Inputs inputs;
     private final StoredResource pipeline;
 

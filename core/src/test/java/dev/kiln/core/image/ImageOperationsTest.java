@@ -23,9 +23,9 @@ class ImageOperationsTest {
     private final TestClock clock = new TestClock("2026-11-26T10:00:00Z");
     private final ImageBuilderService service = new ImageBuilderService(store);
     private final TestClient api = new TestClient(service);
-    private final CallContext me = new CallContext("111111111111", "us-east-1", "req-1");
-    private final CallContext other = new CallContext("222222222222", "us-east-1", "req-2");
-    private final CallContext west = new CallContext("111111111111", "us-west-2", "req-3");
+    private final CallContext me = TestClient.ME;
+    private final CallContext other = TestClient.OTHER;
+    private final CallContext west = TestClient.WEST;
     private final String recipe;
     private final String infra;
     private final String dist;

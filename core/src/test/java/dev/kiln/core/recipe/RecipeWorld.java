@@ -71,9 +71,9 @@ final class RecipeWorld {
     final InMemoryStore store = new InMemoryStore();
     final ImageBuilderService service = new ImageBuilderService(store);
     final TestClient api = new TestClient(service);
-    final CallContext me = new CallContext("111111111111", "us-east-1", "req-1");
-    final CallContext other = new CallContext("222222222222", "us-east-1", "req-2");
-    final CallContext west = new CallContext("111111111111", "us-west-2", "req-3");
+    final CallContext me = TestClient.ME;
+    final CallContext other = TestClient.OTHER;
+    final CallContext west = TestClient.WEST;
 
     RecipeWorld() {
         References references = new References(store);

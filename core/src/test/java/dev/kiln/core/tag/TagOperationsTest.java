@@ -35,9 +35,9 @@ class TagOperationsTest {
     private final InMemoryStore store = new InMemoryStore();
     private final ImageBuilderService service = new ImageBuilderService(store);
     private final TestClient api = new TestClient(service);
-    private final CallContext me = new CallContext(ACCOUNT, "us-east-1", "req-1");
-    private final CallContext other = new CallContext("222222222222", "us-east-1", "req-2");
-    private final CallContext west = new CallContext(ACCOUNT, "us-west-2", "req-3");
+    private final CallContext me = TestClient.ME;
+    private final CallContext other = TestClient.OTHER;
+    private final CallContext west = TestClient.WEST;
 
     TagOperationsTest() {
         new TagOperations(store).registerWith(service);

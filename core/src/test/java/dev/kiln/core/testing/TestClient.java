@@ -13,6 +13,13 @@ import java.util.UUID;
  * a region), with typed helpers for the common creates (each with a fresh clientToken) and gets.
  */
 public final class TestClient {
+    /** The caller most tests act as: an account in us-east-1. */
+    public static final CallContext ME = new CallContext("111111111111", "us-east-1", "req-1");
+    /** Another account in the same region. */
+    public static final CallContext OTHER = new CallContext("222222222222", "us-east-1", "req-2");
+    /** The same account as {@link #ME} in another region. */
+    public static final CallContext WEST = new CallContext("111111111111", "us-west-2", "req-3");
+
     private final ImageBuilderService service;
 
     public TestClient(ImageBuilderService service) {
