@@ -112,14 +112,10 @@ class ContainerPipelineIT {
     static final KilnServerExtension kiln = KilnServerExtension.inRegions(REGION)
             .configured(c -> c.withBuilds(2).withBaseImagesFolder(ImagePipelineIT.BASE_IMAGES));
 
-    static Path dataDir;
-    KilnServer server;
     ImagebuilderClient api;
 
     @BeforeAll
     void start() {
-        dataDir = kiln.dataDir();
-        server = kiln.server();
         api = kiln.imageBuilder(REGION);
     }
 
@@ -239,7 +235,7 @@ class ContainerPipelineIT {
         assertThat(config.at("/config/Labels/org.example.team").asText()).isEqualTo("kiln-it");
         assertThat(fileInImage(uris.get(0), "/etc/kiln-it", work)).isEqualTo("made in a container, STAGE=it\n");
         assertThat(kiln.buildLog(arn)).contains("[component/", "wrote /etc/kiln-it", "test/StillThere success");
-        assertThat(exec(List.of("buildah", "--root", dataDir.resolve("cache/containers/storage").toString(),
+        assertThat(exec(List.of("buildah", "--root", kiln.dataDir().resolve("cache/containers/storage").toString(),
                 "containers", "--all", "--format", "{{.ContainerName}}"))).doesNotContain("kiln-");
     }
 
@@ -345,7 +341,7 @@ class ContainerPipelineIT {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as(() -> "the build's log:\n" + kiln.buildLog(arn))
                 .isLessThan(Duration.ofSeconds(15));
         Thread.sleep(1000);
-        assertThat(exec(List.of("buildah", "--root", dataDir.resolve("cache/containers/storage").toString(),
+        assertThat(exec(List.of("buildah", "--root", kiln.dataDir().resolve("cache/containers/storage").toString(),
                 "containers", "--all", "--format", "{{.ContainerName}}"))).doesNotContain("kiln-");
     }
 }

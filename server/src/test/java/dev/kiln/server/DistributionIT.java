@@ -50,8 +50,6 @@ class DistributionIT {
     static final KilnServerExtension kiln = KilnServerExtension.inRegions(EAST, WEST, EU)
             .configured(c -> c.withBuilds(1).withBaseImagesFolder(ImagePipelineIT.BASE_IMAGES));
 
-    static Path dataDir;
-    KilnServer server;
     ImagebuilderClient api;
     String component;
     String infrastructure;
@@ -59,10 +57,8 @@ class DistributionIT {
 
     @BeforeAll
     void start() throws IOException {
-        dataDir = kiln.dataDir();
-        server = kiln.server();
         api = kiln.imageBuilder(EAST);
-        owner = server.firstStart().account().id();
+        owner = kiln.server().firstStart().account().id();
         component = api.createComponent(r -> r.name("writer").semanticVersion("1.0.0").platform(Platform.LINUX)
                 .data(WRITER)).componentBuildVersionArn();
         infrastructure = api.createInfrastructureConfiguration(r -> r.name("sandbox").instanceProfileName("kiln")
@@ -93,7 +89,8 @@ class DistributionIT {
     }
 
     private MachineImage stored(String region, String imageId) {
-        return Machines.in(dataDir, Clock.systemUTC(), ImagePipelineIT.BASE_IMAGES).images().find(region, imageId)
+        return Machines.in(kiln.dataDir(), Clock.systemUTC(), ImagePipelineIT.BASE_IMAGES).images()
+                .find(region, imageId)
                 .orElseThrow(() -> new AssertionError(imageId + " is not in " + region));
     }
 
@@ -128,7 +125,7 @@ class DistributionIT {
     @Test
     void aRegionThatCannotTakeItsCopyIsNamedAndRetryImageFinishesWithoutRebuilding() throws Exception {
         // eu-west-1's image folder is a file: its copy cannot be written.
-        Path blocker = dataDir.resolve("regions").resolve(EU).resolve("images");
+        Path blocker = kiln.dataDir().resolve("regions").resolve(EU).resolve("images");
         Files.createDirectories(blocker.getParent());
         Files.writeString(blocker, "not a folder");
         String arn = build(
@@ -149,7 +146,7 @@ class DistributionIT {
         assertThat(retried.outputResources().amis()).extracting(a -> a.region()).containsExactly(EAST, EU);
         assertThat(retried.outputResources().amis().get(0).image())
                 .isEqualTo(failed.outputResources().amis().get(0).image());
-        String log = Files.readString(dev.kiln.core.build.BuildFolders.log(dataDir.resolve("builds"), arn));
+        String log = kiln.buildLog(arn);
         assertThat(log).contains("distributing " + failed.outputResources().amis().get(0).image() + " again");
         assertThat(log.split("build/Write \\(ExecuteBash\\)", -1)).as("the component ran once").hasSize(2);
     }
@@ -175,7 +172,7 @@ class DistributionIT {
         assertThat(copy.name()).isEqualTo("later");
         assertThat(copy.diskSha256()).isEqualTo(stored(EAST, built.outputResources().amis().get(0).image())
                 .diskSha256());
-        String log = Files.readString(dev.kiln.core.build.BuildFolders.log(dataDir.resolve("builds"), again));
+        String log = kiln.buildLog(again);
         assertThat(log).doesNotContain("build/Write");
     }
 }

@@ -119,19 +119,15 @@ class ImagePipelineIT {
     static final KilnServerExtension kiln = KilnServerExtension.inRegions(REGION)
             .configured(c -> c.withBuilds(2).withBaseImagesFolder(BASE_IMAGES));
 
-    static Path dataDir;
-    KilnServer server;
     ImagebuilderClient api;
 
     @BeforeAll
     void start() {
-        dataDir = kiln.dataDir();
-        server = kiln.server();
         api = kiln.closedAfterAll(ImagebuilderClient.builder()
-                .endpointOverride(URI.create(server.endpoint()))
+                .endpointOverride(URI.create(kiln.server().endpoint()))
                 .region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(
-                        KilnTestServer.defaultProfile(server.credentialsFile())))
+                        KilnTestServer.defaultProfile(kiln.server().credentialsFile())))
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD))
                 .build());
@@ -178,26 +174,27 @@ class ImagePipelineIT {
     /** No QEMU process, instance folder or mount of this server's data folder is left. */
     private void assertNothingLeftBehind() throws IOException {
         List<String> qemus = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("qemu") && c.contains(dataDir.toString()))
+                .filter(p -> p.info().commandLine()
+                        .map(c -> c.contains("qemu") && c.contains(kiln.dataDir().toString()))
                         .orElse(false))
                 .map(p -> p.info().commandLine().orElse(""))
                 .toList();
         assertThat(qemus).isEmpty();
         List<Path> instances = new ArrayList<>();
-        if (Files.exists(dataDir.resolve("builds"))) {
-            try (Stream<Path> s = Files.walk(dataDir.resolve("builds"))) {
+        if (Files.exists(kiln.dataDir().resolve("builds"))) {
+            try (Stream<Path> s = Files.walk(kiln.dataDir().resolve("builds"))) {
                 s.filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals("instances"))
                         .forEach(instances::add);
             }
         }
         assertThat(instances).isEmpty();
-        assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(dataDir.toString());
+        assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(kiln.dataDir().toString());
     }
 
     /** The file a component wrote, read out of the registered image's disk without booting it. */
     private String fileInImage(String imageId, String path) throws Exception {
-        Path disk = dataDir.resolve("regions").resolve(REGION).resolve("images").resolve(imageId + ".qcow2");
-        Path raw = dataDir.resolve(imageId + ".raw");
+        Path disk = kiln.dataDir().resolve("regions").resolve(REGION).resolve("images").resolve(imageId + ".qcow2");
+        Path raw = kiln.dataDir().resolve(imageId + ".raw");
         try {
             exec(List.of("qemu-img", "convert", "-O", "raw", disk.toString(), raw.toString()));
             return exec(List.of("debugfs", "-R", "cat " + path, raw.toString()));

@@ -2,7 +2,6 @@ package dev.kiln.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -39,14 +38,10 @@ class PipelineScheduleIT {
     static final KilnServerExtension kiln = KilnServerExtension.inRegions(REGION)
             .configured(c -> c.withBuilds(1).withBaseImagesFolder(ImagePipelineIT.BASE_IMAGES));
 
-    static Path dataDir;
-    KilnServer server;
     ImagebuilderClient api;
 
     @BeforeAll
     void start() {
-        dataDir = kiln.dataDir();
-        server = kiln.server();
         api = kiln.imageBuilder(REGION);
     }
 
