@@ -199,8 +199,7 @@ class ContainerPipelineIT {
         JsonNode manifest = json.readTree(blob(layout, index.at("/manifests/0/digest").asText()).toFile());
         String found = null;
         for (JsonNode layer : manifest.path("layers")) {
-            try (InputStream in = new GZIPInputStream(Files.newInputStream(blob(layout,
-                    layer.path("digest").asText())));
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(blob(layout, layer.path("digest").asText())));
                  TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
                 for (TarArchiveEntry e = tar.getNextTarEntry(); e != null; e = tar.getNextTarEntry()) {
                     if (e.getName().replaceFirst("^\\./", "").equals(path.substring(1))) {

@@ -336,7 +336,6 @@ class ImageOperationsTest {
         String available = create(me, request(recipe));
         Fixtures.setStatus(store, available, "AVAILABLE");
         assertThatThrownBy(() -> api.call(me, "CancelImageCreation", Json.object()
-                .put("imageBuildVersionArn", available).put("clientToken",
-                        "cancel-4"))).hasMessageContaining("AVAILABLE");
+                .put("imageBuildVersionArn", available).put("clientToken", "cancel-4"))).hasMessageContaining("AVAILABLE");
     }
 }

@@ -54,9 +54,8 @@ class PipelineOperationsTest {
     }
 
     private ObjectNode request(String name) {
-        return Json.object().put("name", name).put("imageRecipeArn", recipe).put("infrastructureConfigurationArn",
-                infra)
-                .put("clientToken", clientToken());
+        return Json.object().put("name", name).put("imageRecipeArn", recipe)
+                .put("infrastructureConfigurationArn", infra).put("clientToken", clientToken());
     }
 
     private String create(CallContext ctx, ObjectNode in) {
@@ -167,8 +166,7 @@ class PipelineOperationsTest {
 
     @Test
     void startRecordsAPendingImageOfThePipeline() {
-        ObjectNode in = request("web").put("distributionConfigurationArn", dist).put("enhancedImageMetadataEnabled",
-                false);
+        ObjectNode in = request("web").put("distributionConfigurationArn", dist).put("enhancedImageMetadataEnabled", false);
         in.putObject("imageTags").put("built-by", "kiln").put("stage", "test");
         in.putObject("loggingConfiguration").put("imageLogGroupName", "/kiln/web");
         String pipeline = create(me, in);
@@ -378,8 +376,7 @@ class PipelineOperationsTest {
                 .put("imageRecipeArn", Fixtures.imageRecipe(store, other, "r", "1.0.0", BASE).arn())
                 .put("infrastructureConfigurationArn", Fixtures.infrastructure(store, other, "i").arn())
                 .put("clientToken", "t");
-        assertThat(create(other,
-                theirs)).isEqualTo("arn:aws:imagebuilder:us-east-1:222222222222:image-pipeline/private");
+        assertThat(create(other, theirs)).isEqualTo("arn:aws:imagebuilder:us-east-1:222222222222:image-pipeline/private");
         // ... but not with my recipe.
         ObjectNode borrowed = theirs.deepCopy().put("name", "borrowed").put("imageRecipeArn", recipe)
                 .put("clientToken", "t2");

@@ -138,8 +138,7 @@ class ContainerRecipeOperationsTest {
                 .hasMessageContaining("dockerfileTemplateData")
                 .hasMessageContaining("FROM {{{ imagebuilder:parentImage }}}");
         ObjectNode typo = w.containerRecipeInput("t", "1.0.0", "debian:12", hello)
-                .put("dockerfileTemplateData",
-                        "FROM {{{ imagebuilder:parentImage }}}\n{{{ imagebuilder:component }}}\n");
+                .put("dockerfileTemplateData", "FROM {{{ imagebuilder:parentImage }}}\n{{{ imagebuilder:component }}}\n");
         assertError(() -> create(me, typo), ErrorType.InvalidParameterValueException,
                 "did you mean imagebuilder:components?");
         ObjectNode own = w.containerRecipeInput("t", "1.0.0", "debian:12", hello).put("dockerfileTemplateData",

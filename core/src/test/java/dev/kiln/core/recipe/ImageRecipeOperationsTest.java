@@ -15,8 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ImageRecipeOperationsTest {
-    /** Response examples of the AWS CLI's imagebuilder documentation (create-image-recipe, list-image-recipes,
-            get-image). */
+    /** Response examples of the AWS CLI's imagebuilder documentation (create-image-recipe, list-image-recipes, get-image). */
     private static final String CLI_CREATE = """
             {"requestId": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111", "clientToken": "a1b2c3d4-5678-90ab-cdef-EXAMPLE22222",
              "imageRecipeArn": "arn:aws:imagebuilder:us-west-2:123456789012:image-recipe/mybasicrecipe/2019.12.03"}
@@ -110,8 +109,7 @@ class ImageRecipeOperationsTest {
         assertThat(out.at("/latestVersionReferences/latestPatchVersionArn").asText()).isEqualTo(arn);
         assertThat(RecipeWorld.shapeProblems(out, "GetImageRecipeResponse")).isEmpty();
 
-        ObjectNode plain = w.imageRecipeInput("plain", "1.0.0", w.debian(me), hello).put("workingDirectory",
-                "/var/tmp");
+        ObjectNode plain = w.imageRecipeInput("plain", "1.0.0", w.debian(me), hello).put("workingDirectory", "/var/tmp");
         String plainArn = create(me, plain).path("imageRecipeArn").asText();
         JsonNode p = get(me, plainArn).path("imageRecipe");
         assertThat(p.path("workingDirectory").asText()).isEqualTo("/var/tmp");

@@ -38,8 +38,7 @@ final class RecipeWorld {
             phases:
               - name: build
                 steps:
-                  - {name: Say, action: ExecuteBash,
-                          inputs: {commands: ['echo {{ Greeting }} {{ Count }} {{ Verbose }}']}}
+                  - {name: Say, action: ExecuteBash, inputs: {commands: ['echo {{ Greeting }} {{ Count }} {{ Verbose }}']}}
             """;
     static final String NEEDS_TOKEN_DOC = """
             schemaVersion: 1.0
