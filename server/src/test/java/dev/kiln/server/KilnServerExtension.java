@@ -1,5 +1,8 @@
 package dev.kiln.server;
 
+import dev.kiln.core.store.AccessKey;
+import dev.kiln.core.store.Account;
+import dev.kiln.core.store.Database;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -102,6 +105,24 @@ public final class KilnServerExtension implements BeforeAllCallback, AfterAllCal
     /** The log of one of the server's builds, "(no log)" before there is one. */
     public String buildLog(String arn) {
         return KilnTestServer.buildLog(dataDir, arn);
+    }
+
+    /** An account of the server's with one access key, and the credentials file it is written to. */
+    public record Identity(String account, AccessKey key, Path credentials) {
+    }
+
+    /**
+     * Makes an account with one access key straight in the server's database (as {@code kiln accounts}
+     * does), and writes the key to a credentials file of its own in {@code dir}.
+     */
+    public Identity newAccount(String name, Path dir) throws IOException {
+        try (Database db = Database.open(Database.h2FileUrl(dataDir))) {
+            Account account = db.accounts().createAccount(name);
+            AccessKey key = db.accounts().createKey(account.id());
+            Path file = KilnTestServer.writeCredentials(dir.resolve("credentials-" + key.accessKeyId()),
+                    key.accessKeyId(), key.secretAccessKey());
+            return new Identity(account.id(), key, file);
+        }
     }
 
     /** Closes something after the last test, before the server stops. */
