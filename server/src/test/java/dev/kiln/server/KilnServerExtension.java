@@ -32,6 +32,7 @@ public final class KilnServerExtension implements BeforeAllCallback, AfterAllCal
     private final List<String> regions;
     private final UnaryOperator<ServerConfig> configure;
     private final List<AutoCloseable> clients = new ArrayList<>();
+    private Class<?> owner;
     private Path dataDir;
     private KilnServer server;
 
@@ -52,12 +53,19 @@ public final class KilnServerExtension implements BeforeAllCallback, AfterAllCal
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
+        if (owner != null) {
+            return; // a @Nested class of the one that started the server
+        }
+        owner = context.getRequiredTestClass();
         dataDir = Files.createTempDirectory("kiln-" + context.getRequiredTestClass().getSimpleName() + "-");
         server = KilnServer.start(configure.apply(ServerConfig.local(dataDir, 0, regions)));
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        if (context.getRequiredTestClass() != owner) {
+            return;
+        }
         try {
             for (AutoCloseable c : clients) {
                 c.close();
@@ -68,6 +76,7 @@ public final class KilnServerExtension implements BeforeAllCallback, AfterAllCal
             }
         } finally {
             server = null;
+            owner = null;
             deleteQuietly(dataDir);
         }
     }
