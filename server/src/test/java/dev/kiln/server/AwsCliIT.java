@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.core.store.AccessKey;
-import dev.kiln.core.store.Account;
 import dev.kiln.core.store.Database;
 import dev.kiln.server.ExternalClients.Cli;
+import dev.kiln.server.KilnServerExtension.Identity;
 import dev.kiln.server.ExternalClients.Python;
 import dev.kiln.server.ExternalClients.Result;
 import java.io.IOException;
@@ -27,9 +26,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,23 +51,19 @@ import software.amazon.awssdk.services.imagebuilder.model.Platform;
 class AwsCliIT {
     static final String DOC = ImagebuilderSdkIT.DOC;
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final KilnServerExtension kiln = KilnServerExtension.inRegions(EAST, WEST);
     @TempDir
     static Path work;
+
+    static Path dataDir;
 
     KilnServer server;
 
     @BeforeAll
     void startServer() throws IOException {
-        server = KilnTestServer.start(dataDir);
-    }
-
-    @AfterAll
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+        dataDir = kiln.dataDir();
+        server = kiln.server();
     }
 
     static List<Cli> clis() {
@@ -83,18 +78,8 @@ class AwsCliIT {
         return pythons;
     }
 
-    /** An account of its own with one access key, written to a credentials file. */
-    record Identity(String account, AccessKey key, Path credentials) {
-    }
-
     Identity newAccount(String name) throws IOException {
-        try (Database db = Database.open(Database.h2FileUrl(dataDir))) {
-            Account account = db.accounts().createAccount(name);
-            AccessKey key = db.accounts().createKey(account.id());
-            Path file = KilnTestServer.writeCredentials(work.resolve("credentials-" + key.accessKeyId()),
-                    key.accessKeyId(), key.secretAccessKey());
-            return new Identity(account.id(), key, file);
-        }
+        return kiln.newAccount(name, work);
     }
 
     /** Runs {@code aws imagebuilder ARGS} in a region with a credentials file. */

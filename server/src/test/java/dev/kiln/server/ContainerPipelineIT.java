@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -22,10 +21,10 @@ import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.imagebuilder.model.ContainerType;
@@ -109,32 +108,19 @@ class ContainerPipelineIT {
                       commands: [test -f /etc/never-written]
             """;
 
-    @TempDir
-    static Path dataDir;
-    KilnServer server;
+    @RegisterExtension
+    static final KilnServerExtension kiln = KilnServerExtension.inRegions(REGION)
+            .configured(c -> c.withBuilds(2).withBaseImagesFolder(ImagePipelineIT.BASE_IMAGES));
+
     ImagebuilderClient api;
 
     @BeforeAll
-    void start() throws IOException {
-        server = KilnServer.start(ServerConfig.local(dataDir, 0, List.of(REGION)).withBuilds(2)
-                .withBaseImagesFolder(ImagePipelineIT.BASE_IMAGES));
-        api = client(server);
+    void start() {
+        api = kiln.imageBuilder(REGION);
     }
 
     private static ImagebuilderClient client(KilnServer server) {
         return KilnTestServer.imageBuilder(server, REGION);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (api != null) {
-            api.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        // JUnit would warn about each symbolic link of the Debian layers in buildah's storage.
-        new ProcessBuilder("rm", "-rf", dataDir.resolve("cache").toString()).inheritIO().start().waitFor();
     }
 
     /** Starts a container pipeline and answers the image build version. */
@@ -167,16 +153,7 @@ class ContainerPipelineIT {
     }
 
     private Image await(ImagebuilderClient client, String arn, Duration timeout) throws InterruptedException {
-        return KilnTestServer.awaitEnd(client, arn, timeout, () -> log(arn));
-    }
-
-    private String log(String arn) {
-        try {
-            Path log = dev.kiln.core.build.BuildFolders.log(dataDir.resolve("builds"), arn);
-            return Files.exists(log) ? Files.readString(log) : "(no log)";
-        } catch (IOException e) {
-            return e.toString();
-        }
+        return KilnTestServer.awaitEnd(client, arn, timeout, () -> kiln.buildLog(arn));
     }
 
     private String registryHost;
@@ -188,7 +165,7 @@ class ContainerPipelineIT {
         }
         String arn = run(api, WRITER, BASE, TEMPLATE, "probe", false);
         Image image = await(api, arn, Duration.ofMinutes(10));
-        assertThat(image.state().status()).as(log(arn)).isEqualTo(ImageStatus.AVAILABLE);
+        assertThat(image.state().status()).as(kiln.buildLog(arn)).isEqualTo(ImageStatus.AVAILABLE);
         String uri = image.outputResources().containers().get(0).imageUris().get(0);
         registryHost = uri.substring(0, uri.indexOf('/'));
         return registryHost;
@@ -244,7 +221,7 @@ class ContainerPipelineIT {
 
         Image image = await(api, arn, Duration.ofMinutes(10));
 
-        assertThat(image.state().status()).as(log(arn)).isEqualTo(ImageStatus.AVAILABLE);
+        assertThat(image.state().status()).as(kiln.buildLog(arn)).isEqualTo(ImageStatus.AVAILABLE);
         List<String> uris = image.outputResources().containers().get(0).imageUris();
         assertThat(image.outputResources().containers().get(0).region()).isEqualTo(REGION);
         assertThat(uris.get(0)).matches("127\\.0\\.0\\.1:[0-9]+/team/app:1\\.0\\.0-1");
@@ -256,24 +233,24 @@ class ContainerPipelineIT {
         assertThat(config.at("/config/WorkingDir").asText()).isEqualTo("/srv");
         assertThat(config.at("/config/Labels/org.example.team").asText()).isEqualTo("kiln-it");
         assertThat(fileInImage(uris.get(0), "/etc/kiln-it", work)).isEqualTo("made in a container, STAGE=it\n");
-        assertThat(log(arn)).contains("[component/", "wrote /etc/kiln-it", "test/StillThere success");
-        assertThat(exec(List.of("buildah", "--root", dataDir.resolve("cache/containers/storage").toString(),
+        assertThat(kiln.buildLog(arn)).contains("[component/", "wrote /etc/kiln-it", "test/StillThere success");
+        assertThat(exec(List.of("buildah", "--root", kiln.dataDir().resolve("cache/containers/storage").toString(),
                 "containers", "--all", "--format", "{{.ContainerName}}"))).doesNotContain("kiln-");
     }
 
     @Test
     void aContainerImageIsAParentForTheNextRecipe() throws Exception {
         String first = run(api, WRITER, BASE, TEMPLATE, "chain/first", false);
-        assertThat(await(api, first, Duration.ofMinutes(10)).state().status()).as(log(first))
+        assertThat(await(api, first, Duration.ofMinutes(10)).state().status()).as(kiln.buildLog(first))
                 .isEqualTo(ImageStatus.AVAILABLE);
         String versionArn = first.substring(0, first.lastIndexOf('/'));
 
         String second = run(api, WRITER.replace("echo \"made", "cat /etc/kiln-it; echo \"made"), versionArn,
                 TEMPLATE, "chain/second", false);
 
-        assertThat(await(api, second, Duration.ofMinutes(10)).state().status()).as(log(second))
+        assertThat(await(api, second, Duration.ofMinutes(10)).state().status()).as(kiln.buildLog(second))
                 .isEqualTo(ImageStatus.AVAILABLE);
-        assertThat(log(second)).contains("made in a container, STAGE=it");
+        assertThat(kiln.buildLog(second)).contains("made in a container, STAGE=it");
     }
 
     @Test
@@ -348,22 +325,22 @@ class ContainerPipelineIT {
         String arn = run(api, FAILING.replace("echo 'about to fail' >&2", "sleep 600"), BASE, TEMPLATE,
                 "slow/app", false);
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (!log(arn).contains("build/Breaks") && System.nanoTime() < deadline) {
+        while (!kiln.buildLog(arn).contains("build/Breaks") && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
-        assertThat(log(arn)).contains("build/Breaks");
+        assertThat(kiln.buildLog(arn)).contains("build/Breaks");
 
         long start = System.nanoTime();
         api.cancelImageCreation(r -> r.imageBuildVersionArn(arn).clientToken(UUID.randomUUID().toString()));
-        while (!log(arn).contains("cancelled by request") && System.nanoTime() - start < 30_000_000_000L) {
+        while (!kiln.buildLog(arn).contains("cancelled by request") && System.nanoTime() - start < 30_000_000_000L) {
             Thread.sleep(100);
         }
 
         assertThat(await(api, arn, Duration.ofSeconds(5)).state().status()).isEqualTo(ImageStatus.CANCELLED);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as(() -> "the build's log:\n" + log(arn))
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as(() -> "the build's log:\n" + kiln.buildLog(arn))
                 .isLessThan(Duration.ofSeconds(15));
         Thread.sleep(1000);
-        assertThat(exec(List.of("buildah", "--root", dataDir.resolve("cache/containers/storage").toString(),
+        assertThat(exec(List.of("buildah", "--root", kiln.dataDir().resolve("cache/containers/storage").toString(),
                 "containers", "--all", "--format", "{{.ContainerName}}"))).doesNotContain("kiln-");
     }
 }

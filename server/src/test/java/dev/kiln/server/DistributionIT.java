@@ -9,13 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.imagebuilder.model.AmiDistributionConfiguration;
 import software.amazon.awssdk.services.imagebuilder.model.Distribution;
@@ -48,9 +46,10 @@ class DistributionIT {
                       commands: [echo distributed > /etc/kiln-dist]
             """;
 
-    @TempDir
-    static Path dataDir;
-    KilnServer server;
+    @RegisterExtension
+    static final KilnServerExtension kiln = KilnServerExtension.inRegions(EAST, WEST, EU)
+            .configured(c -> c.withBuilds(1).withBaseImagesFolder(ImagePipelineIT.BASE_IMAGES));
+
     ImagebuilderClient api;
     String component;
     String infrastructure;
@@ -58,24 +57,12 @@ class DistributionIT {
 
     @BeforeAll
     void start() throws IOException {
-        server = KilnServer.start(new ServerConfig("127.0.0.1", 0, dataDir, List.of(EAST, WEST, EU), null, null, null,
-                Clock.systemUTC(), 1, ImagePipelineIT.BASE_IMAGES, null, null, null));
-        api = KilnTestServer.imageBuilder(server, EAST);
-        owner = server.firstStart().account().id();
+        api = kiln.imageBuilder(EAST);
+        owner = kiln.server().firstStart().account().id();
         component = api.createComponent(r -> r.name("writer").semanticVersion("1.0.0").platform(Platform.LINUX)
                 .data(WRITER)).componentBuildVersionArn();
         infrastructure = api.createInfrastructureConfiguration(r -> r.name("sandbox").instanceProfileName("kiln")
                 .instanceTypes("kiln.sandbox")).infrastructureConfigurationArn();
-    }
-
-    @AfterAll
-    void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (server != null) {
-            server.close();
-        }
     }
 
     private String build(Distribution... distributions) {
@@ -102,7 +89,8 @@ class DistributionIT {
     }
 
     private MachineImage stored(String region, String imageId) {
-        return Machines.in(dataDir, Clock.systemUTC(), ImagePipelineIT.BASE_IMAGES).images().find(region, imageId)
+        return Machines.in(kiln.dataDir(), Clock.systemUTC(), ImagePipelineIT.BASE_IMAGES).images()
+                .find(region, imageId)
                 .orElseThrow(() -> new AssertionError(imageId + " is not in " + region));
     }
 
@@ -137,7 +125,7 @@ class DistributionIT {
     @Test
     void aRegionThatCannotTakeItsCopyIsNamedAndRetryImageFinishesWithoutRebuilding() throws Exception {
         // eu-west-1's image folder is a file: its copy cannot be written.
-        Path blocker = dataDir.resolve("regions").resolve(EU).resolve("images");
+        Path blocker = kiln.dataDir().resolve("regions").resolve(EU).resolve("images");
         Files.createDirectories(blocker.getParent());
         Files.writeString(blocker, "not a folder");
         String arn = build(
@@ -158,7 +146,7 @@ class DistributionIT {
         assertThat(retried.outputResources().amis()).extracting(a -> a.region()).containsExactly(EAST, EU);
         assertThat(retried.outputResources().amis().get(0).image())
                 .isEqualTo(failed.outputResources().amis().get(0).image());
-        String log = Files.readString(dev.kiln.core.build.BuildFolders.log(dataDir.resolve("builds"), arn));
+        String log = kiln.buildLog(arn);
         assertThat(log).contains("distributing " + failed.outputResources().amis().get(0).image() + " again");
         assertThat(log.split("build/Write \\(ExecuteBash\\)", -1)).as("the component ran once").hasSize(2);
     }
@@ -184,7 +172,7 @@ class DistributionIT {
         assertThat(copy.name()).isEqualTo("later");
         assertThat(copy.diskSha256()).isEqualTo(stored(EAST, built.outputResources().amis().get(0).image())
                 .diskSha256());
-        String log = Files.readString(dev.kiln.core.build.BuildFolders.log(dataDir.resolve("builds"), again));
+        String log = kiln.buildLog(again);
         assertThat(log).doesNotContain("build/Write");
     }
 }

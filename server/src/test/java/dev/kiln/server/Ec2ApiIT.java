@@ -7,25 +7,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.MachineImage;
-import dev.kiln.core.store.AccessKey;
-import dev.kiln.core.store.Account;
-import dev.kiln.core.store.Database;
 import dev.kiln.machines.image.FileImageStore;
 import dev.kiln.server.ExternalClients.Cli;
 import dev.kiln.server.ExternalClients.Result;
+import dev.kiln.server.KilnServerExtension.Identity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,41 +34,29 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Ec2ApiIT {
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final KilnServerExtension kiln = KilnServerExtension.inRegions(EAST, WEST);
     @TempDir
     static Path work;
+
+    static Path dataDir;
 
     KilnServer server;
     FileImageStore store;
 
     @BeforeAll
     void startServer() throws IOException {
-        server = KilnTestServer.start(dataDir);
+        dataDir = kiln.dataDir();
+        server = kiln.server();
         store = new FileImageStore(dataDir.toAbsolutePath().resolve("regions"), Clock.systemUTC());
-    }
-
-    @AfterAll
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     static List<Cli> clis() {
         return ExternalClients.awsClis();
     }
 
-    record Identity(String account, Path credentials) {
-    }
-
     Identity newAccount(String name) throws IOException {
-        try (Database db = Database.open(Database.h2FileUrl(dataDir))) {
-            Account account = db.accounts().createAccount(name);
-            AccessKey key = db.accounts().createKey(account.id());
-            return new Identity(account.id(), KilnTestServer.writeCredentials(work.resolve("credentials-"
-                    + key.accessKeyId()), key.accessKeyId(), key.secretAccessKey()));
-        }
+        return kiln.newAccount(name, work);
     }
 
     MachineImage register(Identity owner, String name, boolean isPublic, Map<String, String> tags) throws IOException {
@@ -87,12 +72,8 @@ class Ec2ApiIT {
         List<String> command = new ArrayList<>(List.of(cli.executable(), "ec2"));
         command.addAll(List.of(args));
         command.addAll(List.of("--endpoint-url", server.endpoint(), "--output", "json", "--region", region));
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = ExternalClients.cliEnvironment(region);
         env.put("AWS_SHARED_CREDENTIALS_FILE", id.credentials().toString());
-        env.put("AWS_CONFIG_FILE", "/dev/null");
-        env.put("AWS_PAGER", "");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_MAX_ATTEMPTS", "1");
         return ExternalClients.run(command, env, 120);
     }
 
@@ -256,6 +237,6 @@ class Ec2ApiIT {
         ec2(cli, a, EAST, "describe-instances").failedWith("InvalidAction");
         Path wrong = KilnTestServer.writeCredentials(work.resolve("wrong"), "AKIAWRONGWRONGWRONG0",
                 "secretsecretsecretsecretsecretsecret0000");
-        ec2(cli, new Identity("000000000000", wrong), EAST, "describe-images").failedWith("AuthFailure");
+        ec2(cli, new Identity("000000000000", null, wrong), EAST, "describe-images").failedWith("AuthFailure");
     }
 }

@@ -16,10 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -113,33 +113,22 @@ class ImagePipelineIT {
                       commands: [sleep 600]
             """;
 
-    @TempDir
-    static Path dataDir;
-    KilnServer server;
+    @RegisterExtension
+    static final KilnServerExtension kiln = KilnServerExtension.inRegions(REGION)
+            .configured(c -> c.withBuilds(2).withBaseImagesFolder(BASE_IMAGES));
+
     ImagebuilderClient api;
 
     @BeforeAll
-    void start() throws IOException {
-        server = KilnServer.start(ServerConfig.local(dataDir, 0, List.of(REGION)).withBuilds(2)
-                .withBaseImagesFolder(BASE_IMAGES));
-        api = ImagebuilderClient.builder()
-                .endpointOverride(URI.create(server.endpoint()))
+    void start() {
+        api = kiln.closedAfterAll(ImagebuilderClient.builder()
+                .endpointOverride(URI.create(kiln.server().endpoint()))
                 .region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(
-                        KilnTestServer.defaultProfile(server.credentialsFile())))
+                        KilnTestServer.defaultProfile(kiln.server().credentialsFile())))
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD))
-                .build();
-    }
-
-    @AfterAll
-    void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+                .build());
     }
 
     private String component(String document) {
@@ -177,41 +166,33 @@ class ImagePipelineIT {
             Thread.sleep(500);
         } while (System.nanoTime() < deadline);
         throw new AssertionError("the image " + arn + " is still " + image.state().statusAsString() + " after "
-                + timeout + "; its log:\n" + log(arn));
-    }
-
-    private String log(String arn) {
-        try {
-            Path log = dev.kiln.core.build.BuildFolders.log(dataDir.resolve("builds"), arn);
-            return Files.exists(log) ? Files.readString(log) : "(no log)";
-        } catch (IOException e) {
-            return e.toString();
-        }
+                + timeout + "; its log:\n" + kiln.buildLog(arn));
     }
 
     /** No QEMU process, instance folder or mount of this server's data folder is left. */
     private void assertNothingLeftBehind() throws IOException {
         List<String> qemus = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("qemu") && c.contains(dataDir.toString()))
+                .filter(p -> p.info().commandLine()
+                        .map(c -> c.contains("qemu") && c.contains(kiln.dataDir().toString()))
                         .orElse(false))
                 .map(p -> p.info().commandLine().orElse(""))
                 .toList();
         assertThat(qemus).isEmpty();
         List<Path> instances = new ArrayList<>();
-        if (Files.exists(dataDir.resolve("builds"))) {
-            try (Stream<Path> s = Files.walk(dataDir.resolve("builds"))) {
+        if (Files.exists(kiln.dataDir().resolve("builds"))) {
+            try (Stream<Path> s = Files.walk(kiln.dataDir().resolve("builds"))) {
                 s.filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals("instances"))
                         .forEach(instances::add);
             }
         }
         assertThat(instances).isEmpty();
-        assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(dataDir.toString());
+        assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(kiln.dataDir().toString());
     }
 
     /** The file a component wrote, read out of the registered image's disk without booting it. */
     private String fileInImage(String imageId, String path) throws Exception {
-        Path disk = dataDir.resolve("regions").resolve(REGION).resolve("images").resolve(imageId + ".qcow2");
-        Path raw = dataDir.resolve(imageId + ".raw");
+        Path disk = kiln.dataDir().resolve("regions").resolve(REGION).resolve("images").resolve(imageId + ".qcow2");
+        Path raw = kiln.dataDir().resolve(imageId + ".raw");
         try {
             exec(List.of("qemu-img", "convert", "-O", "raw", disk.toString(), raw.toString()));
             return exec(List.of("debugfs", "-R", "cat " + path, raw.toString()));
@@ -233,17 +214,17 @@ class ImagePipelineIT {
 
         Image image = await(arn, Duration.ofMinutes(20), ImageStatus.AVAILABLE, ImageStatus.FAILED);
 
-        assertThat(image.state().status()).as(log(arn)).isEqualTo(ImageStatus.AVAILABLE);
+        assertThat(image.state().status()).as(kiln.buildLog(arn)).isEqualTo(ImageStatus.AVAILABLE);
         String imageId = image.outputResources().amis().get(0).image();
         assertThat(imageId).matches("ami-[0-9a-f]{17}");
         assertThat(image.outputResources().amis().get(0).region()).isEqualTo(REGION);
         assertThat(fileInImage(imageId, "/etc/kiln-it")).isEqualTo("made in a VM\n");
-        assertThat(log(arn)).contains("[console]", "wrote /etc/kiln-it", "launching test instance",
+        assertThat(kiln.buildLog(arn)).contains("[console]", "wrote /etc/kiln-it", "launching test instance",
                 "test/StillThere success");
         // Exit code 194 rebooted the VM for real, and the step ran again after it.
         java.util.regex.Matcher boots = java.util.regex.Pattern.compile("boot before (\\S+), now (\\S+)")
-                .matcher(log(arn));
-        assertThat(boots.find()).as(log(arn)).isTrue();
+                .matcher(kiln.buildLog(arn));
+        assertThat(boots.find()).as(kiln.buildLog(arn)).isTrue();
         assertThat(boots.group(1)).isNotEqualTo(boots.group(2));
         assertNothingLeftBehind();
     }
@@ -254,7 +235,7 @@ class ImagePipelineIT {
 
         Image image = await(arn, Duration.ofMinutes(10), ImageStatus.AVAILABLE, ImageStatus.FAILED);
 
-        assertThat(image.state().status()).as(log(arn)).isEqualTo(ImageStatus.AVAILABLE);
+        assertThat(image.state().status()).as(kiln.buildLog(arn)).isEqualTo(ImageStatus.AVAILABLE);
         assertThat(fileInImage(image.outputResources().amis().get(0).image(), "/etc/kiln-it"))
                 .isEqualTo("made in a sandbox\n");
         assertNothingLeftBehind();
@@ -326,20 +307,20 @@ class ImagePipelineIT {
     void cancellingABuildStopsItWithinSecondsAndCleansUp() throws Exception {
         String arn = run(component(SLOW.replace("timeoutSeconds: 3", "timeoutSeconds: 900")), "t3.micro", false, null);
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (!log(arn).contains("build/Sleeps") && System.nanoTime() < deadline
+        while (!kiln.buildLog(arn).contains("build/Sleeps") && System.nanoTime() < deadline
                 && api.getImage(r -> r.imageBuildVersionArn(arn)).image().state().status() != ImageStatus.FAILED) {
             Thread.sleep(500);
         }
-        assertThat(log(arn)).contains("build/Sleeps");
+        assertThat(kiln.buildLog(arn)).contains("build/Sleeps");
 
         long start = System.nanoTime();
         api.cancelImageCreation(r -> r.imageBuildVersionArn(arn).clientToken(UUID.randomUUID().toString()));
-        while (!log(arn).contains("cancelled by request") && System.nanoTime() - start < 30_000_000_000L) {
+        while (!kiln.buildLog(arn).contains("cancelled by request") && System.nanoTime() - start < 30_000_000_000L) {
             Thread.sleep(200);
         }
         await(arn, Duration.ofSeconds(5), ImageStatus.CANCELLED);
         long cleanUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < cleanUp && log(arn).contains("terminating") == false) {
+        while (System.nanoTime() < cleanUp && kiln.buildLog(arn).contains("terminating") == false) {
             Thread.sleep(200);
         }
         Thread.sleep(2000);

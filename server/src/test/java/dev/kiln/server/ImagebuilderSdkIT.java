@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -113,9 +114,10 @@ class ImagebuilderSdkIT {
     static final String DOCKERFILE = "FROM {{{ imagebuilder:parentImage }}}\n{{{ imagebuilder:environments }}}\n"
             + "{{{ imagebuilder:components }}}\n";
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final KilnServerExtension kiln = KilnServerExtension.inRegions(EAST, WEST);
 
+    static Path dataDir;
     KilnServer server;
     AwsCredentials credentials;
     String account;
@@ -125,7 +127,8 @@ class ImagebuilderSdkIT {
 
     @BeforeAll
     void startServer() throws IOException {
-        server = KilnTestServer.start(dataDir);
+        dataDir = kiln.dataDir();
+        server = kiln.server();
         credentials = KilnTestServer.defaultProfile(server.credentialsFile());
         account = server.firstStart().account().id();
         east = client(EAST, credentials);
@@ -135,9 +138,6 @@ class ImagebuilderSdkIT {
     @AfterAll
     void stopServer() {
         clients.forEach(ImagebuilderClient::close);
-        if (server != null) {
-            server.close();
-        }
     }
 
     ImagebuilderClient client(String region, AwsCredentials creds) {

@@ -65,6 +65,16 @@ final class KilnTestServer {
                 + timeout + "; its log:\n" + log.get());
     }
 
+    /** The log of a build of a server with this data directory, "(no log)" before there is one. */
+    static String buildLog(Path dataDir, String arn) {
+        try {
+            Path log = dev.kiln.core.build.BuildFolders.log(dataDir.resolve("builds"), arn);
+            return Files.exists(log) ? Files.readString(log) : "(no log)";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     /** The {@code default} profile of an AWS credentials file. */
     static AwsBasicCredentials defaultProfile(Path credentialsFile) {
         Profile profile = ProfileFile.builder().content(credentialsFile).type(ProfileFile.Type.CREDENTIALS).build()

@@ -1,5 +1,6 @@
 package dev.kiln.server;
 
+import static dev.kiln.server.KilnTestServer.buildLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,10 +9,8 @@ import dev.kiln.core.store.Database;
 import dev.kiln.core.store.Delivery;
 import dev.kiln.core.store.Subscription;
 import dev.kiln.core.store.Topic;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -96,7 +95,7 @@ class NotificationsIT {
             }
 
             assertThat(received).extracting(r -> JSON.readTree(r.body()).at("/state/status").asText())
-                    .as(log(arn))
+                    .as(buildLog(dataDir, arn))
                     .containsExactly("PENDING", "BUILDING", "CREATING", "TESTING", "DISTRIBUTING", "AVAILABLE");
             assertThat(received).allSatisfy(r -> {
                 assertThat(r.topicArn()).isEqualTo(topic.arn());
@@ -110,15 +109,6 @@ class NotificationsIT {
             }
         } finally {
             hook.stop(0);
-        }
-    }
-
-    private String log(String arn) {
-        try {
-            Path log = dev.kiln.core.build.BuildFolders.log(dataDir.resolve("builds"), arn);
-            return Files.exists(log) ? Files.readString(log) : "(no log)";
-        } catch (IOException e) {
-            return e.toString();
         }
     }
 }

@@ -2,16 +2,14 @@ package dev.kiln.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.imagebuilder.model.BuildType;
 import software.amazon.awssdk.services.imagebuilder.model.ImagePipeline;
@@ -36,26 +34,15 @@ class PipelineScheduleIT {
                       commands: [echo hello]
             """;
 
-    @TempDir
-    static Path dataDir;
-    KilnServer server;
+    @RegisterExtension
+    static final KilnServerExtension kiln = KilnServerExtension.inRegions(REGION)
+            .configured(c -> c.withBuilds(1).withBaseImagesFolder(ImagePipelineIT.BASE_IMAGES));
+
     ImagebuilderClient api;
 
     @BeforeAll
-    void start() throws Exception {
-        server = KilnServer.start(ServerConfig.local(dataDir, 0, List.of(REGION)).withBuilds(1)
-                .withBaseImagesFolder(ImagePipelineIT.BASE_IMAGES));
-        api = KilnTestServer.imageBuilder(server, REGION);
-    }
-
-    @AfterAll
-    void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    void start() {
+        api = kiln.imageBuilder(REGION);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.kiln.server;
 
+import static dev.kiln.server.KilnTestServer.buildLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,10 +11,8 @@ import dev.kiln.common.s3.Credentials;
 import dev.kiln.common.s3.S3Client;
 import dev.kiln.common.s3.S3Config;
 import dev.kiln.common.s3.S3Location;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,7 +130,7 @@ class S3EndpointIT {
 
         Image image = await(arn);
 
-        assertThat(image.state().status()).as(log(arn)).isEqualTo(ImageStatus.AVAILABLE);
+        assertThat(image.state().status()).as(buildLog(dataDir, arn)).isEqualTo(ImageStatus.AVAILABLE);
         String prefix = "kiln/logs/" + name(arn) + "/1.0.0/1/";
         List<String> keys = keys(prefix);
         assertThat(keys).contains(prefix + "build.log");
@@ -142,7 +141,7 @@ class S3EndpointIT {
         String buildLog = object(prefix + "build.log");
         assertThat(buildLog).contains("fetched through Kiln", "AVAILABLE: ",
                 "uploading the build's logs (" + keys.size() + " file(s)) to s3://" + BUCKET + "/" + prefix);
-        assertThat(buildLog).isEqualTo(log(arn).substring(0, buildLog.length()));
+        assertThat(buildLog).isEqualTo(buildLog(dataDir, arn).substring(0, buildLog.length()));
     }
 
     @Test
@@ -162,8 +161,9 @@ class S3EndpointIT {
 
         Image image = await(arn);
 
-        assertThat(image.state().status()).as(log(arn)).isEqualTo(ImageStatus.AVAILABLE);
-        assertThat(log(arn)).contains("could not upload the build's logs to s3://never-made/", "NoSuchBucket",
+        assertThat(image.state().status()).as(buildLog(dataDir, arn)).isEqualTo(ImageStatus.AVAILABLE);
+        assertThat(buildLog(dataDir, arn)).contains("could not upload the build's logs to s3://never-made/",
+                "NoSuchBucket",
                 "they stay in " + BuildFolders.of(dataDir.resolve("builds"), arn));
     }
 
@@ -194,8 +194,8 @@ class S3EndpointIT {
                 .infrastructureConfigurationArn();
         String arn = api.createImage(r -> r.containerRecipeArn(recipe).infrastructureConfigurationArn(infra))
                 .imageBuildVersionArn();
-        assertThat(await(arn).state().status()).as(log(arn)).isEqualTo(ImageStatus.AVAILABLE);
-        assertThat(log(arn)).contains("fetched through Kiln", "LABEL org.example.from=s3");
+        assertThat(await(arn).state().status()).as(buildLog(dataDir, arn)).isEqualTo(ImageStatus.AVAILABLE);
+        assertThat(buildLog(dataDir, arn)).contains("fetched through Kiln", "LABEL org.example.from=s3");
     }
 
     @Test
@@ -227,19 +227,11 @@ class S3EndpointIT {
     }
 
     private Image await(String arn) throws InterruptedException {
-        return KilnTestServer.awaitEnd(api, arn, Duration.ofMinutes(10), () -> log(arn));
+        return KilnTestServer.awaitEnd(api, arn, Duration.ofMinutes(10), () -> buildLog(dataDir, arn));
     }
 
     private static String name(String arn) {
         return Arn.parse(arn).orElseThrow().name();
-    }
-
-    private static String log(String arn) {
-        try {
-            return Files.readString(BuildFolders.log(dataDir.resolve("builds"), arn));
-        } catch (IOException e) {
-            return e.toString();
-        }
     }
 
     /** The bucket's keys under a prefix, listed by the AWS CLI. */

@@ -1,5 +1,7 @@
 package dev.kiln.core.component;
 
+import static dev.kiln.core.testing.ApiAssertions.assertError;
+import static dev.kiln.core.testing.TestClient.clientToken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,10 +13,10 @@ import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.References;
 import dev.kiln.core.testing.InMemoryStore;
+import dev.kiln.core.testing.TestClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class ComponentOperationsTest {
@@ -37,9 +39,10 @@ class ComponentOperationsTest {
 
     private final InMemoryStore store = new InMemoryStore();
     private final ImageBuilderService service = new ImageBuilderService(store);
-    private final CallContext me = new CallContext("111111111111", "us-east-1", "req-1");
-    private final CallContext other = new CallContext("222222222222", "us-east-1", "req-2");
-    private final CallContext west = new CallContext("111111111111", "us-west-2", "req-3");
+    private final TestClient api = new TestClient(service);
+    private final CallContext me = TestClient.ME;
+    private final CallContext other = TestClient.OTHER;
+    private final CallContext west = TestClient.WEST;
 
     ComponentOperationsTest() {
         new ComponentOperations(store, new References(store),
@@ -49,13 +52,13 @@ class ComponentOperationsTest {
     private ObjectNode create(CallContext ctx, String name, String version, String data) {
         ObjectNode in = Json.object();
         in.put("name", name).put("semanticVersion", version).put("platform", "Linux").put("data", data)
-                .put("clientToken", UUID.randomUUID().toString());
-        return service.call(ctx, "CreateComponent", in);
+                .put("clientToken", clientToken());
+        return api.call(ctx, "CreateComponent", in);
     }
 
     private ObjectNode get(CallContext ctx, String arn) {
         ObjectNode in = Json.object().put("componentBuildVersionArn", arn);
-        return service.call(ctx, "GetComponent", in);
+        return api.call(ctx, "GetComponent", in);
     }
 
     @Test
@@ -95,8 +98,7 @@ class ComponentOperationsTest {
         assertThat(get(me, base + "x.x.x").at("/component/version").asText()).isEqualTo("2.2.4");
         assertThat(get(me, base + "1.x.x").at("/component/version").asText()).isEqualTo("1.7.8");
         assertThat(get(me, base + "1.6.x").at("/component/version").asText()).isEqualTo("1.6.8");
-        assertThatThrownBy(() -> get(me, base + "x.2.x")).isInstanceOf(ApiException.class)
-                .extracting(e -> ((ApiException) e).type()).isEqualTo(ErrorType.InvalidVersionNumberException);
+        assertError(() -> get(me, base + "x.2.x"), ErrorType.InvalidVersionNumberException);
     }
 
     @Test
@@ -112,30 +114,27 @@ class ComponentOperationsTest {
     void dryRunValidatesAndAnswersDryRunOperationException() {
         ObjectNode in = Json.object().put("name", "dry").put("semanticVersion", "1.0.0").put("platform", "Linux")
                 .put("data", DOC).put("clientToken", "t").put("dryRun", true);
-        assertThatThrownBy(() -> service.call(me, "CreateComponent", in))
-                .extracting(e -> ((ApiException) e).type()).isEqualTo(ErrorType.DryRunOperationException);
-        assertThat(service.call(me, "ListComponents", Json.object()).path("componentVersionList")).isEmpty();
+        assertError(() -> api.call(me, "CreateComponent", in), ErrorType.DryRunOperationException);
+        assertThat(api.call(me, "ListComponents", Json.object()).path("componentVersionList")).isEmpty();
     }
 
     @Test
     void sameClientTokenReturnsTheFirstAnswerAndOtherParametersAreAMismatch() {
         ObjectNode in = Json.object().put("name", "idem").put("semanticVersion", "1.0.0").put("platform", "Linux")
                 .put("data", DOC).put("clientToken", "token-1");
-        String first = service.call(me, "CreateComponent", in.deepCopy()).path("componentBuildVersionArn").asText();
-        String again = service.call(me, "CreateComponent", in.deepCopy()).path("componentBuildVersionArn").asText();
+        String first = api.call(me, "CreateComponent", in.deepCopy()).path("componentBuildVersionArn").asText();
+        String again = api.call(me, "CreateComponent", in.deepCopy()).path("componentBuildVersionArn").asText();
         assertThat(again).isEqualTo(first).endsWith("/1");
         ObjectNode changed = in.deepCopy().put("description", "different");
-        assertThatThrownBy(() -> service.call(me, "CreateComponent", changed))
-                .extracting(e -> ((ApiException) e).type()).isEqualTo(ErrorType.IdempotentParameterMismatchException);
+        assertError(() -> api.call(me, "CreateComponent", changed), ErrorType.IdempotentParameterMismatchException);
     }
 
     @Test
     void otherAccountsAndRegionsDoNotSeeTheComponent() {
         String arn = create(me, "private", "1.0.0", DOC).path("componentBuildVersionArn").asText();
         for (CallContext stranger : new CallContext[] {other, west}) {
-            assertThatThrownBy(() -> get(stranger, arn)).extracting(e -> ((ApiException) e).type())
-                    .isEqualTo(ErrorType.ResourceNotFoundException);
-            assertThat(service.call(stranger, "ListComponents", Json.object()).path("componentVersionList")).isEmpty();
+            assertError(() -> get(stranger, arn), ErrorType.ResourceNotFoundException);
+            assertThat(api.call(stranger, "ListComponents", Json.object()).path("componentVersionList")).isEmpty();
         }
     }
 
@@ -145,19 +144,19 @@ class ComponentOperationsTest {
             create(me, "comp-" + (i % 3), "1.0." + i, i % 2 == 0 ? DOC : TEST_ONLY);
         }
         create(me, "comp-0", "1.0.0", DOC);
-        ObjectNode page1 = service.call(me, "ListComponents", Json.object().put("maxResults", 25));
+        ObjectNode page1 = api.call(me, "ListComponents", Json.object().put("maxResults", 25));
         assertThat(page1.path("componentVersionList")).hasSize(25);
-        ObjectNode page2 = service.call(me, "ListComponents",
+        ObjectNode page2 = api.call(me, "ListComponents",
                 Json.object().put("maxResults", 25).put("nextToken", page1.path("nextToken").asText()));
         assertThat(page2.path("componentVersionList")).hasSize(5);
         assertThat(page2.has("nextToken")).isFalse();
         ObjectNode filtered = Json.object();
         filtered.putArray("filters").addObject().put("name", "type").putArray("values").add("TEST");
-        assertThat(service.call(me, "ListComponents", filtered).path("componentVersionList")).hasSize(15);
+        assertThat(api.call(me, "ListComponents", filtered).path("componentVersionList")).hasSize(15);
         ObjectNode byName = Json.object().put("byName", true);
-        assertThat(service.call(me, "ListComponents", byName).path("componentVersionList")).hasSize(3);
-        assertThatThrownBy(() -> service.call(me, "ListComponents", Json.object().put("nextToken", "garbage")))
-                .extracting(e -> ((ApiException) e).type()).isEqualTo(ErrorType.InvalidPaginationTokenException);
+        assertThat(api.call(me, "ListComponents", byName).path("componentVersionList")).hasSize(3);
+        assertError(() -> api.call(me, "ListComponents", Json.object().put("nextToken", "garbage")),
+                ErrorType.InvalidPaginationTokenException);
     }
 
     @Test
@@ -166,24 +165,21 @@ class ComponentOperationsTest {
         String second = create(me, "builds", "1.0.0", DOC).path("componentBuildVersionArn").asText();
         ObjectNode in = Json.object().put("componentVersionArn",
                 "arn:aws:imagebuilder:us-east-1:111111111111:component/builds/1.0.0");
-        assertThat(service.call(me, "ListComponentBuildVersions", in).path("componentSummaryList")).hasSize(2);
-        service.call(me, "DeleteComponent", Json.object().put("componentBuildVersionArn", second));
-        assertThat(service.call(me, "ListComponentBuildVersions", in).path("componentSummaryList")).hasSize(1);
-        assertThatThrownBy(() -> get(me, second)).extracting(e -> ((ApiException) e).type())
-                .isEqualTo(ErrorType.ResourceNotFoundException);
+        assertThat(api.call(me, "ListComponentBuildVersions", in).path("componentSummaryList")).hasSize(2);
+        api.call(me, "DeleteComponent", Json.object().put("componentBuildVersionArn", second));
+        assertThat(api.call(me, "ListComponentBuildVersions", in).path("componentSummaryList")).hasSize(1);
+        assertError(() -> get(me, second), ErrorType.ResourceNotFoundException);
     }
 
     @Test
     void aUriNeedsKilnsS3EndpointAndAnObjectKey() {
         ObjectNode in = Json.object().put("name", "from-s3").put("semanticVersion", "1.0.0").put("platform", "Linux")
                 .put("uri", "s3://bucket/doc.yaml").put("clientToken", "x");
-        assertThatThrownBy(() -> service.call(me, "CreateComponent", in))
-                .hasMessageContaining("uri: s3://bucket/doc.yaml cannot be read: this Kiln server has no S3 endpoint")
-                .extracting(e -> ((ApiException) e).type()).isEqualTo(ErrorType.InvalidRequestException);
-        assertThatThrownBy(() -> service.call(me, "CreateComponent", in.put("uri", "https://bucket/doc.yaml")))
-                .hasMessageContaining("is not an S3 URL")
-                .extracting(e -> ((ApiException) e).type()).isEqualTo(ErrorType.InvalidParameterValueException);
-        assertThatThrownBy(() -> service.call(me, "CreateComponent", in.put("uri", "s3://bucket/")))
+        assertError(() -> api.call(me, "CreateComponent", in), ErrorType.InvalidRequestException,
+                "uri: s3://bucket/doc.yaml cannot be read: this Kiln server has no S3 endpoint");
+        assertError(() -> api.call(me, "CreateComponent", in.put("uri", "https://bucket/doc.yaml")),
+                ErrorType.InvalidParameterValueException, "is not an S3 URL");
+        assertThatThrownBy(() -> api.call(me, "CreateComponent", in.put("uri", "s3://bucket/")))
                 .hasMessageContaining("names no object");
     }
 
@@ -191,7 +187,6 @@ class ComponentOperationsTest {
     void dataAndUriTogetherAreAnInvalidCombination() {
         ObjectNode in = Json.object().put("name", "both").put("semanticVersion", "1.0.0").put("platform", "Linux")
                 .put("data", DOC).put("uri", "s3://bucket/key").put("clientToken", "x");
-        assertThatThrownBy(() -> service.call(me, "CreateComponent", in)).extracting(e -> ((ApiException) e).type())
-                .isEqualTo(ErrorType.InvalidParameterCombinationException);
+        assertError(() -> api.call(me, "CreateComponent", in), ErrorType.InvalidParameterCombinationException);
     }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.core.distribution;
 
+import static dev.kiln.core.testing.ApiAssertions.assertError;
+import static dev.kiln.core.testing.TestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,21 +9,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.api.CallContext;
 import dev.kiln.core.api.ImageBuilderService;
-import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
+import dev.kiln.core.image.TestClock;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.References;
 import dev.kiln.core.store.StoredResource;
 import dev.kiln.core.testing.InMemoryStore;
-import java.time.Clock;
+import dev.kiln.core.testing.TestClient;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class DistributionOperationsTest {
@@ -56,7 +53,8 @@ class DistributionOperationsTest {
 
     private final InMemoryStore store = new InMemoryStore();
     private final ImageBuilderService service = new ImageBuilderService(store);
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
+    private final TestClock clock = new TestClock("2026-11-26T10:00:00Z");
+    private final TestClient api = new TestClient(service);
     private final CallContext me = new CallContext("123456789012", "us-west-2", "req-1");
     private final CallContext other = new CallContext("222222222222", "us-west-2", "req-2");
     private final CallContext europe = new CallContext("123456789012", "eu-west-1", "req-3");
@@ -66,46 +64,25 @@ class DistributionOperationsTest {
                 Set.of("us-west-2", "eu-west-1", "eu-west-2")).registerWith(service);
     }
 
-    private static ObjectNode json(String text) {
-        try {
-            return (ObjectNode) Json.MAPPER.readTree(text);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
     private ObjectNode create(CallContext ctx, ObjectNode in) {
-        in.put("clientToken", UUID.randomUUID().toString());
-        return service.call(ctx, "CreateDistributionConfiguration", in);
+        return api.callWithToken(ctx, "CreateDistributionConfiguration", in);
     }
 
     /** A configuration that makes an AMI in each region. */
     private String create(CallContext ctx, String name, String... regions) {
-        ObjectNode in = Json.object().put("name", name);
-        var list = in.putArray("distributions");
-        for (String region : regions) {
-            list.addObject().put("region", region).putObject("amiDistributionConfiguration").put("name", "ami");
-        }
-        return create(ctx, in).path("distributionConfigurationArn").asText();
+        return api.createDistribution(ctx, name, regions);
     }
 
     private JsonNode get(CallContext ctx, String arn) {
-        return service.call(ctx, "GetDistributionConfiguration",
-                Json.object().put("distributionConfigurationArn", arn)).path("distributionConfiguration");
+        return api.getDistribution(ctx, arn);
     }
 
     private ObjectNode update(CallContext ctx, ObjectNode in) {
-        in.put("clientToken", UUID.randomUUID().toString());
-        return service.call(ctx, "UpdateDistributionConfiguration", in);
+        return api.callWithToken(ctx, "UpdateDistributionConfiguration", in);
     }
 
     private ObjectNode list(CallContext ctx, ObjectNode in) {
-        return service.call(ctx, "ListDistributionConfigurations", in);
-    }
-
-    private static void assertError(ThrowingCallable call, ErrorType type) {
-        assertThatThrownBy(call).isInstanceOf(ApiException.class)
-                .extracting(e -> ((ApiException) e).type()).isEqualTo(type);
+        return api.call(ctx, "ListDistributionConfigurations", in);
     }
 
     @Test
@@ -153,20 +130,19 @@ class DistributionOperationsTest {
     void aRegionThisServerDoesNotServeIsRefusedNamingItsIndex() {
         ObjectNode in = json(CLI_EXAMPLE);
         ((ObjectNode) in.at("/distributions/1")).put("region", "ap-south-1");
-        assertThatThrownBy(() -> create(me, in)).isInstanceOf(ApiException.class)
+        assertError(() -> create(me, in), ErrorType.InvalidParameterValueException)
                 .hasMessageContaining("distributions[1].region")
                 .hasMessageContaining("ap-south-1")
-                .hasMessageNotContaining("distributions[0]")
-                .extracting(e -> ((ApiException) e).type()).isEqualTo(ErrorType.InvalidParameterValueException);
+                .hasMessageNotContaining("distributions[0]");
         assertThat(list(me, Json.object()).path("distributionConfigurationSummaryList")).isEmpty();
     }
 
     @Test
     void aRegionNamedTwiceIsRefused() {
-        assertThatThrownBy(() -> create(me, "twice", "us-west-2", "eu-west-1", "us-west-2"))
+        assertError(() -> create(me, "twice", "us-west-2", "eu-west-1", "us-west-2"),
+                ErrorType.InvalidParameterValueException)
                 .hasMessageContaining("distributions[2].region")
-                .hasMessageContaining("distributions[0]")
-                .extracting(e -> ((ApiException) e).type()).isEqualTo(ErrorType.InvalidParameterValueException);
+                .hasMessageContaining("distributions[0]");
     }
 
     @Test
@@ -290,10 +266,10 @@ class DistributionOperationsTest {
         store.insert(new StoredResource(pipeline, "123456789012", "us-west-2", "image-pipeline", "p", null, null,
                 clock.instant(), body));
 
-        assertError(() -> service.call(me, "DeleteDistributionConfiguration",
+        assertError(() -> api.call(me, "DeleteDistributionConfiguration",
                 Json.object().put("distributionConfigurationArn", used)), ErrorType.ResourceDependencyException);
         assertThat(get(me, used).path("name").asText()).isEqualTo("used");
-        ObjectNode out = service.call(me, "DeleteDistributionConfiguration",
+        ObjectNode out = api.call(me, "DeleteDistributionConfiguration",
                 Json.object().put("distributionConfigurationArn", unused));
         assertThat(out.path("distributionConfigurationArn").asText()).isEqualTo(unused);
         assertError(() -> get(me, unused), ErrorType.ResourceNotFoundException);
@@ -309,7 +285,7 @@ class DistributionOperationsTest {
             change.putArray("distributions").addObject().put("region", "eu-west-1")
                     .putObject("amiDistributionConfiguration").put("name", "x");
             assertError(() -> update(stranger, change), ErrorType.ResourceNotFoundException);
-            assertError(() -> service.call(stranger, "DeleteDistributionConfiguration",
+            assertError(() -> api.call(stranger, "DeleteDistributionConfiguration",
                     Json.object().put("distributionConfigurationArn", arn)), ErrorType.ResourceNotFoundException);
         }
         assertThat(get(me, arn).path("distributions")).hasSize(2);
@@ -318,11 +294,11 @@ class DistributionOperationsTest {
     @Test
     void sameClientTokenReturnsTheFirstAnswerAndOtherParametersAreAMismatch() {
         ObjectNode in = json(CLI_EXAMPLE).put("clientToken", "token-1");
-        String first = service.call(me, "CreateDistributionConfiguration", in.deepCopy())
+        String first = api.call(me, "CreateDistributionConfiguration", in.deepCopy())
                 .path("distributionConfigurationArn").asText();
-        assertThat(service.call(me, "CreateDistributionConfiguration", in.deepCopy())
+        assertThat(api.call(me, "CreateDistributionConfiguration", in.deepCopy())
                 .path("distributionConfigurationArn").asText()).isEqualTo(first);
-        assertError(() -> service.call(me, "CreateDistributionConfiguration",
+        assertError(() -> api.call(me, "CreateDistributionConfiguration",
                 in.deepCopy().put("description", "other")), ErrorType.IdempotentParameterMismatchException);
     }
 
@@ -330,33 +306,5 @@ class DistributionOperationsTest {
     void arnsOfAnotherTypeAreInvalid() {
         assertError(() -> get(me, "arn:aws:imagebuilder:us-west-2:123456789012:infrastructure-configuration/x"),
                 ErrorType.InvalidParameterValueException);
-    }
-
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

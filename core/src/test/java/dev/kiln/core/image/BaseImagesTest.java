@@ -9,6 +9,7 @@ import dev.kiln.core.resource.Versions;
 import dev.kiln.core.store.ResourceQuery;
 import dev.kiln.core.store.StoredResource;
 import dev.kiln.core.testing.InMemoryStore;
+import dev.kiln.core.testing.TestClient;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ class BaseImagesTest {
     private final InMemoryStore store = new InMemoryStore();
     private final TestClock clock = new TestClock("2026-11-26T10:00:00Z");
     private final BaseImages baseImages = new BaseImages(store, clock);
-    private final CallContext me = new CallContext("111111111111", "us-east-1", "req-1");
+    private final CallContext me = TestClient.ME;
 
     @Test
     void seedsEveryBaseImageInEveryRegionOwnedByAws() {

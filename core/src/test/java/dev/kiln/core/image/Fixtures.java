@@ -65,6 +65,15 @@ public final class Fixtures {
                 null, null, CREATED, body));
     }
 
+    /** Sets an image's status in place, as a build would. */
+    public static void setStatus(ResourceStore store, String arn, String status) {
+        StoredResource r = store.get(arn).orElseThrow();
+        ObjectNode body = r.body().deepCopy();
+        body.putObject("state").put("status", status);
+        store.update(new StoredResource(r.arn(), r.accountId(), r.region(), r.type(), r.name(), r.version(),
+                r.build(), r.createdAt(), body));
+    }
+
     private static StoredResource put(ResourceStore store, StoredResource r) {
         store.insert(r);
         return r;

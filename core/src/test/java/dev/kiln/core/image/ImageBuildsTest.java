@@ -1,5 +1,6 @@
 package dev.kiln.core.image;
 
+import static dev.kiln.core.testing.ApiAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +11,7 @@ import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.store.StoredResource;
 import dev.kiln.core.testing.InMemoryStore;
+import dev.kiln.core.testing.TestClient;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +27,7 @@ class ImageBuildsTest {
     private final InMemoryStore store = new InMemoryStore();
     private final TestClock clock = new TestClock("2026-11-26T10:00:00Z");
     private final ImageBuilds builds = new ImageBuilds(store, clock);
-    private final CallContext me = new CallContext("111111111111", "us-east-1", "req-1");
+    private final CallContext me = TestClient.ME;
     private final ImageBuilds.Inputs inputs;
     private final StoredResource pipeline;
 
@@ -81,9 +83,8 @@ class ImageBuildsTest {
     @Test
     void aPipelineWithAnImageInProgressIsInUse() {
         StoredResource running = start(builds, pipeline);
-        assertThatThrownBy(() -> start(builds, pipeline)).isInstanceOf(ApiException.class)
-                .hasMessageContaining(running.arn())
-                .satisfies(e -> assertThat(((ApiException) e).type()).isEqualTo(ErrorType.ResourceInUseException));
+        assertError(() -> start(builds, pipeline), ErrorType.ResourceInUseException)
+                .hasMessageContaining(running.arn());
         assertThat(builds.ofPipeline(me, pipeline.arn())).hasSize(1);
         for (String terminal : new String[] {"AVAILABLE", "CANCELLED", "FAILED", "DEPRECATED", "DELETED", "DISABLED"}) {
             StoredResource r = store.get(running.arn()).orElseThrow();

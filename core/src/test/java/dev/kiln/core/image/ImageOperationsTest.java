@@ -1,5 +1,7 @@
 package dev.kiln.core.image;
 
+import static dev.kiln.core.testing.ApiAssertions.assertError;
+import static dev.kiln.core.testing.TestClient.clientToken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,14 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.api.CallContext;
 import dev.kiln.core.api.ImageBuilderService;
-import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.resource.Json;
-import dev.kiln.core.store.StoredResource;
 import dev.kiln.core.testing.InMemoryStore;
+import dev.kiln.core.testing.TestClient;
 import java.util.List;
-import java.util.UUID;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class ImageOperationsTest {
@@ -23,9 +22,10 @@ class ImageOperationsTest {
     private final InMemoryStore store = new InMemoryStore();
     private final TestClock clock = new TestClock("2026-11-26T10:00:00Z");
     private final ImageBuilderService service = new ImageBuilderService(store);
-    private final CallContext me = new CallContext("111111111111", "us-east-1", "req-1");
-    private final CallContext other = new CallContext("222222222222", "us-east-1", "req-2");
-    private final CallContext west = new CallContext("111111111111", "us-west-2", "req-3");
+    private final TestClient api = new TestClient(service);
+    private final CallContext me = TestClient.ME;
+    private final CallContext other = TestClient.OTHER;
+    private final CallContext west = TestClient.WEST;
     private final String recipe;
     private final String infra;
     private final String dist;
@@ -40,35 +40,22 @@ class ImageOperationsTest {
 
     private ObjectNode request(String recipeArn) {
         return Json.object().put("imageRecipeArn", recipeArn).put("infrastructureConfigurationArn", infra)
-                .put("clientToken", UUID.randomUUID().toString());
+                .put("clientToken", clientToken());
     }
 
     private String create(CallContext ctx, ObjectNode in) {
-        return service.call(ctx, "CreateImage", in).path("imageBuildVersionArn").asText();
+        return api.createImage(ctx, in);
     }
 
     private JsonNode get(CallContext ctx, String arn) {
-        return service.call(ctx, "GetImage", Json.object().put("imageBuildVersionArn", arn)).path("image");
-    }
-
-    private void setStatus(String arn, String status) {
-        StoredResource r = store.get(arn).orElseThrow();
-        ObjectNode body = r.body().deepCopy();
-        body.putObject("state").put("status", status);
-        store.update(new StoredResource(r.arn(), r.accountId(), r.region(), r.type(), r.name(), r.version(),
-                r.build(), r.createdAt(), body));
-    }
-
-    private static void assertError(ErrorType type, ThrowingCallable call) {
-        assertThatThrownBy(call).isInstanceOf(ApiException.class)
-                .satisfies(e -> assertThat(((ApiException) e).type()).isEqualTo(type));
+        return api.getImage(ctx, arn);
     }
 
     @Test
     void createRecordsAPendingBuildVersionWithCopiesOfWhatItIsBuiltFrom() {
         ObjectNode in = request(recipe).put("distributionConfigurationArn", dist);
         in.putObject("tags").put("team", "web");
-        ObjectNode out = service.call(me, "CreateImage", in);
+        ObjectNode out = api.call(me, "CreateImage", in);
         String arn = out.path("imageBuildVersionArn").asText();
         assertThat(arn).isEqualTo("arn:aws:imagebuilder:us-east-1:111111111111:image/web-server/1.0.0/1");
         assertThat(out.at("/latestVersionReferences/latestMajorVersionArn").asText()).endsWith("image/web-server/1.x.x");
@@ -117,7 +104,7 @@ class ImageOperationsTest {
         String base = "arn:aws:imagebuilder:us-east-1:111111111111:image-recipe/web-server/";
         assertThat(create(me, request(base + "1.x.x"))).endsWith(":image/web-server/1.2.0/1");
         assertThat(create(me, request(base + "x.x.x"))).endsWith(":image/web-server/2.0.0/1");
-        assertError(ErrorType.InvalidVersionNumberException, () -> create(me, request(base + "x.2.x")));
+        assertError(() -> create(me, request(base + "x.2.x")), ErrorType.InvalidVersionNumberException);
     }
 
     @Test
@@ -136,32 +123,32 @@ class ImageOperationsTest {
     @Test
     void exactlyOneRecipeIsNeeded() {
         String container = Fixtures.containerRecipe(store, me, "api", "1.0.0").arn();
-        assertError(ErrorType.InvalidParameterCombinationException,
-                () -> create(me, request(recipe).put("containerRecipeArn", container)));
+        assertError(() -> create(me, request(recipe).put("containerRecipeArn", container)),
+                ErrorType.InvalidParameterCombinationException);
         ObjectNode neither = request(recipe);
         neither.remove("imageRecipeArn");
-        assertError(ErrorType.InvalidRequestException, () -> create(me, neither));
+        assertError(() -> create(me, neither), ErrorType.InvalidRequestException);
     }
 
     @Test
     void everyReferenceMustExistForTheCaller() {
         String missing = "arn:aws:imagebuilder:us-east-1:111111111111:image-recipe/nope/1.0.0";
-        assertThatThrownBy(() -> create(me, request(missing))).hasMessageContaining(missing)
-                .satisfies(e -> assertThat(((ApiException) e).type()).isEqualTo(ErrorType.ResourceNotFoundException));
+        assertError(() -> create(me, request(missing)),
+                ErrorType.ResourceNotFoundException).hasMessageContaining(missing);
         ObjectNode noInfra = request(recipe).put("infrastructureConfigurationArn",
                 "arn:aws:imagebuilder:us-east-1:111111111111:infrastructure-configuration/nope");
-        assertError(ErrorType.ResourceNotFoundException, () -> create(me, noInfra));
+        assertError(() -> create(me, noInfra), ErrorType.ResourceNotFoundException);
         ObjectNode noDist = request(recipe).put("distributionConfigurationArn",
                 "arn:aws:imagebuilder:us-east-1:111111111111:distribution-configuration/nope");
-        assertError(ErrorType.ResourceNotFoundException, () -> create(me, noDist));
+        assertError(() -> create(me, noDist), ErrorType.ResourceNotFoundException);
         // Another account's recipe and configuration do not exist for me, even by their ARNs.
         String theirs = Fixtures.imageRecipe(store, other, "theirs", "1.0.0", BASE).arn();
         String theirInfra = Fixtures.infrastructure(store, other, "theirs").arn();
-        assertError(ErrorType.ResourceNotFoundException, () -> create(me, request(theirs)));
-        assertError(ErrorType.ResourceNotFoundException,
-                () -> create(me, request(recipe).put("infrastructureConfigurationArn", theirInfra)));
+        assertError(() -> create(me, request(theirs)), ErrorType.ResourceNotFoundException);
+        assertError(() -> create(me, request(recipe).put("infrastructureConfigurationArn", theirInfra)),
+                ErrorType.ResourceNotFoundException);
         ObjectNode wrongType = request(recipe).put("infrastructureConfigurationArn", dist);
-        assertError(ErrorType.InvalidParameterValueException, () -> create(me, wrongType));
+        assertError(() -> create(me, wrongType), ErrorType.InvalidParameterValueException);
     }
 
     @Test
@@ -177,7 +164,7 @@ class ImageOperationsTest {
         ObjectNode in = request(recipe).put("clientToken", "once");
         String first = create(me, in.deepCopy());
         assertThat(create(me, in.deepCopy())).isEqualTo(first);
-        assertThat(service.call(me, "ListImageBuildVersions", Json.object()).path("imageSummaryList")).hasSize(1);
+        assertThat(api.call(me, "ListImageBuildVersions", Json.object()).path("imageSummaryList")).hasSize(1);
     }
 
     @Test
@@ -188,22 +175,22 @@ class ImageOperationsTest {
         assertThat(get(me, versionArn).path("arn").asText()).isEqualTo(second);
         assertThat(get(me, "arn:aws:imagebuilder:us-east-1:111111111111:image/web-server/x.x.x").path("arn").asText())
                 .isEqualTo(second);
-        assertError(ErrorType.ResourceNotFoundException, () -> get(me, versionArn + "/9"));
-        assertError(ErrorType.InvalidParameterValueException, () -> get(me, recipe));
+        assertError(() -> get(me, versionArn + "/9"), ErrorType.ResourceNotFoundException);
+        assertError(() -> get(me, recipe), ErrorType.InvalidParameterValueException);
     }
 
     @Test
     void otherAccountsAndRegionsDoNotSeeTheImage() {
         String arn = create(me, request(recipe));
         for (CallContext stranger : new CallContext[] {other, west}) {
-            assertError(ErrorType.ResourceNotFoundException, () -> get(stranger, arn));
-            assertThat(service.call(stranger, "ListImages", Json.object()).path("imageVersionList")).isEmpty();
-            assertThat(service.call(stranger, "ListImageBuildVersions", Json.object()).path("imageSummaryList"))
+            assertError(() -> get(stranger, arn), ErrorType.ResourceNotFoundException);
+            assertThat(api.call(stranger, "ListImages", Json.object()).path("imageVersionList")).isEmpty();
+            assertThat(api.call(stranger, "ListImageBuildVersions", Json.object()).path("imageSummaryList"))
                     .isEmpty();
             ObjectNode in = Json.object().put("imageBuildVersionArn", arn);
-            assertError(ErrorType.ResourceNotFoundException, () -> service.call(stranger, "DeleteImage", in));
-            assertError(ErrorType.ResourceNotFoundException,
-                    () -> service.call(stranger, "CancelImageCreation", in.deepCopy().put("clientToken", "t")));
+            assertError(() -> api.call(stranger, "DeleteImage", in), ErrorType.ResourceNotFoundException);
+            assertError(() -> api.call(stranger, "CancelImageCreation", in.deepCopy().put("clientToken", "t")),
+                    ErrorType.ResourceNotFoundException);
         }
         assertThat(get(me, arn).at("/state/status").asText()).isEqualTo("PENDING");
     }
@@ -221,13 +208,13 @@ class ImageOperationsTest {
         create(me, request(recipe));
         create(me, request(recipe)); // a second build of web-server 1.0.0: still one version
 
-        ObjectNode page1 = service.call(me, "ListImages", Json.object());
+        ObjectNode page1 = api.call(me, "ListImages", Json.object());
         assertThat(page1.path("imageVersionList")).hasSize(25);
-        ObjectNode page2 = service.call(me, "ListImages", Json.object().put("nextToken", page1.path("nextToken").asText()));
+        ObjectNode page2 = api.call(me, "ListImages", Json.object().put("nextToken", page1.path("nextToken").asText()));
         assertThat(page2.path("imageVersionList")).hasSize(5);
         assertThat(page2.has("nextToken")).isFalse();
 
-        JsonNode web = service.call(me, "ListImages", filter("name", "Web Server")).path("imageVersionList");
+        JsonNode web = api.call(me, "ListImages", filter("name", "Web Server")).path("imageVersionList");
         assertThat(web).hasSize(1);
         assertThat(web.get(0).path("arn").asText())
                 .isEqualTo("arn:aws:imagebuilder:us-east-1:111111111111:image/web-server/1.0.0");
@@ -236,19 +223,19 @@ class ImageOperationsTest {
         assertThat(web.get(0).path("osVersion").asText()).isEqualTo("Debian 12");
         assertThat(web.get(0).path("buildType").asText()).isEqualTo("USER_INITIATED");
         assertThat(web.get(0).has("state")).isFalse();
-        assertThat(service.call(me, "ListImages", filter("type", "DOCKER")).path("imageVersionList")).hasSize(1);
-        assertThat(service.call(me, "ListImages", filter("platform", "Linux")).path("imageVersionList")).hasSize(25);
-        assertThat(service.call(me, "ListImages", filter("version", "1.0.3")).path("imageVersionList")).hasSize(1);
-        assertThat(service.call(me, "ListImages", filter("osVersion", "Debian 12")).path("imageVersionList"))
+        assertThat(api.call(me, "ListImages", filter("type", "DOCKER")).path("imageVersionList")).hasSize(1);
+        assertThat(api.call(me, "ListImages", filter("platform", "Linux")).path("imageVersionList")).hasSize(25);
+        assertThat(api.call(me, "ListImages", filter("version", "1.0.3")).path("imageVersionList")).hasSize(1);
+        assertThat(api.call(me, "ListImages", filter("osVersion", "Debian 12")).path("imageVersionList"))
                 .hasSize(25);
-        assertError(ErrorType.InvalidRequestException, () -> service.call(me, "ListImages", filter("colour", "red")));
+        assertError(() -> api.call(me, "ListImages", filter("colour", "red")), ErrorType.InvalidRequestException);
 
-        JsonNode byName = service.call(me, "ListImages", Json.object().put("byName", true)).path("imageVersionList");
+        JsonNode byName = api.call(me, "ListImages", Json.object().put("byName", true)).path("imageVersionList");
         assertThat(byName).extracting(n -> n.path("name").asText())
                 .containsExactly("Web Server", "api", "r0", "r1", "r2", "r3");
         assertThat(byName.get(2).path("version").asText()).isEqualTo("1.0.24");
-        assertError(ErrorType.InvalidPaginationTokenException,
-                () -> service.call(me, "ListImages", Json.object().put("nextToken", "forged")));
+        assertError(() -> api.call(me, "ListImages", Json.object().put("nextToken", "forged")),
+                ErrorType.InvalidPaginationTokenException);
     }
 
     private static ObjectNode filter(String name, String value) {
@@ -262,22 +249,22 @@ class ImageOperationsTest {
         String old = create(me, request(recipe));
         Fixtures.imageRecipe(store, me, "Web Server", "2.0.0", BASE);
         create(me, request("arn:aws:imagebuilder:us-east-1:111111111111:image-recipe/web-server/2.0.0"));
-        setStatus(old, "DEPRECATED");
-        assertThat(service.call(me, "ListImages", Json.object()).path("imageVersionList")).hasSize(1);
-        assertThat(service.call(me, "ListImages", Json.object().put("includeDeprecated", true))
+        Fixtures.setStatus(store, old, "DEPRECATED");
+        assertThat(api.call(me, "ListImages", Json.object()).path("imageVersionList")).hasSize(1);
+        assertThat(api.call(me, "ListImages", Json.object().put("includeDeprecated", true))
                 .path("imageVersionList")).hasSize(2);
     }
 
     @Test
     void ownerSelectsMineKilnsOrShared() {
         create(me, request(recipe));
-        JsonNode amazon = service.call(me, "ListImages", Json.object().put("owner", "Amazon")).path("imageVersionList");
+        JsonNode amazon = api.call(me, "ListImages", Json.object().put("owner", "Amazon")).path("imageVersionList");
         assertThat(amazon).extracting(n -> n.path("name").asText())
                 .containsExactly("debian-12-container", "debian-12-x86");
         assertThat(amazon.get(0).path("owner").asText()).isEqualTo("Amazon");
-        assertThat(service.call(me, "ListImages", Json.object().put("owner", "Self")).path("imageVersionList"))
+        assertThat(api.call(me, "ListImages", Json.object().put("owner", "Self")).path("imageVersionList"))
                 .extracting(n -> n.path("name").asText()).containsExactly("Web Server");
-        assertThat(service.call(me, "ListImages", Json.object().put("owner", "Shared")).path("imageVersionList"))
+        assertThat(api.call(me, "ListImages", Json.object().put("owner", "Shared")).path("imageVersionList"))
                 .isEmpty();
     }
 
@@ -285,10 +272,10 @@ class ImageOperationsTest {
     void listBuildVersionsSummarisesEachBuildWithItsState() {
         String first = create(me, request(recipe));
         String second = create(me, request(recipe));
-        setStatus(first, "FAILED");
+        Fixtures.setStatus(store, first, "FAILED");
         ObjectNode in = Json.object().put("imageVersionArn",
                 "arn:aws:imagebuilder:us-east-1:111111111111:image/web-server/1.0.0");
-        JsonNode list = service.call(me, "ListImageBuildVersions", in).path("imageSummaryList");
+        JsonNode list = api.call(me, "ListImageBuildVersions", in).path("imageSummaryList");
         assertThat(list).extracting(n -> n.path("arn").asText()).containsExactly(second, first);
         assertThat(list.get(0).path("version").asText()).isEqualTo("1.0.0/2");
         assertThat(list.get(0).at("/state/status").asText()).isEqualTo("PENDING");
@@ -297,56 +284,58 @@ class ImageOperationsTest {
         assertThat(list.get(0).at("/outputResources/amis").isArray()).isTrue();
         assertThat(list.get(0).has("imageRecipe")).isFalse();
         ObjectNode paged = in.deepCopy().put("maxResults", 1);
-        ObjectNode page1 = service.call(me, "ListImageBuildVersions", paged);
+        ObjectNode page1 = api.call(me, "ListImageBuildVersions", paged);
         assertThat(page1.path("imageSummaryList")).hasSize(1);
-        ObjectNode page2 = service.call(me, "ListImageBuildVersions",
+        ObjectNode page2 = api.call(me, "ListImageBuildVersions",
                 paged.deepCopy().put("nextToken", page1.path("nextToken").asText()));
         assertThat(page2.at("/imageSummaryList/0/arn").asText()).isEqualTo(first);
-        assertError(ErrorType.InvalidRequestException, () -> service.call(me, "ListImageBuildVersions",
-                Json.object().put("imageVersionArn", first)));
+        assertError(() -> api.call(me, "ListImageBuildVersions",
+                Json.object().put("imageVersionArn", first)), ErrorType.InvalidRequestException);
     }
 
     @Test
     void deleteRemovesAFinishedImagesRecordOnly() {
         String arn = create(me, request(recipe));
         ObjectNode in = Json.object().put("imageBuildVersionArn", arn);
-        assertThatThrownBy(() -> service.call(me, "DeleteImage", in)).hasMessageContaining("CancelImageCreation")
-                .satisfies(e -> assertThat(((ApiException) e).type()).isEqualTo(ErrorType.ResourceDependencyException));
-        setStatus(arn, "AVAILABLE");
-        assertThat(service.call(me, "DeleteImage", in).path("imageBuildVersionArn").asText()).isEqualTo(arn);
-        assertError(ErrorType.ResourceNotFoundException, () -> get(me, arn));
-        assertError(ErrorType.ResourceNotFoundException, () -> service.call(me, "DeleteImage", in));
+        assertError(() -> api.call(me, "DeleteImage", in), ErrorType.ResourceDependencyException,
+                "CancelImageCreation");
+        Fixtures.setStatus(store, arn, "AVAILABLE");
+        assertThat(api.call(me, "DeleteImage", in).path("imageBuildVersionArn").asText()).isEqualTo(arn);
+        assertError(() -> get(me, arn), ErrorType.ResourceNotFoundException);
+        assertError(() -> api.call(me, "DeleteImage", in), ErrorType.ResourceNotFoundException);
         assertThat(store.get(recipe)).isPresent();
-        assertError(ErrorType.InvalidRequestException, () -> service.call(me, "DeleteImage",
-                Json.object().put("imageBuildVersionArn", "arn:aws:imagebuilder:us-east-1:111111111111:image/web-server/1.0.0")));
+        assertError(() -> api.call(me, "DeleteImage",
+                Json.object().put("imageBuildVersionArn",
+                        "arn:aws:imagebuilder:us-east-1:111111111111:image/web-server/1.0.0")),
+                                ErrorType.InvalidRequestException);
     }
 
     @Test
     void kilnsBaseImagesCannotBeDeletedOrCancelled() {
         ObjectNode in = Json.object().put("imageBuildVersionArn", BaseImages.arn("us-east-1", "debian-12-x86"));
-        assertError(ErrorType.ResourceNotFoundException, () -> service.call(me, "DeleteImage", in));
-        assertError(ErrorType.ResourceNotFoundException,
-                () -> service.call(me, "CancelImageCreation", in.deepCopy().put("clientToken", "t")));
+        assertError(() -> api.call(me, "DeleteImage", in), ErrorType.ResourceNotFoundException);
+        assertError(() -> api.call(me, "CancelImageCreation", in.deepCopy().put("clientToken", "t")),
+                ErrorType.ResourceNotFoundException);
     }
 
     @Test
     void cancelStopsAnImageInProgressAndRefusesAFinishedOne() {
         String arn = create(me, request(recipe));
         ObjectNode in = Json.object().put("imageBuildVersionArn", arn).put("clientToken", "cancel-1");
-        assertThat(service.call(me, "CancelImageCreation", in).path("imageBuildVersionArn").asText()).isEqualTo(arn);
+        assertThat(api.call(me, "CancelImageCreation", in).path("imageBuildVersionArn").asText()).isEqualTo(arn);
         JsonNode state = get(me, arn).path("state");
         assertThat(state.path("status").asText()).isEqualTo("CANCELLED");
         assertThat(state.path("reason").asText()).isNotBlank();
-        assertError(ErrorType.ResourceInUseException,
-                () -> service.call(me, "CancelImageCreation", in.deepCopy().put("clientToken", "cancel-2")));
+        assertError(() -> api.call(me, "CancelImageCreation", in.deepCopy().put("clientToken", "cancel-2")),
+                ErrorType.ResourceInUseException);
         String building = create(me, request(recipe));
-        setStatus(building, "BUILDING");
-        service.call(me, "CancelImageCreation", Json.object().put("imageBuildVersionArn", building)
+        Fixtures.setStatus(store, building, "BUILDING");
+        api.call(me, "CancelImageCreation", Json.object().put("imageBuildVersionArn", building)
                 .put("clientToken", "cancel-3"));
         assertThat(get(me, building).at("/state/status").asText()).isEqualTo("CANCELLED");
         String available = create(me, request(recipe));
-        setStatus(available, "AVAILABLE");
-        assertThatThrownBy(() -> service.call(me, "CancelImageCreation", Json.object()
+        Fixtures.setStatus(store, available, "AVAILABLE");
+        assertThatThrownBy(() -> api.call(me, "CancelImageCreation", Json.object()
                 .put("imageBuildVersionArn", available).put("clientToken", "cancel-4"))).hasMessageContaining("AVAILABLE");
     }
 }

@@ -1,26 +1,22 @@
 package dev.kiln.core.infrastructure;
 
+import static dev.kiln.core.testing.ApiAssertions.assertError;
+import static dev.kiln.core.testing.TestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.api.CallContext;
 import dev.kiln.core.api.ImageBuilderService;
-import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
+import dev.kiln.core.image.TestClock;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.References;
 import dev.kiln.core.store.StoredResource;
 import dev.kiln.core.testing.InMemoryStore;
-import java.time.Clock;
+import dev.kiln.core.testing.TestClient;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.UUID;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class InfrastructureOperationsTest {
@@ -44,7 +40,8 @@ class InfrastructureOperationsTest {
 
     private final InMemoryStore store = new InMemoryStore();
     private final ImageBuilderService service = new ImageBuilderService(store);
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
+    private final TestClock clock = new TestClock("2026-11-26T10:00:00Z");
+    private final TestClient api = new TestClient(service);
     private final CallContext me = new CallContext("123456789012", "us-west-2", "req-1");
     private final CallContext other = new CallContext("222222222222", "us-west-2", "req-2");
     private final CallContext east = new CallContext("123456789012", "us-east-1", "req-3");
@@ -53,41 +50,24 @@ class InfrastructureOperationsTest {
         new InfrastructureOperations(store, new References(store), clock).registerWith(service);
     }
 
-    private static ObjectNode json(String text) {
-        try {
-            return (ObjectNode) Json.MAPPER.readTree(text);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
     private ObjectNode create(CallContext ctx, ObjectNode in) {
-        in.put("clientToken", UUID.randomUUID().toString());
-        return service.call(ctx, "CreateInfrastructureConfiguration", in);
+        return api.callWithToken(ctx, "CreateInfrastructureConfiguration", in);
     }
 
     private String create(CallContext ctx, String name) {
-        ObjectNode in = Json.object().put("name", name).put("instanceProfileName", "profile");
-        return create(ctx, in).path("infrastructureConfigurationArn").asText();
+        return api.createInfrastructure(ctx, name, "profile");
     }
 
     private JsonNode get(CallContext ctx, String arn) {
-        return service.call(ctx, "GetInfrastructureConfiguration",
-                Json.object().put("infrastructureConfigurationArn", arn)).path("infrastructureConfiguration");
+        return api.getInfrastructure(ctx, arn);
     }
 
     private ObjectNode update(CallContext ctx, ObjectNode in) {
-        in.put("clientToken", UUID.randomUUID().toString());
-        return service.call(ctx, "UpdateInfrastructureConfiguration", in);
+        return api.callWithToken(ctx, "UpdateInfrastructureConfiguration", in);
     }
 
     private ObjectNode list(CallContext ctx, ObjectNode in) {
-        return service.call(ctx, "ListInfrastructureConfigurations", in);
-    }
-
-    private static void assertError(ThrowingCallable call, ErrorType type) {
-        assertThatThrownBy(call).isInstanceOf(ApiException.class)
-                .extracting(e -> ((ApiException) e).type()).isEqualTo(type);
+        return api.call(ctx, "ListInfrastructureConfigurations", in);
     }
 
     @Test
@@ -155,13 +135,12 @@ class InfrastructureOperationsTest {
     void malformedInstanceTypesAreRefusedNamingEachOne() {
         ObjectNode in = Json.object().put("name", "types").put("instanceProfileName", "p");
         in.putArray("instanceTypes").add("m5.large").add("M5.LARGE").add("large").add("m5.").add("m5 .large");
-        assertThatThrownBy(() -> create(me, in)).isInstanceOf(ApiException.class)
+        assertError(() -> create(me, in), ErrorType.InvalidParameterValueException)
                 .hasMessageContaining("instanceTypes[1] 'M5.LARGE'")
                 .hasMessageContaining("instanceTypes[2] 'large'")
                 .hasMessageContaining("instanceTypes[3] 'm5.'")
                 .hasMessageContaining("instanceTypes[4]")
-                .hasMessageNotContaining("instanceTypes[0]")
-                .extracting(e -> ((ApiException) e).type()).isEqualTo(ErrorType.InvalidParameterValueException);
+                .hasMessageNotContaining("instanceTypes[0]");
     }
 
     @Test
@@ -240,12 +219,12 @@ class InfrastructureOperationsTest {
     @Test
     void sameClientTokenReturnsTheFirstAnswerAndOtherParametersAreAMismatch() {
         ObjectNode in = json(CLI_EXAMPLE).put("clientToken", "token-1");
-        String first = service.call(me, "CreateInfrastructureConfiguration", in.deepCopy())
+        String first = api.call(me, "CreateInfrastructureConfiguration", in.deepCopy())
                 .path("infrastructureConfigurationArn").asText();
-        String again = service.call(me, "CreateInfrastructureConfiguration", in.deepCopy())
+        String again = api.call(me, "CreateInfrastructureConfiguration", in.deepCopy())
                 .path("infrastructureConfigurationArn").asText();
         assertThat(again).isEqualTo(first);
-        assertError(() -> service.call(me, "CreateInfrastructureConfiguration", in.deepCopy().put("keyPair", "k")),
+        assertError(() -> api.call(me, "CreateInfrastructureConfiguration", in.deepCopy().put("keyPair", "k")),
                 ErrorType.IdempotentParameterMismatchException);
     }
 
@@ -284,17 +263,16 @@ class InfrastructureOperationsTest {
         store.insert(new StoredResource(pipeline, "123456789012", "us-west-2", "image-pipeline", "p", null, null,
                 clock.instant(), body));
 
-        assertThatThrownBy(() -> service.call(me, "DeleteInfrastructureConfiguration",
-                Json.object().put("infrastructureConfigurationArn", used)))
-                .hasMessageContaining(pipeline)
-                .extracting(e -> ((ApiException) e).type()).isEqualTo(ErrorType.ResourceDependencyException);
+        assertError(() -> api.call(me, "DeleteInfrastructureConfiguration",
+                Json.object().put("infrastructureConfigurationArn", used)), ErrorType.ResourceDependencyException)
+                .hasMessageContaining(pipeline);
         assertThat(get(me, used).path("name").asText()).isEqualTo("used");
 
-        ObjectNode out = service.call(me, "DeleteInfrastructureConfiguration",
+        ObjectNode out = api.call(me, "DeleteInfrastructureConfiguration",
                 Json.object().put("infrastructureConfigurationArn", unused));
         assertThat(out.path("infrastructureConfigurationArn").asText()).isEqualTo(unused);
         assertError(() -> get(me, unused), ErrorType.ResourceNotFoundException);
-        assertError(() -> service.call(me, "DeleteInfrastructureConfiguration",
+        assertError(() -> api.call(me, "DeleteInfrastructureConfiguration",
                 Json.object().put("infrastructureConfigurationArn", unused)), ErrorType.ResourceNotFoundException);
     }
 
@@ -307,7 +285,7 @@ class InfrastructureOperationsTest {
             ObjectNode change = Json.object().put("infrastructureConfigurationArn", arn)
                     .put("instanceProfileName", "stolen");
             assertError(() -> update(stranger, change), ErrorType.ResourceNotFoundException);
-            assertError(() -> service.call(stranger, "DeleteInfrastructureConfiguration",
+            assertError(() -> api.call(stranger, "DeleteInfrastructureConfiguration",
                     Json.object().put("infrastructureConfigurationArn", arn)), ErrorType.ResourceNotFoundException);
         }
         assertThat(get(me, arn).path("instanceProfileName").asText()).isEqualTo("profile");
@@ -319,34 +297,6 @@ class InfrastructureOperationsTest {
                 "arn:aws:imagebuilder:us-west-2:123456789012:distribution-configuration/x",
                 "arn:aws:imagebuilder:us-west-2:123456789012:infrastructure-configuration/x/1.0.0")) {
             assertError(() -> get(me, bad), ErrorType.InvalidParameterValueException);
-        }
-    }
-
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.core.pipeline;
 
+import static dev.kiln.core.testing.ApiAssertions.assertError;
+import static dev.kiln.core.testing.TestClient.clientToken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,17 +17,15 @@ import dev.kiln.core.image.ImageBuilds;
 import dev.kiln.core.image.ImageOperations;
 import dev.kiln.core.image.TestClock;
 import dev.kiln.core.resource.Json;
-import dev.kiln.core.store.StoredResource;
 import dev.kiln.core.testing.InMemoryStore;
+import dev.kiln.core.testing.TestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class PipelineOperationsTest {
@@ -35,9 +35,10 @@ class PipelineOperationsTest {
     private final InMemoryStore store = new InMemoryStore();
     private final TestClock clock = new TestClock("2026-11-26T10:00:00Z");
     private final ImageBuilderService service = new ImageBuilderService(store);
-    private final CallContext me = new CallContext("111111111111", "us-east-1", "req-1");
-    private final CallContext other = new CallContext("222222222222", "us-east-1", "req-2");
-    private final CallContext west = new CallContext("111111111111", "us-west-2", "req-3");
+    private final TestClient api = new TestClient(service);
+    private final CallContext me = TestClient.ME;
+    private final CallContext other = TestClient.OTHER;
+    private final CallContext west = TestClient.WEST;
     private final String recipe;
     private final String infra;
     private final String dist;
@@ -53,34 +54,21 @@ class PipelineOperationsTest {
     }
 
     private ObjectNode request(String name) {
-        return Json.object().put("name", name).put("imageRecipeArn", recipe).put("infrastructureConfigurationArn", infra)
-                .put("clientToken", UUID.randomUUID().toString());
+        return Json.object().put("name", name).put("imageRecipeArn", recipe)
+                .put("infrastructureConfigurationArn", infra).put("clientToken", clientToken());
     }
 
     private String create(CallContext ctx, ObjectNode in) {
-        return service.call(ctx, "CreateImagePipeline", in).path("imagePipelineArn").asText();
+        return api.createImagePipeline(ctx, in);
     }
 
     private JsonNode get(CallContext ctx, String arn) {
-        return service.call(ctx, "GetImagePipeline", Json.object().put("imagePipelineArn", arn)).path("imagePipeline");
+        return api.getImagePipeline(ctx, arn);
     }
 
     private String start(CallContext ctx, String pipeline) {
-        return service.call(ctx, "StartImagePipelineExecution", Json.object().put("imagePipelineArn", pipeline)
-                .put("clientToken", UUID.randomUUID().toString())).path("imageBuildVersionArn").asText();
-    }
-
-    private void setStatus(String arn, String status) {
-        StoredResource r = store.get(arn).orElseThrow();
-        ObjectNode body = r.body().deepCopy();
-        body.putObject("state").put("status", status);
-        store.update(new StoredResource(r.arn(), r.accountId(), r.region(), r.type(), r.name(), r.version(),
-                r.build(), r.createdAt(), body));
-    }
-
-    private static void assertError(ErrorType type, ThrowingCallable call) {
-        assertThatThrownBy(call).isInstanceOf(ApiException.class)
-                .satisfies(e -> assertThat(((ApiException) e).type()).isEqualTo(type));
+        return api.call(ctx, "StartImagePipelineExecution", Json.object().put("imagePipelineArn", pipeline)
+                .put("clientToken", clientToken())).path("imageBuildVersionArn").asText();
     }
 
     @Test
@@ -109,7 +97,7 @@ class PipelineOperationsTest {
         assertThat(p.has("lastRunStatus")).isFalse();
         assertThat(p.path("consecutiveFailures").asInt()).isZero();
         assertThat(p.path("tags").isObject()).isTrue();
-        assertError(ErrorType.ResourceAlreadyExistsException, () -> create(me, request("Nightly Build")));
+        assertError(() -> create(me, request("Nightly Build")), ErrorType.ResourceAlreadyExistsException);
     }
 
     @Test
@@ -135,28 +123,29 @@ class PipelineOperationsTest {
     void badSchedulesAreRefusedNamingTheField() {
         ObjectNode cron = request("bad");
         cron.putObject("schedule").put("scheduleExpression", "cron(0 10 * * *)");
-        assertThatThrownBy(() -> create(me, cron)).hasMessageContaining("'schedule.scheduleExpression'")
-                .satisfies(e -> assertThat(((ApiException) e).type()).isEqualTo(ErrorType.InvalidParameterValueException));
+        assertError(() -> create(me, cron), ErrorType.InvalidParameterValueException, "'schedule.scheduleExpression'");
         ObjectNode zone = request("bad");
         zone.putObject("schedule").put("scheduleExpression", "rate(1 day)").put("timezone", "Moon/Tranquility");
         assertThatThrownBy(() -> create(me, zone)).hasMessageContaining("'schedule.timezone'");
-        assertThat(service.call(me, "ListImagePipelines", Json.object()).path("imagePipelineList")).isEmpty();
+        assertThat(api.call(me, "ListImagePipelines", Json.object()).path("imagePipelineList")).isEmpty();
     }
 
     @Test
     void exactlyOneRecipeAndExistingReferencesAreNeeded() {
         String container = Fixtures.containerRecipe(store, me, "api", "1.0.0").arn();
-        assertError(ErrorType.InvalidParameterCombinationException,
-                () -> create(me, request("both").put("containerRecipeArn", container)));
+        assertError(() -> create(me, request("both").put("containerRecipeArn", container)),
+                ErrorType.InvalidParameterCombinationException);
         ObjectNode neither = request("neither");
         neither.remove("imageRecipeArn");
-        assertError(ErrorType.InvalidRequestException, () -> create(me, neither));
-        assertError(ErrorType.ResourceNotFoundException,
-                () -> create(me, request("x").put("imageRecipeArn", ME + "image-recipe/missing/1.0.0")));
-        assertError(ErrorType.ResourceNotFoundException, () -> create(me, request("x")
-                .put("infrastructureConfigurationArn", ME + "infrastructure-configuration/missing")));
-        assertError(ErrorType.ResourceNotFoundException, () -> create(me, request("x")
-                .put("distributionConfigurationArn", ME + "distribution-configuration/missing")));
+        assertError(() -> create(me, neither), ErrorType.InvalidRequestException);
+        assertError(() -> create(me, request("x").put("imageRecipeArn", ME + "image-recipe/missing/1.0.0")),
+                ErrorType.ResourceNotFoundException);
+        assertError(() -> create(me, request("x")
+                .put("infrastructureConfigurationArn", ME + "infrastructure-configuration/missing")),
+                        ErrorType.ResourceNotFoundException);
+        assertError(() -> create(me, request("x")
+                .put("distributionConfigurationArn", ME + "distribution-configuration/missing")),
+                        ErrorType.ResourceNotFoundException);
         String container2 = create(me, request("containers").put("containerRecipeArn", container)
                 .put("distributionConfigurationArn", dist).putNull("imageRecipeArn"));
         assertThat(get(me, container2).path("containerRecipeArn").asText()).isEqualTo(container);
@@ -169,7 +158,7 @@ class PipelineOperationsTest {
         assertThat(get(me, arn).path("imageRecipeArn").asText()).isEqualTo(wildcard);
         String first = start(me, arn);
         assertThat(first).isEqualTo(ME + "image/web-server/1.0.0/1");
-        setStatus(first, "AVAILABLE");
+        Fixtures.setStatus(store, first, "AVAILABLE");
         Fixtures.imageRecipe(store, me, "Web Server", "1.1.0", BASE);
         Fixtures.imageRecipe(store, me, "Web Server", "2.0.0", BASE);
         assertThat(start(me, arn)).isEqualTo(ME + "image/web-server/1.1.0/1");
@@ -184,9 +173,9 @@ class PipelineOperationsTest {
         ObjectNode run = Json.object().put("imagePipelineArn", pipeline).put("clientToken", "run-1");
         run.putObject("tags").put("stage", "prod");
         clock.advance(Duration.ofMinutes(5));
-        String image = service.call(me, "StartImagePipelineExecution", run).path("imageBuildVersionArn").asText();
+        String image = api.call(me, "StartImagePipelineExecution", run).path("imageBuildVersionArn").asText();
         assertThat(image).isEqualTo(ME + "image/web-server/1.0.0/1");
-        JsonNode i = service.call(me, "GetImage", Json.object().put("imageBuildVersionArn", image)).path("image");
+        JsonNode i = api.call(me, "GetImage", Json.object().put("imageBuildVersionArn", image)).path("image");
         assertThat(i.at("/state/status").asText()).isEqualTo("PENDING");
         assertThat(i.path("sourcePipelineArn").asText()).isEqualTo(pipeline);
         assertThat(i.path("sourcePipelineName").asText()).isEqualTo("web");
@@ -199,10 +188,10 @@ class PipelineOperationsTest {
         JsonNode p = get(me, pipeline);
         assertThat(p.path("dateLastRun").asText()).isEqualTo("2026-11-26T10:05:00.000Z");
         assertThat(p.path("lastRunStatus").asText()).isEqualTo("PENDING");
-        setStatus(image, "BUILDING");
+        Fixtures.setStatus(store, image, "BUILDING");
         assertThat(get(me, pipeline).path("lastRunStatus").asText()).isEqualTo("BUILDING");
         // The same clientToken answers the same image, not a second execution.
-        assertThat(service.call(me, "StartImagePipelineExecution", run.deepCopy()).path("imageBuildVersionArn")
+        assertThat(api.call(me, "StartImagePipelineExecution", run.deepCopy()).path("imageBuildVersionArn")
                 .asText()).isEqualTo(image);
     }
 
@@ -211,19 +200,19 @@ class PipelineOperationsTest {
         String pipeline = create(me, request("once"));
         String first = start(me, pipeline);
         for (String status : new String[] {"PENDING", "BUILDING", "TESTING", "DISTRIBUTING"}) {
-            setStatus(first, status);
-            assertThatThrownBy(() -> start(me, pipeline)).hasMessageContaining(first).hasMessageContaining(status)
-                    .satisfies(e -> assertThat(((ApiException) e).type()).isEqualTo(ErrorType.ResourceInUseException));
+            Fixtures.setStatus(store, first, status);
+            assertError(() -> start(me, pipeline),
+                    ErrorType.ResourceInUseException).hasMessageContaining(first).hasMessageContaining(status);
         }
-        setStatus(first, "FAILED");
+        Fixtures.setStatus(store, first, "FAILED");
         String second = start(me, pipeline);
         assertThat(second).endsWith("/1.0.0/2");
-        service.call(me, "CancelImageCreation", Json.object().put("imageBuildVersionArn", second).put("clientToken", "c"));
+        api.call(me, "CancelImageCreation", Json.object().put("imageBuildVersionArn", second).put("clientToken", "c"));
         assertThat(start(me, pipeline)).endsWith("/1.0.0/3");
         // Another pipeline of the same recipe, and CreateImage, are not held up.
         String another = create(me, request("twin"));
         assertThat(start(me, another)).endsWith("/1.0.0/4");
-        assertThat(service.call(me, "CreateImage", Json.object().put("imageRecipeArn", recipe)
+        assertThat(api.call(me, "CreateImage", Json.object().put("imageRecipeArn", recipe)
                 .put("infrastructureConfigurationArn", infra).put("clientToken", "ci")).path("imageBuildVersionArn")
                 .asText()).endsWith("/1.0.0/5");
     }
@@ -272,7 +261,7 @@ class PipelineOperationsTest {
         clock.advance(Duration.ofHours(1));
         ObjectNode update = Json.object().put("imagePipelineArn", arn).put("imageRecipeArn", recipe)
                 .put("infrastructureConfigurationArn", infra).put("status", "DISABLED").put("clientToken", "u1");
-        assertThat(service.call(me, "UpdateImagePipeline", update).path("imagePipelineArn").asText()).isEqualTo(arn);
+        assertThat(api.call(me, "UpdateImagePipeline", update).path("imagePipelineArn").asText()).isEqualTo(arn);
         JsonNode p = get(me, arn);
         assertThat(p.has("description")).isFalse();
         assertThat(p.has("distributionConfigurationArn")).isFalse();
@@ -289,14 +278,13 @@ class PipelineOperationsTest {
 
         ObjectNode badSchedule = update.deepCopy().put("clientToken", "u2");
         badSchedule.putObject("schedule").put("scheduleExpression", "rate(1 days)");
-        assertError(ErrorType.InvalidParameterValueException, () -> service.call(me, "UpdateImagePipeline", badSchedule));
+        assertError(() -> api.call(me, "UpdateImagePipeline", badSchedule), ErrorType.InvalidParameterValueException);
         ObjectNode missing = update.deepCopy().put("clientToken", "u3")
                 .put("imagePipelineArn", ME + "image-pipeline/missing");
-        assertError(ErrorType.ResourceNotFoundException, () -> service.call(me, "UpdateImagePipeline", missing));
+        assertError(() -> api.call(me, "UpdateImagePipeline", missing), ErrorType.ResourceNotFoundException);
         ObjectNode both = update.deepCopy().put("clientToken", "u4")
                 .put("containerRecipeArn", Fixtures.containerRecipe(store, me, "api", "1.0.0").arn());
-        assertError(ErrorType.InvalidParameterCombinationException,
-                () -> service.call(me, "UpdateImagePipeline", both));
+        assertError(() -> api.call(me, "UpdateImagePipeline", both), ErrorType.InvalidParameterCombinationException);
     }
 
     @Test
@@ -304,25 +292,25 @@ class PipelineOperationsTest {
         for (int i = 0; i < 27; i++) {
             create(me, request(String.format("pipe-%02d", i)).put("status", i % 3 == 0 ? "DISABLED" : "ENABLED"));
         }
-        ObjectNode page1 = service.call(me, "ListImagePipelines", Json.object());
+        ObjectNode page1 = api.call(me, "ListImagePipelines", Json.object());
         assertThat(page1.path("imagePipelineList")).hasSize(25);
         assertThat(page1.at("/imagePipelineList/0/name").asText()).isEqualTo("pipe-00");
-        ObjectNode page2 = service.call(me, "ListImagePipelines",
+        ObjectNode page2 = api.call(me, "ListImagePipelines",
                 Json.object().put("nextToken", page1.path("nextToken").asText()));
         assertThat(page2.path("imagePipelineList")).hasSize(2);
         assertThat(page2.has("nextToken")).isFalse();
-        assertThat(service.call(me, "ListImagePipelines", filter("status", "DISABLED")).path("imagePipelineList"))
+        assertThat(api.call(me, "ListImagePipelines", filter("status", "DISABLED")).path("imagePipelineList"))
                 .hasSize(9);
-        assertThat(service.call(me, "ListImagePipelines", filter("name", "pipe-07")).path("imagePipelineList"))
+        assertThat(api.call(me, "ListImagePipelines", filter("name", "pipe-07")).path("imagePipelineList"))
                 .hasSize(1);
-        assertThat(service.call(me, "ListImagePipelines", filter("imageRecipeArn", recipe)).path("imagePipelineList"))
+        assertThat(api.call(me, "ListImagePipelines", filter("imageRecipeArn", recipe)).path("imagePipelineList"))
                 .hasSize(25);
         String pipe = ME + "image-pipeline/pipe-01";
         start(me, pipe);
-        JsonNode listed = service.call(me, "ListImagePipelines", filter("name", "pipe-01")).path("imagePipelineList");
+        JsonNode listed = api.call(me, "ListImagePipelines", filter("name", "pipe-01")).path("imagePipelineList");
         assertThat(listed.at("/0/lastRunStatus").asText()).isEqualTo("PENDING");
-        assertError(ErrorType.InvalidRequestException,
-                () -> service.call(me, "ListImagePipelines", filter("platform", "Linux")));
+        assertError(() -> api.call(me, "ListImagePipelines", filter("platform", "Linux")),
+                ErrorType.InvalidRequestException);
     }
 
     private static ObjectNode filter(String name, String value) {
@@ -340,23 +328,24 @@ class PipelineOperationsTest {
             clock.advance(Duration.ofMinutes(1));
             String image = start(me, pipeline);
             started.add(0, image);
-            setStatus(image, "AVAILABLE");
+            Fixtures.setStatus(store, image, "AVAILABLE");
         }
         start(me, twin);
         ObjectNode in = Json.object().put("imagePipelineArn", pipeline);
-        JsonNode list = service.call(me, "ListImagePipelineImages", in).path("imageSummaryList");
+        JsonNode list = api.call(me, "ListImagePipelineImages", in).path("imageSummaryList");
         assertThat(list).extracting(n -> n.path("arn").asText()).containsExactlyElementsOf(started);
         assertThat(list.get(0).at("/state/status").asText()).isEqualTo("AVAILABLE");
         ObjectNode page = in.deepCopy().put("maxResults", 2);
-        ObjectNode page1 = service.call(me, "ListImagePipelineImages", page);
+        ObjectNode page1 = api.call(me, "ListImagePipelineImages", page);
         assertThat(page1.path("imageSummaryList")).hasSize(2);
-        assertThat(service.call(me, "ListImagePipelineImages", page.deepCopy()
+        assertThat(api.call(me, "ListImagePipelineImages", page.deepCopy()
                 .put("nextToken", page1.path("nextToken").asText())).path("imageSummaryList")).hasSize(1);
         ObjectNode byVersion = in.deepCopy();
         byVersion.putArray("filters").addObject().put("name", "version").putArray("values").add("9.9.9");
-        assertThat(service.call(me, "ListImagePipelineImages", byVersion).path("imageSummaryList")).isEmpty();
-        assertError(ErrorType.ResourceNotFoundException, () -> service.call(me, "ListImagePipelineImages",
-                Json.object().put("imagePipelineArn", ME + "image-pipeline/missing")));
+        assertThat(api.call(me, "ListImagePipelineImages", byVersion).path("imageSummaryList")).isEmpty();
+        assertError(() -> api.call(me, "ListImagePipelineImages",
+                Json.object().put("imagePipelineArn", ME + "image-pipeline/missing")),
+                        ErrorType.ResourceNotFoundException);
     }
 
     @Test
@@ -364,9 +353,9 @@ class PipelineOperationsTest {
         String pipeline = create(me, request("gone"));
         String image = start(me, pipeline);
         ObjectNode in = Json.object().put("imagePipelineArn", pipeline);
-        assertThat(service.call(me, "DeleteImagePipeline", in).path("imagePipelineArn").asText()).isEqualTo(pipeline);
-        assertError(ErrorType.ResourceNotFoundException, () -> get(me, pipeline));
-        assertError(ErrorType.ResourceNotFoundException, () -> service.call(me, "DeleteImagePipeline", in));
+        assertThat(api.call(me, "DeleteImagePipeline", in).path("imagePipelineArn").asText()).isEqualTo(pipeline);
+        assertError(() -> get(me, pipeline), ErrorType.ResourceNotFoundException);
+        assertError(() -> api.call(me, "DeleteImagePipeline", in), ErrorType.ResourceNotFoundException);
         assertThat(store.get(image)).isPresent();
     }
 
@@ -374,13 +363,13 @@ class PipelineOperationsTest {
     void otherAccountsAndRegionsCannotSeeOrRunThePipeline() {
         String pipeline = create(me, request("private"));
         for (CallContext stranger : new CallContext[] {other, west}) {
-            assertError(ErrorType.ResourceNotFoundException, () -> get(stranger, pipeline));
-            assertError(ErrorType.ResourceNotFoundException, () -> start(stranger, pipeline));
-            assertThat(service.call(stranger, "ListImagePipelines", Json.object()).path("imagePipelineList")).isEmpty();
-            assertError(ErrorType.ResourceNotFoundException, () -> service.call(stranger, "DeleteImagePipeline",
-                    Json.object().put("imagePipelineArn", pipeline)));
-            assertError(ErrorType.ResourceNotFoundException, () -> service.call(stranger, "ListImagePipelineImages",
-                    Json.object().put("imagePipelineArn", pipeline)));
+            assertError(() -> get(stranger, pipeline), ErrorType.ResourceNotFoundException);
+            assertError(() -> start(stranger, pipeline), ErrorType.ResourceNotFoundException);
+            assertThat(api.call(stranger, "ListImagePipelines", Json.object()).path("imagePipelineList")).isEmpty();
+            assertError(() -> api.call(stranger, "DeleteImagePipeline",
+                    Json.object().put("imagePipelineArn", pipeline)), ErrorType.ResourceNotFoundException);
+            assertError(() -> api.call(stranger, "ListImagePipelineImages",
+                    Json.object().put("imagePipelineArn", pipeline)), ErrorType.ResourceNotFoundException);
         }
         // Another account may name its pipeline the same, with its own recipe and configuration.
         ObjectNode theirs = Json.object().put("name", "private")
@@ -391,6 +380,6 @@ class PipelineOperationsTest {
         // ... but not with my recipe.
         ObjectNode borrowed = theirs.deepCopy().put("name", "borrowed").put("imageRecipeArn", recipe)
                 .put("clientToken", "t2");
-        assertError(ErrorType.ResourceNotFoundException, () -> create(other, borrowed));
+        assertError(() -> create(other, borrowed), ErrorType.ResourceNotFoundException);
     }
 }

@@ -1,9 +1,9 @@
 package dev.kiln.core.pipeline;
 
+import static dev.kiln.core.testing.ApiAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.resource.Json;
 import java.time.Instant;
@@ -17,10 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ScheduleTest {
 
     private static AbstractThrowableAssert<?, ?> refused(String expression) {
-        return assertThatThrownBy(() -> Schedule.parse(expression, null))
-                .isInstanceOf(ApiException.class)
-                .hasMessageStartingWith("The value supplied for parameter 'schedule.scheduleExpression' is not valid.")
-                .satisfies(e -> assertThat(((ApiException) e).type()).isEqualTo(ErrorType.InvalidParameterValueException));
+        return assertError(() -> Schedule.parse(expression, null), ErrorType.InvalidParameterValueException)
+                .hasMessageStartingWith("The value supplied for parameter 'schedule.scheduleExpression' is not valid.");
     }
 
     @ParameterizedTest
@@ -87,12 +85,8 @@ class ScheduleTest {
                 .isEqualTo("America/Los_Angeles");
         assertThat(Schedule.parse("rate(1 day)", "Etc/UTC").zone().getId()).isEqualTo("Etc/UTC");
         for (String bad : new String[] {"Mars/Olympus_Mons", "PST8PDTX", "+01:00", "america/los_angeles"}) {
-            assertThatThrownBy(() -> Schedule.parse("cron(0 10 * * ? *)", bad))
-                    .isInstanceOf(ApiException.class)
-                    .hasMessageContaining("'schedule.timezone'")
-                    .hasMessageContaining(bad)
-                    .satisfies(e -> assertThat(((ApiException) e).type())
-                            .isEqualTo(ErrorType.InvalidParameterValueException));
+            assertError(() -> Schedule.parse("cron(0 10 * * ? *)", bad), ErrorType.InvalidParameterValueException,
+                    "'schedule.timezone'").hasMessageContaining(bad);
         }
     }
 

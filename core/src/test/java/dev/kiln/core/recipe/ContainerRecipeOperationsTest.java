@@ -1,6 +1,6 @@
 package dev.kiln.core.recipe;
 
-import static dev.kiln.core.recipe.RecipeWorld.assertApiError;
+import static dev.kiln.core.testing.ApiAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -100,15 +100,15 @@ class ContainerRecipeOperationsTest {
         String arn = create("managed", "1.0.0", managed);
         assertThat(get(me, arn).at("/containerRecipe/parentImage").asText()).isEqualTo(managed);
 
-        assertApiError(() -> create("vm", "1.0.0", w.debian(me)), ErrorType.InvalidParameterValueException)
-                .hasMessageContaining("is a machine image");
-        assertApiError(() -> create("unknown", "1.0.0", "arn:aws:imagebuilder:us-east-1:aws:image/nothing/x.x.x"),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("no such image");
-        assertApiError(() -> create("ami", "1.0.0", "ami-0123456789abcdef0"), ErrorType.InvalidParameterValueException)
-                .hasMessageContaining("not an AMI id");
-        assertApiError(() -> create("bad", "1.0.0", "Not A Reference!"), ErrorType.InvalidParameterValueException)
-                .hasMessageContaining("neither a container image reference");
-        assertApiError(() -> create("west", "1.0.0",
+        assertError(() -> create("vm", "1.0.0", w.debian(me)), ErrorType.InvalidParameterValueException,
+                "is a machine image");
+        assertError(() -> create("unknown", "1.0.0", "arn:aws:imagebuilder:us-east-1:aws:image/nothing/x.x.x"),
+                ErrorType.InvalidParameterValueException, "no such image");
+        assertError(() -> create("ami", "1.0.0", "ami-0123456789abcdef0"), ErrorType.InvalidParameterValueException,
+                "not an AMI id");
+        assertError(() -> create("bad", "1.0.0", "Not A Reference!"), ErrorType.InvalidParameterValueException,
+                "neither a container image reference");
+        assertError(() -> create("west", "1.0.0",
                         "arn:aws:imagebuilder:us-west-2:aws:image/debian-12-container/x.x.x"),
                 ErrorType.InvalidParameterValueException);
     }
@@ -117,16 +117,16 @@ class ContainerRecipeOperationsTest {
     void theTemplateIsGivenInlineInExactlyOneWay() {
         ObjectNode both = w.containerRecipeInput("t", "1.0.0", "debian:12", hello)
                 .put("dockerfileTemplateUri", "s3://bucket/Dockerfile");
-        assertApiError(() -> create(me, both), ErrorType.InvalidParameterCombinationException);
+        assertError(() -> create(me, both), ErrorType.InvalidParameterCombinationException);
         ObjectNode uri = w.containerRecipeInput("t", "1.0.0", "debian:12", hello)
                 .put("dockerfileTemplateUri", "s3://bucket/Dockerfile");
         uri.remove("dockerfileTemplateData");
-        assertApiError(() -> create(me, uri), ErrorType.InvalidRequestException)
+        assertError(() -> create(me, uri), ErrorType.InvalidRequestException)
                 .hasMessageContaining("dockerfileTemplateUri: s3://bucket/Dockerfile cannot be read: this Kiln server"
                         + " has no S3 endpoint");
         ObjectNode neither = w.containerRecipeInput("t", "1.0.0", "debian:12", hello);
         neither.remove("dockerfileTemplateData");
-        assertApiError(() -> create(me, neither), ErrorType.InvalidRequestException);
+        assertError(() -> create(me, neither), ErrorType.InvalidRequestException);
         assertThat(w.call(me, "ListContainerRecipes", Json.object()).path("containerRecipeSummaryList")).isEmpty();
     }
 
@@ -134,13 +134,13 @@ class ContainerRecipeOperationsTest {
     void theTemplateMustBuildFromTheParentImageWithKnownVariables() {
         ObjectNode noParent = w.containerRecipeInput("t", "1.0.0", "debian:12", hello)
                 .put("dockerfileTemplateData", "FROM debian:12\n{{{ imagebuilder:components }}}\n");
-        assertApiError(() -> create(me, noParent), ErrorType.InvalidParameterValueException)
+        assertError(() -> create(me, noParent), ErrorType.InvalidParameterValueException)
                 .hasMessageContaining("dockerfileTemplateData")
                 .hasMessageContaining("FROM {{{ imagebuilder:parentImage }}}");
         ObjectNode typo = w.containerRecipeInput("t", "1.0.0", "debian:12", hello)
                 .put("dockerfileTemplateData", "FROM {{{ imagebuilder:parentImage }}}\n{{{ imagebuilder:component }}}\n");
-        assertApiError(() -> create(me, typo), ErrorType.InvalidParameterValueException)
-                .hasMessageContaining("did you mean imagebuilder:components?");
+        assertError(() -> create(me, typo), ErrorType.InvalidParameterValueException,
+                "did you mean imagebuilder:components?");
         ObjectNode own = w.containerRecipeInput("t", "1.0.0", "debian:12", hello).put("dockerfileTemplateData",
                 "FROM {{{imagebuilder:parentImage}}}\nUSER root\n{{{ imagebuilder:components }}}\nCMD [\"/bin/app\"]\n");
         assertThat(create(me, own).path("containerRecipeArn").asText()).endsWith("/t/1.0.0");
@@ -159,7 +159,7 @@ class ContainerRecipeOperationsTest {
         assertThat(get(me, inferredArn).at("/containerRecipe/platform").asText()).isEqualTo("Windows");
         ObjectNode mismatch = w.containerRecipeInput("mixed", "1.0.0", "debian:12", hello)
                 .put("platformOverride", "Windows");
-        assertApiError(() -> create(me, mismatch), ErrorType.InvalidParameterValueException)
+        assertError(() -> create(me, mismatch), ErrorType.InvalidParameterValueException)
                 .hasMessageContaining("components[0].componentArn")
                 .hasMessageContaining("is for Linux, and this recipe builds a Windows image");
     }
@@ -171,9 +171,9 @@ class ContainerRecipeOperationsTest {
                 .path("containerRecipeArn").asText();
         assertThat(get(me, arn).at("/containerRecipe/components").findValuesAsText("componentArn"))
                 .containsExactly(hello, check);
-        assertApiError(() -> create(me, w.containerRecipeInput("r", "1.0.0", "debian:12", hello,
+        assertError(() -> create(me, w.containerRecipeInput("r", "1.0.0", "debian:12", hello,
                         "arn:aws:imagebuilder:us-east-1:111111111111:component/gone/1.0.0")),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("components[1].componentArn");
+                ErrorType.InvalidParameterValueException, "components[1].componentArn");
     }
 
     @Test
@@ -181,16 +181,15 @@ class ContainerRecipeOperationsTest {
         assertThat(create("auto", "1.x.0", "debian:12")).endsWith("/auto/1.0.0");
         assertThat(create("auto", "1.x.0", "debian:12")).endsWith("/auto/1.1.0");
         assertThat(create("auto", "1.1.x", "debian:12")).endsWith("/auto/1.1.1");
-        assertApiError(() -> create("auto", "1.1.1", "debian:12"), ErrorType.ResourceAlreadyExistsException)
-                .hasMessageContaining("container-recipe/auto/1.1.1 already exists");
+        assertError(() -> create("auto", "1.1.1", "debian:12"), ErrorType.ResourceAlreadyExistsException,
+                "container-recipe/auto/1.1.1 already exists");
     }
 
     @Test
     void targetRepositoryIsRequired() {
         ObjectNode in = w.containerRecipeInput("t", "1.0.0", "debian:12", hello);
         in.remove("targetRepository");
-        assertApiError(() -> create(me, in), ErrorType.InvalidRequestException)
-                .hasMessageContaining("targetRepository");
+        assertError(() -> create(me, in), ErrorType.InvalidRequestException, "targetRepository");
     }
 
     @Test
@@ -239,33 +238,33 @@ class ContainerRecipeOperationsTest {
         w.pipeline(me, "containers", "containerRecipeArn",
                 "arn:aws:imagebuilder:us-east-1:111111111111:container-recipe/used/x.x.x");
         ObjectNode in = Json.object().put("containerRecipeArn", arn);
-        assertApiError(() -> w.call(me, "DeleteContainerRecipe", in), ErrorType.ResourceDependencyException)
-                .hasMessageContaining("image-pipeline/containers");
+        assertError(() -> w.call(me, "DeleteContainerRecipe", in), ErrorType.ResourceDependencyException,
+                "image-pipeline/containers");
         w.store.delete("arn:aws:imagebuilder:us-east-1:111111111111:image-pipeline/containers");
         ObjectNode out = w.call(me, "DeleteContainerRecipe", in);
         assertThat(out.path("containerRecipeArn").asText()).isEqualTo(arn);
         assertThat(RecipeWorld.shapeProblems(out, "DeleteContainerRecipeResponse")).isEmpty();
-        assertApiError(() -> get(me, arn), ErrorType.ResourceNotFoundException);
-        assertApiError(() -> w.call(me, "DeleteContainerRecipe", in), ErrorType.ResourceNotFoundException);
+        assertError(() -> get(me, arn), ErrorType.ResourceNotFoundException);
+        assertError(() -> w.call(me, "DeleteContainerRecipe", in), ErrorType.ResourceNotFoundException);
     }
 
     @Test
     void otherAccountsAndRegionsDoNotSeeTheRecipe() {
         String arn = create("private", "1.0.0", "debian:12");
         for (CallContext stranger : List.of(w.other, w.west)) {
-            assertApiError(() -> get(stranger, arn), ErrorType.ResourceNotFoundException);
-            assertApiError(() -> w.call(stranger, "DeleteContainerRecipe",
+            assertError(() -> get(stranger, arn), ErrorType.ResourceNotFoundException);
+            assertError(() -> w.call(stranger, "DeleteContainerRecipe",
                     Json.object().put("containerRecipeArn", arn)), ErrorType.ResourceNotFoundException);
             assertThat(w.call(stranger, "ListContainerRecipes", Json.object()).path("containerRecipeSummaryList"))
                     .isEmpty();
             // Nor may they build on this account's component.
-            assertApiError(() -> create(stranger, w.containerRecipeInput("theirs", "1.0.0", "debian:12", hello)),
-                    ErrorType.InvalidParameterValueException).hasMessageContaining("components[0].componentArn");
+            assertError(() -> create(stranger, w.containerRecipeInput("theirs", "1.0.0", "debian:12", hello)),
+                    ErrorType.InvalidParameterValueException, "components[0].componentArn");
         }
         // An image recipe of the same name and version is another resource.
         assertThat(w.call(me, "CreateImageRecipe", w.imageRecipeInput("private", "1.0.0", w.debian(me), hello))
                 .path("imageRecipeArn").asText()).contains(":image-recipe/private/1.0.0");
-        assertApiError(() -> get(me, arn.replace("container-recipe", "image-recipe")),
+        assertError(() -> get(me, arn.replace("container-recipe", "image-recipe")),
                 ErrorType.InvalidParameterValueException);
     }
 }

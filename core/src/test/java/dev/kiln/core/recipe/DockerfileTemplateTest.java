@@ -1,6 +1,6 @@
 package dev.kiln.core.recipe;
 
-import static dev.kiln.core.recipe.RecipeWorld.assertApiError;
+import static dev.kiln.core.testing.ApiAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,7 +27,7 @@ class DockerfileTemplateTest {
 
     @Test
     void aTemplateMustNameTheParentImage() {
-        assertApiError(() -> DockerfileTemplate.check("FROM debian:12\n{{{ imagebuilder:components }}}", "member"),
+        assertError(() -> DockerfileTemplate.check("FROM debian:12\n{{{ imagebuilder:components }}}", "member"),
                 ErrorType.InvalidParameterValueException)
                 .hasMessageStartingWith("member: ")
                 .hasMessageContaining("FROM {{{ imagebuilder:parentImage }}}");
@@ -35,7 +35,7 @@ class DockerfileTemplateTest {
 
     @Test
     void unknownVariablesAreRefusedWithASuggestionAllAtOnce() {
-        assertApiError(() -> DockerfileTemplate.check("FROM {{{ imagebuilder:parentimage }}}\n"
+        assertError(() -> DockerfileTemplate.check("FROM {{{ imagebuilder:parentimage }}}\n"
                         + "{{{ imagebuilder:environment }}}\n{{{ imagebuilder:workingDirectory }}}", "t"),
                 ErrorType.InvalidParameterValueException)
                 .hasMessageContaining("imagebuilder:parentimage }}} is not a variable")

@@ -1,6 +1,7 @@
 package dev.kiln.core.recipe;
 
-import static dev.kiln.core.recipe.RecipeWorld.assertApiError;
+import static dev.kiln.core.testing.ApiAssertions.assertError;
+import static dev.kiln.core.testing.TestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -119,11 +120,11 @@ class ImageRecipeOperationsTest {
     @Test
     void anExistingVersionIsRefused() {
         create("fixed", "1.0.0");
-        assertApiError(() -> create("fixed", "1.0.0"), ErrorType.ResourceAlreadyExistsException)
+        assertError(() -> create("fixed", "1.0.0"), ErrorType.ResourceAlreadyExistsException)
                 .hasMessageContaining("image-recipe/fixed/1.0.0 already exists")
                 .hasMessageContaining("1.0.x");
         // The ARN name is the lower-cased, hyphenated name: "Fixed" is the same recipe.
-        assertApiError(() -> create("Fixed", "1.0.0"), ErrorType.ResourceAlreadyExistsException);
+        assertError(() -> create("Fixed", "1.0.0"), ErrorType.ResourceAlreadyExistsException);
     }
 
     @Test
@@ -150,14 +151,13 @@ class ImageRecipeOperationsTest {
         assertThat(again).isEqualTo(first).endsWith("/1.0.0");
         assertThat(w.call(me, "ListImageRecipes", Json.object()).path("imageRecipeSummaryList")).hasSize(1);
         ObjectNode changed = in.deepCopy().put("description", "other");
-        assertApiError(() -> create(me, changed), ErrorType.IdempotentParameterMismatchException);
+        assertError(() -> create(me, changed), ErrorType.IdempotentParameterMismatchException);
     }
 
     @Test
     void malformedVersionsAreRefused() {
         for (String bad : List.of("1.0", "1.0.0.0", "1.a.0", "1.0.1073741824", "X.0.0", "")) {
-            assertApiError(() -> create("bad", bad), ErrorType.InvalidVersionNumberException)
-                    .hasMessageContaining("semanticVersion");
+            assertError(() -> create("bad", bad), ErrorType.InvalidVersionNumberException, "semanticVersion");
         }
     }
 
@@ -182,20 +182,20 @@ class ImageRecipeOperationsTest {
         String otherAccounts = w.component(w.other, "theirs", "1.0.0", RecipeWorld.BUILD_DOC);
         String otherRegions = w.component(w.west, "western", "1.0.0", RecipeWorld.BUILD_DOC);
         String missing = "arn:aws:imagebuilder:us-east-1:111111111111:component/nothing/1.x.x";
-        assertApiError(() -> create(me, w.imageRecipeInput("r", "1.0.0", w.debian(me), hello, missing)),
+        assertError(() -> create(me, w.imageRecipeInput("r", "1.0.0", w.debian(me), hello, missing)),
                 ErrorType.InvalidParameterValueException)
                 .hasMessageContaining("components[1].componentArn '" + missing + "'")
                 .hasMessageContaining("no such component");
-        assertApiError(() -> create(me, w.imageRecipeInput("r", "1.0.0", w.debian(me), otherAccounts, hello,
+        assertError(() -> create(me, w.imageRecipeInput("r", "1.0.0", w.debian(me), otherAccounts, hello,
                         otherRegions)), ErrorType.InvalidParameterValueException)
                 .hasMessageContaining("components[0].componentArn")
                 .hasMessageContaining("components[2].componentArn");
-        assertApiError(() -> create(me, w.imageRecipeInput("r", "1.0.0", w.debian(me),
-                        hello.replace("/1.0.0/1", "/1.0.0/2"))), ErrorType.InvalidParameterValueException)
-                .hasMessageContaining("components[0].componentArn");
-        assertApiError(() -> create(me, w.imageRecipeInput("r", "1.0.0", w.debian(me), w.debian(me))),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("is not a component ARN");
-        assertApiError(() -> create(me, w.imageRecipeInput("r", "1.0.0", w.debian(me),
+        assertError(() -> create(me, w.imageRecipeInput("r", "1.0.0", w.debian(me),
+                        hello.replace("/1.0.0/1", "/1.0.0/2"))), ErrorType.InvalidParameterValueException,
+                                "components[0].componentArn");
+        assertError(() -> create(me, w.imageRecipeInput("r", "1.0.0", w.debian(me), w.debian(me))),
+                ErrorType.InvalidParameterValueException, "is not a component ARN");
+        assertError(() -> create(me, w.imageRecipeInput("r", "1.0.0", w.debian(me),
                         "arn:aws:imagebuilder:us-east-1:111111111111:component/hello/x.0.x")),
                 ErrorType.InvalidVersionNumberException);
         assertThat(w.call(me, "ListImageRecipes", Json.object()).path("imageRecipeSummaryList")).isEmpty();
@@ -213,7 +213,7 @@ class ImageRecipeOperationsTest {
         ObjectNode unknown = w.imageRecipeInput("params", "1.0.1", w.debian(me), hello);
         ((ObjectNode) unknown.path("components").get(0)).putArray("parameters").addObject().put("name", "Greting")
                 .putArray("value").add("hi");
-        assertApiError(() -> create(me, unknown), ErrorType.InvalidParameterValueException)
+        assertError(() -> create(me, unknown), ErrorType.InvalidParameterValueException)
                 .hasMessageContaining("components[0].parameters[0].name")
                 .hasMessageContaining("has no parameter 'Greting'")
                 .hasMessageContaining("Greeting, Count, Names, Verbose");
@@ -224,8 +224,8 @@ class ImageRecipeOperationsTest {
         String check = w.component(me, "check", "1.0.0", RecipeWorld.TEST_DOC);
         assertThat(create(me, w.imageRecipeInput("tested", "1.0.0", w.debian(me), hello, check))
                 .path("imageRecipeArn").asText()).endsWith("/tested/1.0.0");
-        assertApiError(() -> create(me, w.imageRecipeInput("only-tests", "1.0.0", w.debian(me), check)),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("at least one BUILD component");
+        assertError(() -> create(me, w.imageRecipeInput("only-tests", "1.0.0", w.debian(me), check)),
+                ErrorType.InvalidParameterValueException, "at least one BUILD component");
         ObjectNode none = w.imageRecipeInput("repackaged", "1.0.0", w.debian(me));
         none.remove("components");
         String arn = create(me, none).path("imageRecipeArn").asText();
@@ -236,8 +236,8 @@ class ImageRecipeOperationsTest {
     void aRecipeHasAtMostTwentyComponents() {
         String[] many = new String[21];
         java.util.Arrays.fill(many, hello);
-        assertApiError(() -> create(me, w.imageRecipeInput("big", "1.0.0", w.debian(me), many)),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("at most 20 components");
+        assertError(() -> create(me, w.imageRecipeInput("big", "1.0.0", w.debian(me), many)),
+                ErrorType.InvalidParameterValueException, "at most 20 components");
         String[] twenty = java.util.Arrays.copyOf(many, 20);
         assertThat(create(me, w.imageRecipeInput("big", "1.0.0", w.debian(me), twenty)).path("imageRecipeArn")
                 .asText()).endsWith("/big/1.0.0");
@@ -250,7 +250,7 @@ class ImageRecipeOperationsTest {
         String arn = create(me, w.imageRecipeInput("win", "1.0.0", windowsParent, windowsComponent))
                 .path("imageRecipeArn").asText();
         assertThat(get(me, arn).at("/imageRecipe/platform").asText()).isEqualTo("Windows");
-        assertApiError(() -> create(me, w.imageRecipeInput("mixed", "1.0.0", w.debian(me), hello, windowsComponent)),
+        assertError(() -> create(me, w.imageRecipeInput("mixed", "1.0.0", w.debian(me), hello, windowsComponent)),
                 ErrorType.InvalidParameterValueException)
                 .hasMessageContaining("components[1].componentArn")
                 .hasMessageContaining("is for Windows, and this recipe builds a Linux image");
@@ -265,14 +265,14 @@ class ImageRecipeOperationsTest {
         assertThat(create(me, w.imageRecipeInput("on-build", "1.0.0", own, hello)).path("imageRecipeArn").asText())
                 .endsWith("/on-build/1.0.0");
         String unknown = "arn:aws:imagebuilder:us-east-1:aws:image/no-such-os/x.x.x";
-        assertApiError(() -> create(me, w.imageRecipeInput("r", "1.0.0", unknown, hello)),
+        assertError(() -> create(me, w.imageRecipeInput("r", "1.0.0", unknown, hello)),
                 ErrorType.InvalidParameterValueException).hasMessageContaining("parentImage '" + unknown + "'");
         assertThat(create(me, w.imageRecipeInput("on-ami", "1.0.0", "ami-0123456789abcdef0", hello))
                 .path("imageRecipeArn").asText()).endsWith("/on-ami/1.0.0");
         // The caller's own image is not the other account's, and us-west-2's images are not us-east-1's.
-        assertApiError(() -> create(w.other, w.imageRecipeInput("r", "1.0.0", own,
+        assertError(() -> create(w.other, w.imageRecipeInput("r", "1.0.0", own,
                 w.component(w.other, "c", "1.0.0", RecipeWorld.BUILD_DOC))), ErrorType.InvalidParameterValueException);
-        assertApiError(() -> create(me, w.imageRecipeInput("r", "1.0.0", w.debian(w.west), hello)),
+        assertError(() -> create(me, w.imageRecipeInput("r", "1.0.0", w.debian(w.west), hello)),
                 ErrorType.InvalidParameterValueException);
     }
 
@@ -287,11 +287,10 @@ class ImageRecipeOperationsTest {
         assertThat(get(me, base + "1.6.x").at("/imageRecipe/version").asText()).isEqualTo("1.6.8");
         assertThat(get(me, base + "1.x.x").at("/latestVersionReferences/latestPatchVersionArn").asText())
                 .isEqualTo(base + "1.7.8");
-        assertApiError(() -> get(me, base + "3.x.x"), ErrorType.ResourceNotFoundException);
-        assertApiError(() -> get(me, base + "x.2.x"), ErrorType.InvalidVersionNumberException);
-        assertApiError(() -> get(me, base + "1.6.8/1"), ErrorType.InvalidParameterValueException)
-                .hasMessageContaining("no build numbers");
-        assertApiError(() -> get(me, "arn:aws:imagebuilder:us-east-1:111111111111:container-recipe/multi/1.6.8"),
+        assertError(() -> get(me, base + "3.x.x"), ErrorType.ResourceNotFoundException);
+        assertError(() -> get(me, base + "x.2.x"), ErrorType.InvalidVersionNumberException);
+        assertError(() -> get(me, base + "1.6.8/1"), ErrorType.InvalidParameterValueException, "no build numbers");
+        assertError(() -> get(me, "arn:aws:imagebuilder:us-east-1:111111111111:container-recipe/multi/1.6.8"),
                 ErrorType.InvalidParameterValueException);
     }
 
@@ -321,8 +320,8 @@ class ImageRecipeOperationsTest {
         assertThat(list(filter("name", "linux-1"))).hasSize(7);
         assertThat(list(filter("parentImage", windowsParent))).hasSize(2);
         assertThat(list(filter("name", "linux-1", "linux-2"))).hasSize(14);
-        assertApiError(() -> list(filter("type", "AMI")), ErrorType.InvalidRequestException);
-        assertApiError(() -> w.call(me, "ListImageRecipes", Json.object().put("nextToken", "garbage")),
+        assertError(() -> list(filter("type", "AMI")), ErrorType.InvalidRequestException);
+        assertError(() -> w.call(me, "ListImageRecipes", Json.object().put("nextToken", "garbage")),
                 ErrorType.InvalidPaginationTokenException);
     }
 
@@ -360,30 +359,28 @@ class ImageRecipeOperationsTest {
         w.pipeline(me, "exact", "imageRecipeArn", v1);
         w.pipeline(me, "newest", "imageRecipeArn",
                 "arn:aws:imagebuilder:us-east-1:111111111111:image-recipe/used/1.x.x");
-        assertApiError(() -> delete(me, v1), ErrorType.ResourceDependencyException)
-                .hasMessageContaining("image-pipeline/exact");
-        assertApiError(() -> delete(me, v2), ErrorType.ResourceDependencyException)
-                .hasMessageContaining("image-pipeline/newest");
+        assertError(() -> delete(me, v1), ErrorType.ResourceDependencyException, "image-pipeline/exact");
+        assertError(() -> delete(me, v2), ErrorType.ResourceDependencyException, "image-pipeline/newest");
         String v0 = create("used", "0.9.0");
         assertThat(delete(me, v0).path("imageRecipeArn").asText()).isEqualTo(v0);
         w.store.delete("arn:aws:imagebuilder:us-east-1:111111111111:image-pipeline/exact");
         ObjectNode out = delete(me, v1);
         assertThat(out.path("imageRecipeArn").asText()).isEqualTo(v1);
         assertThat(RecipeWorld.shapeProblems(out, "DeleteImageRecipeResponse")).isEmpty();
-        assertApiError(() -> get(me, v1), ErrorType.ResourceNotFoundException);
+        assertError(() -> get(me, v1), ErrorType.ResourceNotFoundException);
         // A pipeline of another account using a recipe ARN of the same name does not hold this one.
         w.pipeline(w.other, "theirs", "imageRecipeArn", v2.replace("111111111111", "222222222222"));
-        assertApiError(() -> delete(me, v2), ErrorType.ResourceDependencyException);
+        assertError(() -> delete(me, v2), ErrorType.ResourceDependencyException);
     }
 
     @Test
     void deleteTakesOneVersionOfTheCallersOwnRecipe() {
         String arn = create("one", "1.0.0");
-        assertApiError(() -> delete(me, arn.replace("1.0.0", "1.x.x")), ErrorType.InvalidRequestException)
-                .hasMessageContaining("must name one version");
-        assertApiError(() -> delete(me, arn.replace("1.0.0", "2.0.0")), ErrorType.ResourceNotFoundException);
-        assertApiError(() -> delete(w.other, arn), ErrorType.ResourceNotFoundException);
-        assertApiError(() -> delete(w.west, arn), ErrorType.ResourceNotFoundException);
+        assertError(() -> delete(me, arn.replace("1.0.0", "1.x.x")), ErrorType.InvalidRequestException,
+                "must name one version");
+        assertError(() -> delete(me, arn.replace("1.0.0", "2.0.0")), ErrorType.ResourceNotFoundException);
+        assertError(() -> delete(w.other, arn), ErrorType.ResourceNotFoundException);
+        assertError(() -> delete(w.west, arn), ErrorType.ResourceNotFoundException);
         assertThat(get(me, arn).at("/imageRecipe/arn").asText()).isEqualTo(arn);
     }
 
@@ -395,7 +392,7 @@ class ImageRecipeOperationsTest {
     void otherAccountsAndRegionsNeitherSeeTheRecipeNorCollideWithIt() {
         String arn = create("private", "1.0.0");
         for (CallContext stranger : List.of(w.other, w.west)) {
-            assertApiError(() -> get(stranger, arn), ErrorType.ResourceNotFoundException);
+            assertError(() -> get(stranger, arn), ErrorType.ResourceNotFoundException);
             assertThat(w.call(stranger, "ListImageRecipes", Json.object()).path("imageRecipeSummaryList")).isEmpty();
             String theirComponent = w.component(stranger, "hello", "1.0.0", RecipeWorld.BUILD_DOC);
             String theirs = create(stranger, w.imageRecipeInput("private", "1.0.x", w.debian(stranger),
@@ -411,8 +408,8 @@ class ImageRecipeOperationsTest {
         String newer = w.component(me, "hello", "1.1.0", RecipeWorld.BUILD_DOC);
         create(me, w.imageRecipeInput("r", "1.0.0", w.debian(me),
                 "arn:aws:imagebuilder:us-east-1:111111111111:component/hello/1.x.x"));
-        assertApiError(() -> w.call(me, "DeleteComponent", Json.object().put("componentBuildVersionArn", newer)),
-                ErrorType.ResourceDependencyException).hasMessageContaining("image-recipe/r/1.0.0");
+        assertError(() -> w.call(me, "DeleteComponent", Json.object().put("componentBuildVersionArn", newer)),
+                ErrorType.ResourceDependencyException, "image-recipe/r/1.0.0");
         // The older version is not what the wildcard selects: it may go.
         w.call(me, "DeleteComponent", Json.object().put("componentBuildVersionArn", hello));
     }

@@ -1,6 +1,6 @@
 package dev.kiln.core.recipe;
 
-import static dev.kiln.core.recipe.RecipeWorld.assertApiError;
+import static dev.kiln.core.testing.ApiAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.core.error.ErrorType;
@@ -32,19 +32,18 @@ class ParentImageTest {
     void anImageWithoutUsableBuildsIsRefused() {
         w.image("aws", "us-east-1", "broken", "1.0.0", 1, "AMI", "Linux", "FAILED");
         w.image("aws", "us-east-1", "broken", "1.0.0", 2, "AMI", "Linux", "CANCELLED");
-        assertApiError(() -> ParentImage.forImageRecipe(w.store, w.me,
+        assertError(() -> ParentImage.forImageRecipe(w.store, w.me,
                         "arn:aws:imagebuilder:us-east-1:aws:image/broken/x.x.x"),
-                ErrorType.InvalidParameterValueException)
-                .hasMessageContaining("every build of the image it names is CANCELLED, FAILED");
+                ErrorType.InvalidParameterValueException, "every build of the image it names is CANCELLED, FAILED");
     }
 
     @Test
     void imagesOfOtherAccountsAndRegionsAreNotFound() {
         String theirs = w.image(w.other.accountId(), "us-east-1", "theirs", "1.0.0", 1, "AMI", "Linux", "AVAILABLE");
-        assertApiError(() -> ParentImage.forImageRecipe(w.store, w.me, theirs), ErrorType.InvalidParameterValueException)
-                .hasMessageContaining("no such image exists in us-east-1");
+        assertError(() -> ParentImage.forImageRecipe(w.store, w.me, theirs), ErrorType.InvalidParameterValueException,
+                "no such image exists in us-east-1");
         assertThat(ParentImage.forImageRecipe(w.store, w.other, theirs).image().arn()).isEqualTo(theirs);
-        assertApiError(() -> ParentImage.forImageRecipe(w.store, w.me, w.debian(w.west)),
+        assertError(() -> ParentImage.forImageRecipe(w.store, w.me, w.debian(w.west)),
                 ErrorType.InvalidParameterValueException);
     }
 
@@ -52,18 +51,18 @@ class ParentImageTest {
     void otherFormsOfParentImageAreRefusedSayingWhatKilnTakes() {
         assertThat(ParentImage.forImageRecipe(w.store, w.me, "ami-0abcdef1234567890").given())
                 .isEqualTo("ami-0abcdef1234567890");
-        assertApiError(() -> ParentImage.forImageRecipe(w.store, w.me, "ami-0ABC"),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("17 lower-case hex digits");
-        assertApiError(() -> ParentImage.forImageRecipe(w.store, w.me, "ssm:/aws/service/debian/12"),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("Systems Manager");
-        assertApiError(() -> ParentImage.forImageRecipe(w.store, w.me, "prod-abcdefghijklm"),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("Marketplace");
-        assertApiError(() -> ParentImage.forImageRecipe(w.store, w.me, "debian:12"),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("give an Image Builder image ARN");
-        assertApiError(() -> ParentImage.forImageRecipe(w.store, w.me,
+        assertError(() -> ParentImage.forImageRecipe(w.store, w.me, "ami-0ABC"),
+                ErrorType.InvalidParameterValueException, "17 lower-case hex digits");
+        assertError(() -> ParentImage.forImageRecipe(w.store, w.me, "ssm:/aws/service/debian/12"),
+                ErrorType.InvalidParameterValueException, "Systems Manager");
+        assertError(() -> ParentImage.forImageRecipe(w.store, w.me, "prod-abcdefghijklm"),
+                ErrorType.InvalidParameterValueException, "Marketplace");
+        assertError(() -> ParentImage.forImageRecipe(w.store, w.me, "debian:12"),
+                ErrorType.InvalidParameterValueException, "give an Image Builder image ARN");
+        assertError(() -> ParentImage.forImageRecipe(w.store, w.me,
                         "arn:aws:imagebuilder:us-east-1:aws:component/debian/1.0.0"),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("is not a image ARN");
-        assertApiError(() -> ParentImage.forImageRecipe(w.store, w.me,
+                ErrorType.InvalidParameterValueException, "is not a image ARN");
+        assertError(() -> ParentImage.forImageRecipe(w.store, w.me,
                         "arn:aws:imagebuilder:us-east-1:aws:image/debian-12-x86/x.1.x"),
                 ErrorType.InvalidVersionNumberException);
     }
@@ -71,12 +70,12 @@ class ParentImageTest {
     @Test
     void imageRecipesNeedMachineImagesAndContainerRecipesContainerImages() {
         String container = "arn:aws:imagebuilder:us-east-1:aws:image/debian-12-container/x.x.x";
-        assertApiError(() -> ParentImage.forImageRecipe(w.store, w.me, container),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("is a container image");
+        assertError(() -> ParentImage.forImageRecipe(w.store, w.me, container),
+                ErrorType.InvalidParameterValueException, "is a container image");
         assertThat(ParentImage.forContainerRecipe(w.store, w.me, container).image().name())
                 .isEqualTo("debian-12-container");
-        assertApiError(() -> ParentImage.forContainerRecipe(w.store, w.me, w.debian(w.me)),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("is a machine image");
+        assertError(() -> ParentImage.forContainerRecipe(w.store, w.me, w.debian(w.me)),
+                ErrorType.InvalidParameterValueException, "is a machine image");
         // An image that does not say what it is serves either.
         w.image("aws", "us-east-1", "untyped", "1.0.0", 1, null, "Linux", "AVAILABLE");
         String untyped = "arn:aws:imagebuilder:us-east-1:aws:image/untyped/1.0.0";
@@ -90,11 +89,11 @@ class ParentImageTest {
         assertThat(parent.image()).isNull();
         assertThat(parent.platform()).isEmpty();
         assertThat(parent.reference().registry()).isEqualTo("registry:5000");
-        assertApiError(() -> ParentImage.forContainerRecipe(w.store, w.me, "ami-0abcdef1234567890"),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("not an AMI id");
-        assertApiError(() -> ParentImage.forContainerRecipe(w.store, w.me, "ssm:/param"),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("Systems Manager");
-        assertApiError(() -> ParentImage.forContainerRecipe(w.store, w.me, "UPPER:case"),
+        assertError(() -> ParentImage.forContainerRecipe(w.store, w.me, "ami-0abcdef1234567890"),
+                ErrorType.InvalidParameterValueException, "not an AMI id");
+        assertError(() -> ParentImage.forContainerRecipe(w.store, w.me, "ssm:/param"),
+                ErrorType.InvalidParameterValueException, "Systems Manager");
+        assertError(() -> ParentImage.forContainerRecipe(w.store, w.me, "UPPER:case"),
                 ErrorType.InvalidParameterValueException)
                 .hasMessageContaining("parentImage 'UPPER:case'")
                 .hasMessageContaining("neither a container image reference");

@@ -1,6 +1,6 @@
 package dev.kiln.core.recipe;
 
-import static dev.kiln.core.recipe.RecipeWorld.assertApiError;
+import static dev.kiln.core.testing.ApiAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -64,7 +64,7 @@ class RecipeComponentsTest {
         set(p, "Count", "many");
         set(p, "Verbose", "yes");
         set(p, "Names");
-        assertApiError(() -> RecipeComponents.check(w.store, w.me, list), ErrorType.InvalidParameterValueException)
+        assertError(() -> RecipeComponents.check(w.store, w.me, list), ErrorType.InvalidParameterValueException)
                 .hasMessageContaining("components[0].parameters[0].value: parameter 'Greeting' is of type String and"
                         + " takes exactly one value; 2 were given")
                 .hasMessageContaining("components[0].parameters[1].value: parameter 'Count' is of type Integer, and"
@@ -87,7 +87,7 @@ class RecipeComponentsTest {
         set(p0, "Greeting", "a");
         set(p0, "Greeting", "b");
         set(parameters(list, 2), "Tokn", "x");
-        assertApiError(() -> RecipeComponents.check(w.store, w.me, list), ErrorType.InvalidParameterValueException)
+        assertError(() -> RecipeComponents.check(w.store, w.me, list), ErrorType.InvalidParameterValueException)
                 .hasMessageContaining("components[0].parameters[1].name: parameter 'Greeting' is given more than once")
                 .hasMessageContaining("components[1].parameters: the component " + needsToken
                         + " has parameter 'Token' without a default value; give it a value")
@@ -96,21 +96,21 @@ class RecipeComponentsTest {
         String plain = w.component(w.me, "plain", "1.0.0", RecipeWorld.TEST_DOC);
         ArrayNode none = components(hello, plain);
         set(parameters(none, 1), "Anything", "x");
-        assertApiError(() -> RecipeComponents.check(w.store, w.me, none), ErrorType.InvalidParameterValueException)
+        assertError(() -> RecipeComponents.check(w.store, w.me, none), ErrorType.InvalidParameterValueException)
                 .hasMessageContaining("components[1].parameters[0].name")
                 .hasMessageContaining("it takes no parameters");
     }
 
     @Test
     void arnsMustNameAVersionOrABuild() {
-        assertApiError(() -> RecipeComponents.check(w.store, w.me,
+        assertError(() -> RecipeComponents.check(w.store, w.me,
                         components("arn:aws:imagebuilder:us-east-1:111111111111:component/hello")),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("must name a component version");
-        assertApiError(() -> RecipeComponents.check(w.store, w.me,
+                ErrorType.InvalidParameterValueException, "must name a component version");
+        assertError(() -> RecipeComponents.check(w.store, w.me,
                         components("arn:aws:imagebuilder:us-east-1:111111111111:component/hello/x.x.x/1")),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("components[0].componentArn");
-        assertApiError(() -> RecipeComponents.check(w.store, w.me, components("not an arn")),
-                ErrorType.InvalidParameterValueException).hasMessageContaining("components[0].componentArn 'not an arn'");
+                ErrorType.InvalidParameterValueException, "components[0].componentArn");
+        assertError(() -> RecipeComponents.check(w.store, w.me, components("not an arn")),
+                ErrorType.InvalidParameterValueException, "components[0].componentArn 'not an arn'");
     }
 
     @Test
@@ -118,7 +118,7 @@ class RecipeComponentsTest {
         String windows = w.component(w.me, "win", "1.0.0", RecipeWorld.WINDOWS_DOC, "Windows");
         List<RecipeComponents.Entry> entries = RecipeComponents.check(w.store, w.me, components(hello, windows));
         RecipeComponents.checkPlatform(entries.subList(0, 1), "Linux");
-        assertApiError(() -> RecipeComponents.checkPlatform(entries, "Linux"), ErrorType.InvalidParameterValueException)
+        assertError(() -> RecipeComponents.checkPlatform(entries, "Linux"), ErrorType.InvalidParameterValueException)
                 .hasMessageContaining("components[1].componentArn '" + windows + "': the component is for Windows");
     }
 }

@@ -1,6 +1,6 @@
 package dev.kiln.core.recipe;
 
-import static dev.kiln.core.recipe.RecipeWorld.assertApiError;
+import static dev.kiln.core.testing.ApiAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.core.arn.SemanticVersion;
@@ -55,14 +55,14 @@ class RecipeVersionsTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "1", "1.0", "1.0.0.0", "1.0.-1", "1.X.0", "v1.0.0", "1.0.1073741824", "1..0", "1.0.0 "})
     void malformedVersionsAreInvalidVersionNumbers(String text) {
-        assertApiError(() -> RecipeVersions.parse(text), ErrorType.InvalidVersionNumberException)
+        assertError(() -> RecipeVersions.parse(text), ErrorType.InvalidVersionNumberException)
                 .hasMessageContaining("'" + text + "'");
     }
 
     @Test
     void aNodeAtItsLimitLeavesNoVersionToTake() {
         List<SemanticVersion> full = List.of(new SemanticVersion(1, 0, SemanticVersion.MAX_NODE));
-        assertApiError(() -> RecipeVersions.parse("1.0.x").choose(full), ErrorType.InvalidVersionNumberException)
-                .hasMessageContaining("no version is left");
+        assertError(() -> RecipeVersions.parse("1.0.x").choose(full), ErrorType.InvalidVersionNumberException,
+                "no version is left");
     }
 }

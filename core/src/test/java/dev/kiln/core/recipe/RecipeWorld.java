@@ -1,19 +1,16 @@
 package dev.kiln.core.recipe;
 
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.api.CallContext;
 import dev.kiln.core.api.ImageBuilderService;
 import dev.kiln.core.arn.Arn;
 import dev.kiln.core.component.ComponentOperations;
-import dev.kiln.core.error.ApiException;
-import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.References;
 import dev.kiln.core.store.StoredResource;
 import dev.kiln.core.testing.InMemoryStore;
+import dev.kiln.core.testing.TestClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,8 +21,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.assertj.core.api.AbstractThrowableAssert;
 
 /**
  * A service with components, image recipes and container recipes registered over an in-memory store,
@@ -74,9 +69,10 @@ final class RecipeWorld {
 
     final InMemoryStore store = new InMemoryStore();
     final ImageBuilderService service = new ImageBuilderService(store);
-    final CallContext me = new CallContext("111111111111", "us-east-1", "req-1");
-    final CallContext other = new CallContext("222222222222", "us-east-1", "req-2");
-    final CallContext west = new CallContext("111111111111", "us-west-2", "req-3");
+    final TestClient api = new TestClient(service);
+    final CallContext me = TestClient.ME;
+    final CallContext other = TestClient.OTHER;
+    final CallContext west = TestClient.WEST;
 
     RecipeWorld() {
         References references = new References(store);
@@ -87,7 +83,7 @@ final class RecipeWorld {
     }
 
     ObjectNode call(CallContext ctx, String operation, ObjectNode in) {
-        return service.call(ctx, operation, in);
+        return api.call(ctx, operation, in);
     }
 
     /** Creates a Linux component and answers its build ARN. */
@@ -96,9 +92,7 @@ final class RecipeWorld {
     }
 
     String component(CallContext ctx, String name, String version, String document, String platform) {
-        ObjectNode in = Json.object().put("name", name).put("semanticVersion", version).put("platform", platform)
-                .put("data", document).put("clientToken", UUID.randomUUID().toString());
-        return call(ctx, "CreateComponent", in).path("componentBuildVersionArn").asText();
+        return api.createComponent(ctx, name, version, document, platform);
     }
 
     /** Puts an image build in place, as the image operations or the base-image seeding would. */
@@ -139,7 +133,7 @@ final class RecipeWorld {
 
     ObjectNode imageRecipeInput(String name, String version, String parentImage, String... componentArns) {
         ObjectNode in = Json.object().put("name", name).put("semanticVersion", version).put("parentImage", parentImage)
-                .put("clientToken", UUID.randomUUID().toString());
+                .put("clientToken", TestClient.clientToken());
         var list = in.putArray("components");
         for (String c : componentArns) {
             list.addObject().put("componentArn", c);
@@ -152,11 +146,6 @@ final class RecipeWorld {
         in.put("containerType", "DOCKER").put("dockerfileTemplateData", TEMPLATE);
         in.putObject("targetRepository").put("service", "ECR").put("repositoryName", "team/app");
         return in;
-    }
-
-    static AbstractThrowableAssert<?, ? extends Throwable> assertApiError(Runnable call, ErrorType type) {
-        return assertThatThrownBy(call::run).isInstanceOf(ApiException.class)
-                .matches(e -> ((ApiException) e).type() == type, "error type " + type);
     }
 
     // ---- the model, to check answers against its shapes ----

@@ -1,6 +1,6 @@
 package dev.kiln.core.recipe;
 
-import static dev.kiln.core.recipe.RecipeWorld.assertApiError;
+import static dev.kiln.core.testing.ApiAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,13 +15,13 @@ import dev.kiln.core.testing.InMemoryStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class RecipesTest {
@@ -99,7 +99,7 @@ class RecipesTest {
     void aPlainVersionLostToAConcurrentCreateIsAlreadyThere() {
         RacingStore store = new RacingStore(1);
         Recipes recipes = new Recipes(Recipes.Kind.CONTAINER, store, new References(store));
-        assertApiError(() -> create(recipes, me, "raced", "1.0.0"), ErrorType.ResourceAlreadyExistsException)
+        assertError(() -> create(recipes, me, "raced", "1.0.0"), ErrorType.ResourceAlreadyExistsException)
                 .hasMessageContaining("The container recipe arn:aws:imagebuilder:us-east-1:111111111111:"
                         + "container-recipe/raced/1.0.0 already exists");
     }

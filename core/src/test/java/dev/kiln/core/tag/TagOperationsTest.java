@@ -1,19 +1,19 @@
 package dev.kiln.core.tag;
 
+import static dev.kiln.core.testing.ApiAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.api.CallContext;
 import dev.kiln.core.api.ImageBuilderService;
-import dev.kiln.core.error.ApiException;
 import dev.kiln.core.error.ErrorType;
 import dev.kiln.core.infrastructure.InfrastructureOperations;
 import dev.kiln.core.resource.Json;
 import dev.kiln.core.resource.References;
 import dev.kiln.core.store.StoredResource;
 import dev.kiln.core.testing.InMemoryStore;
+import dev.kiln.core.testing.TestClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class TagOperationsTest {
@@ -35,9 +34,10 @@ class TagOperationsTest {
 
     private final InMemoryStore store = new InMemoryStore();
     private final ImageBuilderService service = new ImageBuilderService(store);
-    private final CallContext me = new CallContext(ACCOUNT, "us-east-1", "req-1");
-    private final CallContext other = new CallContext("222222222222", "us-east-1", "req-2");
-    private final CallContext west = new CallContext(ACCOUNT, "us-west-2", "req-3");
+    private final TestClient api = new TestClient(service);
+    private final CallContext me = TestClient.ME;
+    private final CallContext other = TestClient.OTHER;
+    private final CallContext west = TestClient.WEST;
 
     TagOperationsTest() {
         new TagOperations(store).registerWith(service);
@@ -63,7 +63,7 @@ class TagOperationsTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             tags.put(keyValues[i], keyValues[i + 1]);
         }
-        return service.call(ctx, "TagResource", in);
+        return api.call(ctx, "TagResource", in);
     }
 
     private ObjectNode untag(CallContext ctx, String arn, String... keys) {
@@ -72,16 +72,11 @@ class TagOperationsTest {
         for (String k : keys) {
             list.add(k);
         }
-        return service.call(ctx, "UntagResource", in);
+        return api.call(ctx, "UntagResource", in);
     }
 
     private JsonNode tags(CallContext ctx, String arn) {
-        return service.call(ctx, "ListTagsForResource", Json.object().put("resourceArn", arn)).path("tags");
-    }
-
-    private static void assertError(ThrowingCallable call, ErrorType type) {
-        assertThatThrownBy(call).isInstanceOf(ApiException.class)
-                .extracting(e -> ((ApiException) e).type()).isEqualTo(type);
+        return api.call(ctx, "ListTagsForResource", Json.object().put("resourceArn", arn)).path("tags");
     }
 
     @Test
@@ -118,12 +113,12 @@ class TagOperationsTest {
     void tagsAreTheOnesGetAnswers() {
         ObjectNode create = Json.object().put("name", "infra").put("instanceProfileName", "p").put("clientToken", "t");
         create.putObject("tags").put("team", "images");
-        String arn = service.call(me, "CreateInfrastructureConfiguration", create)
+        String arn = api.call(me, "CreateInfrastructureConfiguration", create)
                 .path("infrastructureConfigurationArn").asText();
         assertThat(tags(me, arn).path("team").asText()).isEqualTo("images");
         tag(me, arn, "cost", "kiln");
         untag(me, arn, "team");
-        JsonNode got = service.call(me, "GetInfrastructureConfiguration",
+        JsonNode got = api.call(me, "GetInfrastructureConfiguration",
                 Json.object().put("infrastructureConfigurationArn", arn)).path("infrastructureConfiguration");
         assertThat(got.path("tags")).isEqualTo(Json.object().put("cost", "kiln"));
         assertThat(got.path("instanceProfileName").asText()).isEqualTo("p");
@@ -201,14 +196,13 @@ class TagOperationsTest {
     void malformedTagsAreRefusedWithEveryProblem() {
         ObjectNode in = Json.object().put("resourceArn", PIPELINE);
         in.putObject("tags").put("k".repeat(129), "v").put("bad#key", "v").put("long", "v".repeat(257));
-        assertThatThrownBy(() -> service.call(me, "TagResource", in))
+        assertError(() -> api.call(me, "TagResource", in), ErrorType.InvalidParameterException)
                 .hasMessageContaining("1 to 128 characters")
                 .hasMessageContaining("'bad#key'")
-                .hasMessageContaining("tags.long")
-                .extracting(e -> ((ApiException) e).type()).isEqualTo(ErrorType.InvalidParameterException);
+                .hasMessageContaining("tags.long");
         ObjectNode none = Json.object().put("resourceArn", PIPELINE);
         none.putObject("tags");
-        assertError(() -> service.call(me, "TagResource", none), ErrorType.InvalidParameterException);
+        assertError(() -> api.call(me, "TagResource", none), ErrorType.InvalidParameterException);
         assertError(() -> untag(me, PIPELINE), ErrorType.InvalidParameterException);
         assertThat(tags(me, PIPELINE)).hasSize(1);
     }
@@ -222,8 +216,7 @@ class TagOperationsTest {
         }
         tag(me, PIPELINE, kv); // 49 + "created" = 50
         assertThat(tags(me, PIPELINE)).hasSize(50);
-        assertThatThrownBy(() -> tag(me, PIPELINE, "one-more", "v")).hasMessageContaining("at most 50")
-                .extracting(e -> ((ApiException) e).type()).isEqualTo(ErrorType.InvalidParameterException);
+        assertError(() -> tag(me, PIPELINE, "one-more", "v"), ErrorType.InvalidParameterException, "at most 50");
         tag(me, PIPELINE, "key-0", "replaced");
         assertThat(tags(me, PIPELINE)).hasSize(50);
         assertThat(tags(me, PIPELINE).path("key-0").asText()).isEqualTo("replaced");

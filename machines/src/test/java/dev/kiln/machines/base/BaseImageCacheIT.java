@@ -1,5 +1,6 @@
 package dev.kiln.machines.base;
 
+import dev.kiln.machines.TestCache;
 import dev.kiln.machines.host.HostFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +10,6 @@ import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.MachineImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /** Builds the Debian 12 base image once (about a minute from the mirror) and reuses it on later runs. */
 class BaseImageCacheIT {
-    static final Path CACHE = Path.of("/var/tmp/kiln-test-cache/base-images");
-    static final BuildLog LOG = BuildLog.discarding(Clock.systemUTC()).follow(System.out::println);
+    static final Path CACHE = TestCache.BASE_IMAGES;
+    static final BuildLog LOG = TestCache.LOG;
     static BaseImage image;
 
     @BeforeAll

@@ -1,5 +1,6 @@
 package dev.kiln.machines.base;
 
+import dev.kiln.machines.TestCache;
 import dev.kiln.machines.host.HostPrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,8 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * first time, then reused) and pushes it to a CNCF registry the test starts on loopback.
  */
 class ContainerBaseImagesIT {
-    static final Path CACHE = Path.of(System.getenv().getOrDefault("KILN_TEST_CACHE", "/var/tmp/kiln-test-cache"))
-            .resolve("base-images");
+    static final Path CACHE = TestCache.BASE_IMAGES;
     static final String NAME = "debian-12-container";
     static final BuildLog LOG = BuildLog.discarding(Clock.systemUTC()).follow(System.out::println);
     static final ObjectMapper JSON = new ObjectMapper();

@@ -3,6 +3,7 @@ package dev.kiln.machines.qemu;
 import dev.kiln.core.log.BuildLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.machines.TestCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +19,8 @@ class AcceleratorProbeIT {
     @Test
     void tcgBootsTheTinyVmAndSeesTheMarker() throws Exception {
         long start = System.nanoTime();
-        assertThat(Accelerator.TCG.bootsTinyVm(TestImages.debian().vmlinux(), work, Duration.ofSeconds(60),
-                TestImages.LOG)).isTrue();
+        assertThat(Accelerator.TCG.bootsTinyVm(TestCache.debian().vmlinux(), work, Duration.ofSeconds(60),
+                TestCache.LOG)).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
         try (var left = Files.list(work)) {
             assertThat(left).isEmpty();
@@ -29,7 +30,7 @@ class AcceleratorProbeIT {
     @Test
     void probeFallsBackToTcgWithAWarningWhenKvmCannotBootTheKernel() throws Exception {
         List<String> lines = new ArrayList<>();
-        Accelerator a = Accelerator.probe(null, TestImages.debian().vmlinux(), work,
+        Accelerator a = Accelerator.probe(null, TestCache.debian().vmlinux(), work,
                 dev.kiln.core.log.BuildLog.discarding(java.time.Clock.systemUTC()).follow(System.out::println).follow(lines::add));
         String cpu = Files.readString(Path.of("/proc/cpuinfo"));
         boolean hardwareVirtualisation = cpu.contains(" vmx") || cpu.contains(" svm");

@@ -2,6 +2,7 @@ package dev.kiln.machines.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.machines.TestCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,7 @@ class QemuBackendIT {
             Files.writeString(stale.resolve(QemuInstance.MARKER_FILE), "i-0000000000000000b\n");
             Path other = Files.createDirectories(builds.resolve("us-east-1/123/recipe/1.0.0/2/logs"));
 
-            new QemuBackend(Accelerator.TCG, builds).sweepOrphans(TestImages.LOG);
+            new QemuBackend(Accelerator.TCG, builds).sweepOrphans(TestCache.LOG);
 
             assertThat(orphan.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             assertThat(folder).doesNotExist();
@@ -60,7 +61,7 @@ class QemuBackendIT {
         Process sleeper = new ProcessBuilder(List.of("sleep", "60")).start();
         try {
             Files.writeString(folder.resolve(QemuInstance.PID_FILE), sleeper.pid() + "\n");
-            new QemuBackend(Accelerator.TCG).sweepOrphans(builds, TestImages.LOG);
+            new QemuBackend(Accelerator.TCG).sweepOrphans(builds, TestCache.LOG);
             assertThat(sleeper.waitFor(Duration.ofMillis(300).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
                     .isFalse();
             assertThat(folder).doesNotExist();

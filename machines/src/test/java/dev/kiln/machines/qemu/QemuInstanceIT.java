@@ -9,6 +9,7 @@ import dev.kiln.core.machine.Instance;
 import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.InstanceRequest;
 import dev.kiln.core.machine.MachineImage;
+import dev.kiln.machines.TestCache;
 import dev.kiln.machines.base.BaseImage;
 import dev.kiln.machines.image.DiskImages;
 import dev.kiln.common.process.ExecRequest;
@@ -44,7 +45,7 @@ class QemuInstanceIT {
 
     @Test
     void launchesRunsUserDataRebootsCapturesAndBootsTheCapture() throws Exception {
-        BaseImage base = TestImages.debian();
+        BaseImage base = TestCache.debian();
         MachineImage image = base.asMachineImage("us-east-1", "ami-00000000000000001", "debian-12");
         String userData = "#!/bin/sh\necho user-data-ran >> /root/user-data-count\necho hello from user data\n";
         InstanceRequest request = request(image, userData, Duration.ofMinutes(3));
@@ -53,7 +54,7 @@ class QemuInstanceIT {
         Path pidFile = request.workFolder().resolve(QemuInstance.PID_FILE);
         long pid;
         int port;
-        try (Instance instance = BACKEND.launch(request, TestImages.LOG)) {
+        try (Instance instance = BACKEND.launch(request, TestCache.LOG)) {
             pid = Long.parseLong(Files.readString(pidFile).strip());
             Target t = instance.target();
             assertThat(run(t, "uname", "-m")).isEqualTo("x86_64");
@@ -104,7 +105,7 @@ class QemuInstanceIT {
 
     @Test
     void anInstanceThatNeverAnswersFailsWithItsConsoleAndLeavesNothing() throws Exception {
-        BaseImage base = TestImages.debian();
+        BaseImage base = TestCache.debian();
         MachineImage image = base.asMachineImage("us-east-1", "ami-00000000000000003", "debian-12");
         Boot broken = new Boot(Boot.Mode.KERNEL, image.boot().kernel(), image.boot().initrd(),
                 "systemd.unit=emergency.target");

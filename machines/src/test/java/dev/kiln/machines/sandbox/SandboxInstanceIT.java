@@ -9,6 +9,7 @@ import dev.kiln.core.machine.Instance.CapturedDisk;
 import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.InstanceRequest;
 import dev.kiln.core.machine.MachineImage;
+import dev.kiln.machines.TestCache;
 import dev.kiln.machines.base.BaseImage;
 import dev.kiln.machines.base.BaseImageCache;
 import dev.kiln.common.process.ProcessRunner;
@@ -39,8 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SandboxInstanceIT {
-    static final Path BASE_IMAGES = Path.of(System.getenv().getOrDefault("KILN_TEST_CACHE", "/var/tmp/kiln-test-cache"))
-            .resolve("base-images");
+    static final Path BASE_IMAGES = TestCache.BASE_IMAGES;
 
     @TempDir
     static Path shared;
