@@ -17,17 +17,11 @@ import java.util.regex.Pattern;
  * are fixed durations; days are calendar days in the schedule's zone, so {@code rate(1 day)} keeps its
  * local time of day across daylight-saving changes (a local time in a gap moves forward by the gap).
  */
-final class RateExpression implements Schedule.Rule {
+record RateExpression(long value, ChronoUnit unit, Instant anchor) implements Schedule.Rule {
     private static final Pattern FORM = Pattern.compile("(\\S+)\\s+(\\S+)");
 
-    private final long value;
-    private final ChronoUnit unit;
-    private final Instant anchor;
-
-    private RateExpression(long value, ChronoUnit unit, Instant anchor) {
-        this.value = value;
-        this.unit = unit;
-        this.anchor = anchor.truncatedTo(ChronoUnit.MINUTES);
+    RateExpression {
+        anchor = anchor.truncatedTo(ChronoUnit.MINUTES);
     }
 
     /**
