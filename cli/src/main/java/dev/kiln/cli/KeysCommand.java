@@ -1,8 +1,6 @@
 package dev.kiln.cli;
 
 import dev.kiln.core.store.AccessKey;
-import dev.kiln.core.store.Database;
-import dev.kiln.server.FirstStart;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,18 +35,12 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Database db = AccountsCommand.open(data)) {
-                if (db.accounts().account(account).isEmpty()) {
-                    throw new UserError("no account " + account + " (see kiln accounts list)");
-                }
-                AccessKey key = db.accounts().createKey(account);
-                Path file = credentialsFile != null ? credentialsFile
-                        : data.dataDir.resolve("credentials-" + key.accessKeyId());
-                FirstStart.writeCredentials(file, "default", key);
+            return data.withDatabase("kiln keys create", db -> {
+                AccessKey key = db.accounts().createKey(KilnAccounts.existing(db, account));
                 System.out.println(key.accessKeyId());
-                System.err.println("Access key written to " + file + " (mode 0600).");
-            }
-            return ExitCodes.OK;
+                KilnAccounts.writeKey(key, credentialsFile, data.dataDir.resolve("credentials-" + key.accessKeyId()));
+                return ExitCodes.OK;
+            });
         }
     }
 
@@ -61,8 +53,8 @@ final class KeysCommand implements Runnable {
         DataOptions data;
 
         @Override
-        public Integer call() {
-            try (Database db = AccountsCommand.open(data)) {
+        public Integer call() throws Exception {
+            return data.withDatabase("kiln keys list", db -> {
                 for (var a : db.accounts().accounts()) {
                     if (account != null && !account.equals(a.id())) {
                         continue;
@@ -72,8 +64,8 @@ final class KeysCommand implements Runnable {
                                 + (k.active() ? "active" : "revoked") + "\t" + k.createdAt());
                     }
                 }
-            }
-            return ExitCodes.OK;
+                return ExitCodes.OK;
+            });
         }
     }
 
@@ -86,14 +78,14 @@ final class KeysCommand implements Runnable {
         DataOptions data;
 
         @Override
-        public Integer call() {
-            try (Database db = AccountsCommand.open(data)) {
+        public Integer call() throws Exception {
+            return data.withDatabase("kiln keys revoke", db -> {
                 if (!db.accounts().revokeKey(accessKeyId)) {
                     throw new UserError("no access key " + accessKeyId);
                 }
                 System.err.println("Revoked " + accessKeyId + ".");
-            }
-            return ExitCodes.OK;
+                return ExitCodes.OK;
+            });
         }
     }
 }

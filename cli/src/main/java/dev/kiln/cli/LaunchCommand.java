@@ -7,9 +7,11 @@ import dev.kiln.core.machine.InstanceException;
 import dev.kiln.core.machine.InstanceRequest;
 import dev.kiln.core.machine.MachineImage;
 import dev.kiln.machines.Machines;
+import dev.kiln.server.Kiln;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,6 +22,9 @@ import picocli.CommandLine.Parameters;
         description = "Boot a machine image (an ami- id, or a Kiln base image such as debian-12-x86) and print how"
                 + " to reach it; Ctrl-C terminates it.")
 final class LaunchCommand implements Callable<Integer> {
+    /** How long terminating the instance may take. */
+    private static final Duration INSTANCE_BOUND = Duration.ofSeconds(30);
+
     @Parameters(paramLabel = "IMAGE", description = "ami-... from kiln images list, or debian-12-x86.")
     String image;
 
@@ -45,7 +50,16 @@ final class LaunchCommand implements Callable<Integer> {
         if (instanceType.equals("kiln.sandbox") == false) {
             Prerequisites.ensure(Prerequisites.VM_BUILDS, System.err);
         }
-        Machines machines = Machines.in(data.dataDir, Clock.systemUTC(), data.baseImages);
+        // Assembled as the server assembles Kiln: a stop (Ctrl-C) terminates the instance, then the machines.
+        try (Kiln kiln = Kiln.create("kiln images launch").closeOnShutdown()) {
+            Machines machines = kiln.openMachines(data.dataDir, Clock.systemUTC(), data.baseImages, Map.of());
+            launch(kiln, machines);
+            kiln.awaitClosed();
+        }
+        return ExitCodes.OK;
+    }
+
+    private void launch(Kiln kiln, Machines machines) throws Exception {
         BuildLog log = BuildLog.discarding(Clock.systemUTC());
         if (console) {
             log.follow(System.err::println);
@@ -56,7 +70,7 @@ final class LaunchCommand implements Callable<Integer> {
                 }
             });
         }
-        MachineImage machineImage = image.startsWith("ami-") ? ImagesCommand.findUsable(data, region, image, account)
+        MachineImage machineImage = image.startsWith("ami-") ? new LocalImages(data).findUsable(region, image, account)
                 : machines.baseImage(image, region, log);
         InstanceBackend backend = machines.backends().stream().filter(b -> b.serves(instanceType)).findFirst()
                 .orElseThrow(() -> new UserError("no backend runs instance type '" + instanceType
@@ -65,25 +79,13 @@ final class LaunchCommand implements Callable<Integer> {
         System.err.println("Launching " + instanceId + " (" + instanceType + ") from " + machineImage.imageId() + "...");
         Instance instance;
         try {
-            instance = backend.launch(new InstanceRequest(instanceId, machineImage, instanceType, null,
-                    machines.buildsFolder().resolve("launched").resolve(instanceId), Machines.READY_TIMEOUT), log);
+            instance = kiln.add("instance " + instanceId, backend.launch(new InstanceRequest(instanceId, machineImage,
+                    instanceType, null, machines.buildsFolder().resolve("launched").resolve(instanceId),
+                    Machines.READY_TIMEOUT), log), INSTANCE_BOUND);
         } catch (InstanceException e) {
             throw new UserError(e.getMessage(), ExitCodes.FAILED);
         }
-        CountDownLatch done = new CountDownLatch(1);
-        Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            instance.close();
-            done.countDown();
-            try {
-                main.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
         System.err.println(instanceId + " is running. Reach it with:\n  " + instance.howToConnect()
                 + "\nCtrl-C terminates it (nothing it wrote is kept).");
-        done.await();
-        return ExitCodes.OK;
     }
 }

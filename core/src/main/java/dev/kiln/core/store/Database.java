@@ -3,10 +3,16 @@ package dev.kiln.core.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.Objects;
 import org.flywaydb.core.Flyway;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kiln's database: a connection pool on H2 (embedded, one file in the data dir) or PostgreSQL, brought
@@ -94,9 +100,16 @@ public final class Database implements AutoCloseable {
      * can open it while {@code kiln server} has it open: the first process opens the file itself, and a
      * later one connects to it through a TCP port that the first opens, with a random key that only the
      * lock file {@code <dataDir>/kiln.lock.db} tells.
+     *
+     * <p>{@code DB_CLOSE_ON_EXIT=FALSE}: H2 would otherwise close the database from a JVM shutdown hook of
+     * its own, which runs at the same time as Kiln's and closes the file under the builds, the scheduler and
+     * the requests still finishing (their last writes then fail with "Database is already closed", and a
+     * close racing those writes can leave the file without what was written since it was opened). Kiln
+     * closes it itself, last, with {@link #close()}.
      */
     public static String h2FileUrl(Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("kiln") + ";AUTO_SERVER=TRUE";
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("kiln")
+                + ";AUTO_SERVER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     public ResourceStore resources() {
@@ -121,10 +134,38 @@ public final class Database implements AutoCloseable {
         return leases;
     }
 
-    /** Closes the pool; for H2 the last connection closing also closes the database file. */
+    /**
+     * Closes the database: an embedded H2 database that this process holds open is shut down first, which
+     * writes everything to its file and closes it even while other processes are connected to it (they
+     * reconnect and open the file themselves); then the pool. Call it once, after everything that writes
+     * has stopped: nothing else closes the file (see {@link #h2FileUrl}).
+     */
     @Override
     public void close() {
-        dataSource.close();
+        try {
+            shutDownEmbeddedH2();
+        } finally {
+            dataSource.close();
+        }
+    }
+
+    /**
+     * SHUTDOWN on a connection to an H2 database this process hosts; nothing for PostgreSQL, nor when this
+     * process is a client of another's (AUTO_SERVER): that one's database is not this process's to close.
+     */
+    private void shutDownEmbeddedH2() {
+        if (!dataSource.getJdbcUrl().startsWith("jdbc:h2:")) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            if (c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SHUTDOWN");
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            LoggerFactory.getLogger(Database.class).warn("could not shut the database down cleanly: {}", message(e));
+        }
     }
 
     private static IllegalStateException cannotOpen(String jdbcUrl, RuntimeException e) {

@@ -20,7 +20,7 @@ class H2DatabaseTest extends DatabaseContract {
 
     @Test
     void embeddedDatabaseIsTheFileKilnMvDbInTheDataDir() {
-        assertThat(Database.h2FileUrl(dataDir)).isEqualTo("jdbc:h2:file:" + dataDir.toAbsolutePath() + "/kiln;AUTO_SERVER=TRUE");
+        assertThat(Database.h2FileUrl(dataDir)).isEqualTo("jdbc:h2:file:" + dataDir.toAbsolutePath() + "/kiln;AUTO_SERVER=TRUE;DB_CLOSE_ON_EXIT=FALSE");
         assertThat(Files.isRegularFile(dataDir.resolve("kiln.mv.db"))).isTrue();
     }
 
