@@ -72,7 +72,8 @@ public final class Kiln implements AutoCloseable {
      * machines, the build queue (repairing what a stopped Kiln left) and the API's operations.
      */
     public static Kiln open(ServerConfig config) throws IOException {
-        Kiln kiln = new Kiln("kiln server");
+        // The hook first: a stop during the start closes what is open so far, the database last.
+        Kiln kiln = new Kiln("kiln server").closeOnShutdown();
         try {
             kiln.openAll(config);
             return kiln;

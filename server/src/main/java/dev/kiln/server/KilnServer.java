@@ -112,6 +112,11 @@ public final class KilnServer implements AutoCloseable {
         return config.dataDir().resolve(FirstStart.CREDENTIALS_FILE);
     }
 
+    /** The assembly under the HTTP edge. */
+    Kiln kiln() {
+        return kiln;
+    }
+
     /** Closes the server when the JVM stops (SIGTERM, Ctrl-C): the process's one shutdown hook. */
     public KilnServer closeOnShutdown() {
         kiln.closeOnShutdown();
