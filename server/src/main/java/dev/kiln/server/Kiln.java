@@ -46,6 +46,8 @@ public final class Kiln implements AutoCloseable {
     static final Duration MACHINES_BOUND = Duration.ofSeconds(20);
     static final Duration NOTIFICATIONS_BOUND = Duration.ofSeconds(8);
     static final Duration DATABASE_BOUND = Duration.ofSeconds(20);
+    /** How long a stop waits for a start in progress to end before it closes what is open so far. */
+    static final Duration START_BOUND = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(Kiln.class);
 
     private final Lifecycle lifecycle;
@@ -66,16 +68,31 @@ public final class Kiln implements AutoCloseable {
         return new Kiln(name);
     }
 
+    /** What is put on top of the assembly before its background work starts: the server's HTTP edge. */
+    @FunctionalInterface
+    public interface Edge {
+        void open(Kiln kiln) throws IOException;
+    }
+
     /**
-     * Everything the server runs but its HTTP edge and the background work ({@link #startBackground}): the
-     * database (with the first account on first start), notifications, base images, and with builds the
-     * machines, the build queue (repairing what a stopped Kiln left) and the API's operations.
+     * Everything the server runs but its HTTP edge: the database (with the first account on first start),
+     * notifications, base images, with builds the machines, the build queue (repairing what a stopped Kiln
+     * left) and the API's operations, then the background work ({@link #startBackground}).
      */
     public static Kiln open(ServerConfig config) throws IOException {
-        // The hook first: a stop during the start closes what is open so far, the database last.
+        return open(config, kiln -> { });
+    }
+
+    /**
+     * The same with an edge opened on top before the background work starts. The JVM shutdown hook comes
+     * first: a stop during the start waits for it (within {@link #START_BOUND}), then closes all it opened.
+     */
+    public static Kiln open(ServerConfig config, Edge edge) throws IOException {
         Kiln kiln = new Kiln("kiln server").closeOnShutdown();
-        try {
+        try (Lifecycle.Opening opening = kiln.lifecycle.opening(START_BOUND)) {
             kiln.openAll(config);
+            edge.open(kiln);
+            kiln.startBackground(config);
             return kiln;
         } catch (RuntimeException | IOException e) {
             kiln.close();
@@ -119,7 +136,7 @@ public final class Kiln implements AutoCloseable {
      * logged, and container builds in its region fail saying why) and the pipeline scheduler. After the
      * HTTP port is bound: a registry's first start picks a free port, which must not be the API's.
      */
-    public void startBackground(ServerConfig config) {
+    private void startBackground(ServerConfig config) {
         if (builds == null) {
             return;
         }

@@ -37,17 +37,15 @@ public final class KilnServer implements AutoCloseable {
     }
 
     public static KilnServer start(ServerConfig config) throws IOException {
-        Kiln kiln = Kiln.open(config);
-        try {
-            Javalin app = httpEdge(kiln, config);
-            app.start(config.host(), config.port());
-            kiln.add("HTTP API", HTTP_BOUND, app::stop);
-            kiln.startBackground(config);
-            return new KilnServer(kiln, app, config);
-        } catch (RuntimeException e) {
-            kiln.close();
-            throw e;
-        }
+        Javalin[] app = new Javalin[1];
+        // The registries start after the API's port is bound: a registry's first start picks a free port,
+        // which must not be the one the API was asked to listen on.
+        Kiln kiln = Kiln.open(config, k -> {
+            app[0] = httpEdge(k, config);
+            app[0].start(config.host(), config.port());
+            k.add("HTTP API", HTTP_BOUND, app[0]::stop);
+        });
+        return new KilnServer(kiln, app[0], config);
     }
 
     private static Javalin httpEdge(Kiln kiln, ServerConfig config) {

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A graceful stop loses nothing: rounds of start / write / SIGTERM / start again, on H2 and on PostgreSQL.
- * Each round starts Kiln in a process of its own ({@link SoakChild}; every fifth round the whole server,
- * HTTP edge included, writing through the API), lets threads write accounts, keys and components, and
+ * Each round starts Kiln in a process of its own ({@link SoakChild}: every fourth round with the machines,
+ * the build queue and the pipeline scheduler, every eighth the whole server, HTTP edge included, writing
+ * through the API), lets threads write accounts, keys and components, and
  * stops it with SIGTERM at a random moment: mostly while the writes are in flight, sometimes while it
  * still starts. Then every row the process acknowledged must be there, the first start must have
  * happened once, the credentials file must never have been written again, the pipeline scheduler's lease
@@ -69,7 +70,7 @@ class LifecycleSoakIT {
         int firstStarts = 0;
         Instant start = Instant.now();
         for (int n = 1; n <= ROUNDS; n++) {
-            Round round = round(n, n % 5 == 0, dbUrl, random);
+            Round round = round(n, n % 8 == 0, n % 4 == 0, dbUrl, random);
             String where = "round " + n + " of " + ROUNDS + " (seed " + SEED + ")";
             assertThat(round.stderr()).as(where + ": nothing uses the database after Kiln closed it")
                     .doesNotContain("already closed");
@@ -114,14 +115,14 @@ class LifecycleSoakIT {
      * One process: started, given SIGTERM at a random moment (one round in four counted from the launch,
      * so that it may still be starting; the others after it is writing), and waited for.
      */
-    private Round round(int n, boolean http, String dbUrl, Random random) throws Exception {
+    private Round round(int n, boolean http, boolean builds, String dbUrl, Random random) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path stderr = data.resolveSibling(data.getFileName() + "-round-" + n + ".err");
-        Process child = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), SoakChild.class.getName(), http ? "server" : "kiln",
-                data.toString(), dbUrl == null ? "-" : dbUrl)
-                .redirectError(stderr.toFile())
-                .start();
+        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"),
+                SoakChild.class.getName(), http ? "server" : "kiln", builds ? "1" : "0", data.toString(),
+                dbUrl == null ? "-" : dbUrl));
+        Process child = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch ready = new CountDownLatch(1);
         Thread reader = new Thread(() -> {
@@ -139,15 +140,22 @@ class LifecycleSoakIT {
             }
         });
         reader.start();
+        long launched = System.nanoTime();
         boolean early = random.nextInt(4) == 0;
         if (early) {
-            Thread.sleep(random.nextInt(2500));
+            Thread.sleep(random.nextInt(1800));
         } else {
             assertThat(ready.await(60, TimeUnit.SECONDS)).as("round " + n + " started: " + read(stderr)).isTrue();
-            Thread.sleep(random.nextInt(800));
+            Thread.sleep(random.nextInt(500));
         }
+        long ran = System.nanoTime();
         child.destroy(); // SIGTERM
         assertThat(child.waitFor(90, TimeUnit.SECONDS)).as("round " + n + " stopped in time").isTrue();
+        if (Boolean.getBoolean("kiln.soak.timing")) {
+            System.out.printf("round %d: ran %d ms, stopped in %d ms; %s%n", n, (ran - launched) / 1_000_000,
+                    (System.nanoTime() - ran) / 1_000_000, read(stderr).lines().filter(l -> l.startsWith("soak:"))
+                            .toList());
+        }
         reader.join();
         List<String> said = List.copyOf(lines);
         Round round = new Round(n, values(said, "A "), values(said, "K "), values(said, "C "),

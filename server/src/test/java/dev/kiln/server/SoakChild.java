@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.imagebuilder.model.Platform;
  * fast as they can. Each write is acknowledged on stdout once it returned, i.e. was committed:
  * {@code A <account id>}, {@code K <access key id>}, {@code C <component ARN>}.
  *
- * <p>Arguments: {@code kiln|server DATA-DIR JDBC-URL|-}.
+ * <p>Arguments: {@code kiln|server BUILDS DATA-DIR JDBC-URL|-}; with builds (BUILDS > 0) the machines, the
+ * build queue and the pipeline scheduler run too, which take a few seconds more to start.
  */
 final class SoakChild {
     static final String DOCUMENT = """
@@ -42,11 +43,14 @@ final class SoakChild {
     }
 
     public static void main(String[] args) throws Exception {
+        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        System.err.println("soak: main after " + (System.currentTimeMillis() - jvmStart) + " ms");
         boolean http = args[0].equals("server");
-        Path data = Path.of(args[1]);
-        String dbUrl = args[2].equals("-") ? null : args[2];
+        int builds = Integer.parseInt(args[1]);
+        Path data = Path.of(args[2]);
+        String dbUrl = args[3].equals("-") ? null : args[3];
         ServerConfig config = new ServerConfig("127.0.0.1", 0, data, List.of(KilnTestServer.EAST), dbUrl, null, null,
-                Clock.systemUTC(), 1, null, null, Map.of(), null);
+                Clock.systemUTC(), builds, null, null, Map.of(), null);
         Kiln kiln;
         KilnServer server = null;
         if (http) {
@@ -54,9 +58,9 @@ final class SoakChild {
             kiln = server.kiln();
         } else {
             kiln = Kiln.open(config);
-            kiln.startBackground(config);
         }
         say("START " + (kiln.firstStart().created() ? "first" : "again"));
+        System.err.println("soak: started after " + (System.currentTimeMillis() - jvmStart) + " ms");
         String account = kiln.defaultAccount(data);
         String run = Long.toHexString(System.nanoTime());
         writer(() -> {

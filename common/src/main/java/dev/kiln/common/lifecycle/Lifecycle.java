@@ -7,6 +7,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -38,9 +40,11 @@ public final class Lifecycle implements AutoCloseable {
     private final String name;
     private final Consumer<String> log;
     private final Deque<Entry> stack = new ArrayDeque<>();
+    private final ReentrantLock opening = new ReentrantLock();
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
     private Thread hook;
+    private volatile Duration openingBound = Duration.ZERO;
 
     /**
      * @param name what the log calls the whole, e.g. "kiln server"
@@ -49,6 +53,23 @@ public final class Lifecycle implements AutoCloseable {
     public Lifecycle(String name, Consumer<String> log) {
         this.name = Objects.requireNonNull(name, "name");
         this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /** Held while a start opens resources; see {@link #opening}. */
+    public interface Opening extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Marks a start in progress, until the answer is closed: a {@link #close()} meanwhile (a SIGTERM while
+     * starting) waits for the start to end, at most {@code bound}, rather than close the resources under
+     * the steps still opening them; then closes everything the start opened.
+     */
+    public Opening opening(Duration bound) {
+        opening.lock();
+        openingBound = bound;
+        return opening::unlock;
     }
 
     /** Pushes a resource; answers it, so that opening and registering are one expression. */
@@ -123,11 +144,15 @@ public final class Lifecycle implements AutoCloseable {
             }
             return;
         }
+        boolean started = awaitStart();
         try {
             for (Entry next = pop(); next != null; next = pop()) {
                 closeOne(next);
             }
         } finally {
+            if (started) {
+                opening.unlock();
+            }
             closed.countDown();
             if (registered != null && registered != Thread.currentThread()) {
                 try {
@@ -135,6 +160,29 @@ public final class Lifecycle implements AutoCloseable {
                 } catch (IllegalStateException e) {
                     // The JVM is stopping: the hook runs, finds the stack closed and returns.
                 }
+            }
+        }
+    }
+
+    /** Waits for a start in progress to end, within its bound; whether it did (the lock is then held). */
+    private boolean awaitStart() {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    if (opening.tryLock(Math.max(1, openingBound.toMillis()), TimeUnit.MILLISECONDS)) {
+                        return true;
+                    }
+                    log.accept(name + ": the start did not end within " + seconds(openingBound)
+                            + "; closing what it opened so far");
+                    return false;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
