@@ -11,15 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code kiln accounts}: create and list accounts. */
 @Command(name = "accounts", mixinStandardHelpOptions = true, description = "Manage Kiln accounts.",
         subcommands = {AccountsCommand.Create.class, AccountsCommand.ListAccounts.class})
-final class AccountsCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.err);
-    }
-
+final class AccountsCommand extends CommandGroup {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create an account with its first access key; write the key as an AWS credentials file.")
     static final class Create implements Callable<Integer> {

@@ -25,15 +25,7 @@ import picocli.CommandLine.Parameters;
         description = "Machine images (AMIs) in Kiln's image store, and the logs of image builds.",
         subcommands = {ImagesCommand.ListImages.class, ImagesCommand.Import.class, ImagesCommand.Export.class,
                 ImagesCommand.Deregister.class, ImagesCommand.Logs.class, LaunchCommand.class})
-final class ImagesCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.err);
-    }
-
+final class ImagesCommand extends CommandGroup {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the machine images of a region.")
     static final class ListImages implements Callable<Integer> {
         @Option(names = "--region", defaultValue = "us-east-1", description = "Region (default: ${DEFAULT-VALUE}).")

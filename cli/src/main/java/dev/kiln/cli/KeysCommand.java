@@ -11,15 +11,7 @@ import picocli.CommandLine.Parameters;
 /** {@code kiln keys}: access keys of accounts. */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage access keys.",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
-final class KeysCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.err);
-    }
-
+final class KeysCommand extends CommandGroup {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create an access key for an account and write it as an AWS credentials file.")
     static final class Create implements Callable<Integer> {

@@ -19,15 +19,7 @@ import picocli.CommandLine.Parameters;
         description = "Manage notification topics and their webhooks.",
         subcommands = {TopicsCommand.Create.class, TopicsCommand.ListTopics.class, TopicsCommand.Subscribe.class,
                 TopicsCommand.Deliveries.class})
-final class TopicsCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.err);
-    }
-
+final class TopicsCommand extends CommandGroup {
     /** What the store answers, its refusal of a bad name or URL said to the user. */
     private static <T> T userError(java.util.function.Supplier<T> call) {
         try {

@@ -10,6 +10,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.flywaydb.core.Flyway;
 import org.h2.engine.SessionLocal;
@@ -27,6 +29,8 @@ public final class Database implements AutoCloseable {
     public static final int DEFAULT_POOL_SIZE = 10;
     /** H2's error code for a connection whose session is closed (its message: "Database is already closed"). */
     private static final int H2_SESSION_CLOSED = 90121;
+    /** How many Databases of this process are open on each H2 URL. */
+    private static final Map<String, Integer> OPEN_H2 = new HashMap<>();
 
     private final HikariDataSource dataSource;
     private final ResourceStore resources;
@@ -96,6 +100,11 @@ public final class Database implements AutoCloseable {
                     .failOnMissingLocations(true)
                     .load()
                     .migrate();
+            if (jdbcUrl.startsWith("jdbc:h2:")) {
+                synchronized (OPEN_H2) {
+                    OPEN_H2.merge(jdbcUrl, 1, Integer::sum);
+                }
+            }
             return new Database(dataSource, Clock.systemUTC());
         } catch (RuntimeException e) {
             dataSource.close();
@@ -193,8 +202,16 @@ public final class Database implements AutoCloseable {
      * process is a client of another's (AUTO_SERVER): that one's database is not this process's to close.
      */
     private void shutDownEmbeddedH2() {
-        if (!dataSource.getJdbcUrl().startsWith("jdbc:h2:")) {
+        String url = dataSource.getJdbcUrl();
+        if (!url.startsWith("jdbc:h2:")) {
             return;
+        }
+        synchronized (OPEN_H2) {
+            // Another Database of this process on the same file still uses it: the last one shuts it down.
+            if (OPEN_H2.merge(url, -1, Integer::sum) > 0) {
+                return;
+            }
+            OPEN_H2.remove(url);
         }
         // A connection of its own, not the pool's: the pool's would all be closed under HikariCP, which
         // would take them for broken and say so.
