@@ -133,22 +133,15 @@ final class ImagesCommand extends CommandGroup {
         @Option(names = "--output", required = true, paramLabel = "PATH", description = "Where to write it.")
         Path output;
 
-        @Option(names = "--region", defaultValue = "us-east-1", description = "Region (default: ${DEFAULT-VALUE}).")
-        String region;
-
-        @Option(names = "--account", description = "The account acting: it must own the image, or the image must"
-                + " be shared with it or public (default: Kiln's first account).")
-        String account;
-
         @Mixin
-        DataOptions data;
+        ImageUser user;
 
         @Override
         public Integer call() throws Exception {
             if (!DiskImages.FORMATS.contains(format)) {
                 throw new UserError("--format must be qcow2 or raw, not '" + format + "'");
             }
-            MachineImage image = new LocalImages(data).findUsable(region, imageId, account);
+            MachineImage image = user.find(imageId);
             Path tmp = output.resolveSibling(output.getFileName() + ".part");
             try {
                 DiskImages.convert(image.disk(), "qcow2", tmp, format);

@@ -35,15 +35,8 @@ final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--console", description = "Print the serial console (and Kiln's log) while it runs.")
     boolean console;
 
-    @Option(names = "--region", defaultValue = "us-east-1", description = "Region (default: ${DEFAULT-VALUE}).")
-    String region;
-
-    @Option(names = "--account", description = "The account acting: it must own the image, or the image must be"
-            + " shared with it or public (default: Kiln's first account).")
-    String account;
-
     @Mixin
-    DataOptions data;
+    ImageUser user;
 
     @Override
     public Integer call() throws Exception {
@@ -52,7 +45,7 @@ final class LaunchCommand implements Callable<Integer> {
         }
         // Assembled as the server assembles Kiln: a stop (Ctrl-C) terminates the instance, then the machines.
         try (Kiln kiln = Kiln.create("kiln images launch").closeOnShutdown()) {
-            Machines machines = kiln.openMachines(data.dataDir, Clock.systemUTC(), data.baseImages, Map.of());
+            Machines machines = kiln.openMachines(user.data.dataDir, Clock.systemUTC(), user.data.baseImages, Map.of());
             launch(kiln, machines);
             kiln.awaitClosed();
         }
@@ -70,8 +63,8 @@ final class LaunchCommand implements Callable<Integer> {
                 }
             });
         }
-        MachineImage machineImage = image.startsWith("ami-") ? new LocalImages(data).findUsable(region, image, account)
-                : machines.baseImage(image, region, log);
+        MachineImage machineImage = image.startsWith("ami-") ? user.find(image)
+                : machines.baseImage(image, user.region, log);
         InstanceBackend backend = machines.backends().stream().filter(b -> b.serves(instanceType)).findFirst()
                 .orElseThrow(() -> new UserError("no backend runs instance type '" + instanceType
                         + "': give an EC2 type such as t3.micro, or kiln.sandbox"));

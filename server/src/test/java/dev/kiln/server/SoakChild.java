@@ -61,7 +61,15 @@ final class SoakChild {
         }
         say("START " + (kiln.firstStart().created() ? "first" : "again"));
         System.err.println("soak: started after " + (System.currentTimeMillis() - jvmStart) + " ms");
-        String account = kiln.defaultAccount(data);
+        // The writers stop first, as the HTTP edge does: what they started finishes, nothing starts after.
+        kiln.add("soak writers", Duration.ofSeconds(10), () -> {
+            synchronized (WRITERS) {
+                stopping = true;
+            }
+            for (Thread t : WRITERS) {
+                t.join();
+            }
+        });
         String run = Long.toHexString(System.nanoTime());
         writer(() -> {
             Account a = kiln.database().accounts().createAccount("soak");
@@ -80,21 +88,17 @@ final class SoakChild {
                         .platform(Platform.LINUX).data(DOCUMENT)).componentBuildVersionArn());
             });
         } else {
-            CallContext ctx = new CallContext(account, KilnTestServer.EAST, "soak");
+            CallContext[] ctx = new CallContext[1];
             writer(() -> {
+                if (ctx[0] == null) {
+                    ctx[0] = new CallContext(kiln.defaultAccount(data), KilnTestServer.EAST, "soak");
+                }
                 ObjectNode in = JsonNodeFactory.instance.objectNode().put("name", name(run))
                         .put("semanticVersion", "1.0.0").put("platform", "Linux").put("data", DOCUMENT);
-                say("C " + kiln.service().call(ctx, "CreateComponent", in).path("componentBuildVersionArn")
+                say("C " + kiln.service().call(ctx[0], "CreateComponent", in).path("componentBuildVersionArn")
                         .asText());
             });
         }
-        // The writers stop first, as the HTTP edge does: what they started finishes, nothing starts after.
-        kiln.add("soak writers", Duration.ofSeconds(10), () -> {
-            stopping = true;
-            for (Thread t : WRITERS) {
-                t.join();
-            }
-        });
         say("READY");
         kiln.awaitClosed();
     }
@@ -103,21 +107,33 @@ final class SoakChild {
         return "soak-" + run + "-" + NAMES.incrementAndGet();
     }
 
-    /** Writes in a loop until the process stops; a write that fails is not acknowledged. */
-    private static void writer(Runnable write) {
+    /**
+     * Writes in a loop until the process stops; a write that fails is not acknowledged. Not started once
+     * the stop began: the writers' close waits for every writer started.
+     */
+    private static void writer(ThrowingWrite write) {
         Thread t = new Thread(() -> {
             while (!stopping) {
                 try {
                     write.run();
-                } catch (RuntimeException e) {
+                } catch (Exception e) {
                     pause(20);
                 }
                 pause(1);
             }
         }, "soak-writer");
         t.setDaemon(true);
-        WRITERS.add(t);
-        t.start();
+        synchronized (WRITERS) {
+            if (!stopping) {
+                WRITERS.add(t);
+                t.start();
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingWrite {
+        void run() throws Exception;
     }
 
     private static void pause(long millis) {
