@@ -30,8 +30,8 @@ final class AccountsCommand extends CommandGroup {
             return data.withDatabase("kiln accounts create", db -> {
                 Account account = db.accounts().createAccount(name);
                 AccessKey key = db.accounts().createKey(account.id());
-                System.out.println(account.id() + "\t" + account.name() + "\t" + key.accessKeyId());
-                KilnAccounts.writeKey(key, credentialsFile, data.dataDir.resolve("credentials-" + account.id()));
+                KilnAccounts.writeKey(key, credentialsFile, data.dataDir.resolve("credentials-" + account.id()),
+                        account.id() + "\t" + account.name() + "\t" + key.accessKeyId());
                 return ExitCodes.OK;
             });
         }

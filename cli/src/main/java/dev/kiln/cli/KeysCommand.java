@@ -29,8 +29,8 @@ final class KeysCommand extends CommandGroup {
         public Integer call() throws Exception {
             return data.withDatabase("kiln keys create", db -> {
                 AccessKey key = db.accounts().createKey(KilnAccounts.existing(db, account));
-                System.out.println(key.accessKeyId());
-                KilnAccounts.writeKey(key, credentialsFile, data.dataDir.resolve("credentials-" + key.accessKeyId()));
+                KilnAccounts.writeKey(key, credentialsFile, data.dataDir.resolve("credentials-" + key.accessKeyId()),
+                        key.accessKeyId());
                 return ExitCodes.OK;
             });
         }

@@ -34,10 +34,14 @@ final class KilnAccounts {
         return accounts.get(0).id();
     }
 
-    /** Writes a new key as a credentials file, {@code chosen} or else {@code otherwise}, and says where. */
-    static void writeKey(AccessKey key, Path chosen, Path otherwise) throws IOException {
+    /**
+     * Writes a new key as a credentials file, {@code chosen} or else {@code otherwise}, then prints
+     * {@code line} and says where the key went.
+     */
+    static void writeKey(AccessKey key, Path chosen, Path otherwise, String line) throws IOException {
         Path file = chosen != null ? chosen : otherwise;
         FirstStart.writeCredentials(file, "default", key);
+        System.out.println(line);
         System.err.println("Access key written to " + file + " (mode 0600).");
     }
 }

@@ -162,12 +162,17 @@ public final class Kiln implements AutoCloseable {
      * last.
      */
     public Database openDatabase(Path dataDir, String dbUrl, String dbUser, String dbPassword) throws IOException {
-        createDataDir(dataDir);
-        return openDatabase(dbUrl == null ? Database.open(Database.h2FileUrl(dataDir))
-                : Database.open(dbUrl, dbUser, dbPassword));
+        try (Lifecycle.Opening opening = lifecycle.opening(START_BOUND)) {
+            createDataDir(dataDir);
+            return openDatabase(dbUrl == null ? Database.open(Database.h2FileUrl(dataDir))
+                    : Database.open(dbUrl, dbUser, dbPassword));
+        }
     }
 
-    /** Takes an opened database (e.g. an in-memory one) as this assembly's. */
+    /**
+     * Takes an opened database (e.g. an in-memory one) as this assembly's. Open it as the argument of this
+     * call: a stop that comes while it opens then waits for it.
+     */
     public Database openDatabase(Database opened) {
         database = lifecycle.add("database", opened, DATABASE_BOUND);
         resources = database.resources();
@@ -176,9 +181,11 @@ public final class Kiln implements AutoCloseable {
 
     /** Opens the machines: instance backends, image store, registries, base images. */
     public Machines openMachines(Path dataDir, Clock clock, Path baseImagesFolder, Map<String, URI> registries) {
-        machines = lifecycle.add("machines", Machines.in(dataDir, clock, baseImagesFolder, registries),
-                MACHINES_BOUND);
-        return machines;
+        try (Lifecycle.Opening opening = lifecycle.opening(START_BOUND)) {
+            machines = lifecycle.add("machines", Machines.in(dataDir, clock, baseImagesFolder, registries),
+                    MACHINES_BOUND);
+            return machines;
+        }
     }
 
     /** Pushes another resource on this assembly's stack; it closes before what was opened earlier. */

@@ -79,7 +79,7 @@ class LifecycleSoakIT {
             components.addAll(round.components());
             firstStarts += round.firstStart() ? 1 : 0;
             assertThat(firstStarts).as(where + ": the first account is made once").isLessThanOrEqualTo(1);
-            try (Database db = dbUrl == null ? Database.open(Database.h2FileUrl(data)) : Database.open(dbUrl)) {
+            try (Database db = open(dbUrl, where + ", " + round.stderr())) {
                 Set<String> present = new HashSet<>();
                 db.accounts().accounts().forEach(a -> present.add(a.id()));
                 assertThat(accounts).as(where + ": every acknowledged account is there").isSubsetOf(present);
@@ -163,6 +163,14 @@ class LifecycleSoakIT {
                 : "stopped while writing") + ", exit code " + child.exitValue() + ":\n" + read(stderr), child.exitValue());
         Files.deleteIfExists(stderr);
         return round;
+    }
+
+    private Database open(String dbUrl, String after) {
+        try {
+            return dbUrl == null ? Database.open(Database.h2FileUrl(data)) : Database.open(dbUrl);
+        } catch (IllegalStateException e) {
+            throw new AssertionError("the database does not open after " + after, e);
+        }
     }
 
     private static List<String> values(List<String> lines, String prefix) {

@@ -64,10 +64,18 @@ public final class Lifecycle implements AutoCloseable {
     /**
      * Marks a start in progress, until the answer is closed: a {@link #close()} meanwhile (a SIGTERM while
      * starting) waits for the start to end, at most {@code bound}, rather than close the resources under
-     * the steps still opening them; then closes everything the start opened.
+     * the steps still opening them; then closes everything the start opened. Once a close has begun, a
+     * start fails at once: what it opened might never be closed (the JVM ends when the close is done).
      */
     public Opening opening(Duration bound) {
         opening.lock();
+        synchronized (this) {
+            if (closing) {
+                // Nothing may open once the stop began: the JVM may end before it is closed again.
+                opening.unlock();
+                throw new IllegalStateException(name + " is stopping");
+            }
+        }
         openingBound = bound;
         return opening::unlock;
     }
