@@ -2,8 +2,6 @@ package dev.kiln.cli;
 
 import dev.kiln.core.store.AccessKey;
 import dev.kiln.core.store.Account;
-import dev.kiln.core.store.Database;
-import dev.kiln.server.FirstStart;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,25 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code kiln accounts}: create and list accounts. */
 @Command(name = "accounts", mixinStandardHelpOptions = true, description = "Manage Kiln accounts.",
         subcommands = {AccountsCommand.Create.class, AccountsCommand.ListAccounts.class})
-final class AccountsCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.err);
-    }
-
-    static Database open(DataOptions data) {
-        try {
-            dev.kiln.server.KilnServer.createDataDir(data.dataDir);
-            return data.dbUrl == null ? Database.open(Database.h2FileUrl(data.dataDir.toAbsolutePath()))
-                    : Database.open(data.dbUrl, data.dbUser, data.password());
-        } catch (java.io.IOException | IllegalStateException e) {
-            throw new UserError("cannot open Kiln's database: " + e.getMessage());
-        }
-    }
-
+final class AccountsCommand extends CommandGroup {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create an account with its first access key; write the key as an AWS credentials file.")
     static final class Create implements Callable<Integer> {
@@ -47,16 +27,13 @@ final class AccountsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Database db = open(data)) {
+            return data.withDatabase("kiln accounts create", db -> {
                 Account account = db.accounts().createAccount(name);
                 AccessKey key = db.accounts().createKey(account.id());
-                Path file = credentialsFile != null ? credentialsFile
-                        : data.dataDir.resolve("credentials-" + account.id());
-                FirstStart.writeCredentials(file, "default", key);
-                System.out.println(account.id() + "\t" + account.name() + "\t" + key.accessKeyId());
-                System.err.println("Access key written to " + file + " (mode 0600).");
-            }
-            return ExitCodes.OK;
+                KilnAccounts.writeKey(key, credentialsFile, data.dataDir.resolve("credentials-" + account.id()),
+                        account.id() + "\t" + account.name() + "\t" + key.accessKeyId());
+                return ExitCodes.OK;
+            });
         }
     }
 
@@ -66,13 +43,13 @@ final class AccountsCommand implements Runnable {
         DataOptions data;
 
         @Override
-        public Integer call() {
-            try (Database db = open(data)) {
+        public Integer call() throws Exception {
+            return data.withDatabase("kiln accounts list", db -> {
                 for (Account a : db.accounts().accounts()) {
                     System.out.println(a.id() + "\t" + a.name() + "\t" + a.createdAt());
                 }
-            }
-            return ExitCodes.OK;
+                return ExitCodes.OK;
+            });
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.image.ImageStatus;
 import dev.kiln.core.store.Database;
 import dev.kiln.machines.Machines;
+import dev.kiln.server.Kiln;
 import dev.kiln.common.s3.S3Config;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -36,6 +38,9 @@ import picocli.CommandLine.Parameters;
         description = "Build a machine image or a container image once from a local build file (recipe,"
                 + " components, infrastructure).")
 final class BuildCommand implements Callable<Integer> {
+    /** How long a stopped build may take to clean up. */
+    private static final Duration BUILD_BOUND = Duration.ofSeconds(90);
+
     @Parameters(paramLabel = "FILE", description = "The build file (YAML).")
     Path file;
 
@@ -46,9 +51,14 @@ final class BuildCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BuildFile build = BuildFile.read(file);
         S3Config s3 = data.s3();
-        String account = ImagesCommand.defaultAccount(data);
+        String account = data.defaultAccount();
         Clock clock = Clock.systemUTC();
-        try (Database db = Database.open("jdbc:h2:mem:kiln-build-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {
+        // Assembled as the server assembles Kiln, on one stack that a stop (Ctrl-C) closes in reverse: the
+        // build first, which cleans up, then the machines, then the database.
+        try (Kiln kiln = Kiln.create("kiln build").closeOnShutdown()) {
+            // The recipe, components and infrastructure live only for this run.
+            Database db = kiln.openDatabase(Database.open("jdbc:h2:mem:kiln-build-" + UUID.randomUUID()
+                    + ";DB_CLOSE_DELAY=-1"));
             new BaseImages(db.resources(), clock).seed(List.of(build.region()));
             ImageBuilderService api = ImageBuilderApi.create(db.resources(), db.idempotency(), clock,
                     Set.of(build.region()));
@@ -59,34 +69,31 @@ final class BuildCommand implements Callable<Integer> {
             } catch (ApiException e) {
                 throw new UserError(file + ": " + e.getMessage());
             }
-            try (Machines machines = Machines.in(data.dataDir, clock, data.baseImages, data.registries())) {
-                if (build.container()) {
-                    machines.registries().sweepOrphans();
-                }
-                return build(db, machines.environment().toBuilder().setS3(s3).build(), build, imageArn, clock);
+            Machines machines = kiln.openMachines(data.dataDir, clock, data.baseImages, data.registries());
+            if (build.container()) {
+                machines.registries().sweepOrphans();
             }
+            return build(kiln, db, machines.environment().toBuilder().setS3(s3).build(), build, imageArn, clock);
         }
     }
 
-    private int build(Database db, BuildEnvironment environment, BuildFile build, String imageArn, Clock clock)
-            throws java.io.IOException {
+    private int build(Kiln kiln, Database db, BuildEnvironment environment, BuildFile build, String imageArn,
+                      Clock clock) throws java.io.IOException {
         Instant start = clock.instant();
         Thread builder = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            builder.interrupt();
-            try {
-                builder.join(Duration.ofSeconds(90).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        CountDownLatch built = new CountDownLatch(1);
+        // A stop interrupts the build, which ends its image FAILED and closes its instances.
+        kiln.add("the build of " + imageArn, BUILD_BOUND, () -> {
+            if (built.getCount() > 0) {
+                builder.interrupt();
+                built.await();
             }
         });
-        Runtime.getRuntime().addShutdownHook(hook);
-        new BuildOrchestrator(db.resources(), environment).build(imageArn, System.err::println,
-                build.container() ? file.toAbsolutePath().getParent() : null);
         try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // Already shutting down.
+            new BuildOrchestrator(db.resources(), environment).build(imageArn, System.err::println,
+                    build.container() ? file.toAbsolutePath().getParent() : null);
+        } finally {
+            built.countDown();
         }
         ImageRecord image = ImageRecord.of(db.resources().get(imageArn).orElseThrow());
         ImageStatus status = image.status();

@@ -2,6 +2,9 @@ package dev.kiln.cli;
 
 import dev.kiln.common.s3.S3Config;
 import dev.kiln.common.s3.S3Exception;
+import dev.kiln.core.store.Database;
+import dev.kiln.server.Kiln;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -72,6 +75,47 @@ final class DataOptions {
             out.put(region, uri);
         });
         return out;
+    }
+
+    /** Work done with Kiln's database open. */
+    @FunctionalInterface
+    interface DatabaseWork<T> {
+        T run(Database db) throws Exception;
+    }
+
+    /**
+     * Runs work on Kiln's database, opened as the server opens it (creating the data folder) and closed
+     * after it, also when the JVM stops meanwhile (Ctrl-C): the database is never left for the JVM to drop.
+     */
+    <T> T withDatabase(String command, DatabaseWork<T> work) throws Exception {
+        try (Kiln kiln = openDatabase(command)) {
+            return work.run(kiln.database());
+        }
+    }
+
+    /** The account a command acts as when none is named: Kiln's first account (made on first use). */
+    String defaultAccount() {
+        try (Kiln kiln = openDatabase("kiln")) {
+            return kiln.defaultAccount(dataDir.toAbsolutePath());
+        } catch (IOException e) {
+            throw new UserError("cannot set up Kiln's first account: " + e.getMessage(), ExitCodes.FAILED);
+        }
+    }
+
+    /** The account named by --account, else the default one. */
+    String accountOrDefault(String account) {
+        return account != null ? account : defaultAccount();
+    }
+
+    private Kiln openDatabase(String command) {
+        Kiln kiln = Kiln.create(command).closeOnShutdown();
+        try {
+            kiln.openDatabase(dataDir.toAbsolutePath(), dbUrl, dbUser, password());
+            return kiln;
+        } catch (IOException | IllegalStateException e) {
+            kiln.close();
+            throw new UserError("cannot open Kiln's database: " + e.getMessage());
+        }
     }
 
     String password() {

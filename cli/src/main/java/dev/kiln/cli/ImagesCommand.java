@@ -4,16 +4,12 @@ import dev.kiln.core.build.BuildFolders;
 import dev.kiln.core.image.ImageRecord;
 import dev.kiln.core.machine.Boot;
 import dev.kiln.core.machine.MachineImage;
-import dev.kiln.core.store.Account;
 import dev.kiln.core.store.Database;
 import dev.kiln.core.store.StoredResource;
 import dev.kiln.machines.image.DiskImages;
-import dev.kiln.machines.image.FileImageStore;
-import dev.kiln.server.FirstStart;
+import dev.kiln.server.Kiln;
 import dev.kiln.server.ec2.ImageAccess;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,40 +24,7 @@ import picocli.CommandLine.Parameters;
         description = "Machine images (AMIs) in Kiln's image store, and the logs of image builds.",
         subcommands = {ImagesCommand.ListImages.class, ImagesCommand.Import.class, ImagesCommand.Export.class,
                 ImagesCommand.Deregister.class, ImagesCommand.Logs.class, LaunchCommand.class})
-final class ImagesCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.err);
-    }
-
-    static FileImageStore store(DataOptions data) {
-        return new FileImageStore(data.dataDir.toAbsolutePath().resolve("regions"), Clock.systemUTC());
-    }
-
-    static MachineImage find(DataOptions data, String region, String imageId) {
-        return store(data).find(region, imageId).orElseThrow(() -> new UserError("no image " + imageId + " in "
-                + region + " (see kiln images list --region " + region + ")", ExitCodes.FAILED));
-    }
-
-    /**
-     * An image the account may use (it owns it, it is shared with it, or it is public), by the same rule
-     * as the EC2 API's; {@code account} null means Kiln's first account.
-     */
-    static MachineImage findUsable(DataOptions data, String region, String imageId, String account) {
-        MachineImage image = find(data, region, imageId);
-        String caller = account != null ? account : defaultAccount(data);
-        if (!ImageAccess.usableBy(image, caller)) {
-            throw new UserError("account " + caller + " may not use " + imageId + ": it belongs to account "
-                    + image.ownerId() + ", which has not shared it (its owner can, with aws ec2"
-                    + " modify-image-attribute --image-id " + imageId + " --launch-permission \"Add=[{UserId="
-                    + caller + "}]\"); or give --account with an account that may use it", ExitCodes.FAILED);
-        }
-        return image;
-    }
-
+final class ImagesCommand extends CommandGroup {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the machine images of a region.")
     static final class ListImages implements Callable<Integer> {
         @Option(names = "--region", defaultValue = "us-east-1", description = "Region (default: ${DEFAULT-VALUE}).")
@@ -76,8 +39,8 @@ final class ImagesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            String caller = account != null ? account : defaultAccount(data);
-            for (MachineImage i : store(data).list(region)) {
+            String caller = data.accountOrDefault(account);
+            for (MachineImage i : new LocalImages(data).store().list(region)) {
                 if (!ImageAccess.usableBy(i, caller)) {
                     continue;
                 }
@@ -135,14 +98,14 @@ final class ImagesCommand implements Runnable {
             if (initrd != null && kernel == null) {
                 throw new UserError("--initrd needs --kernel");
             }
-            String owner = account != null ? account : defaultAccount(data);
-            dev.kiln.server.KilnServer.createDataDir(data.dataDir.toAbsolutePath()); // with --account, a first use
+            String owner = account != null ? account : data.defaultAccount();
+            Kiln.createDataDir(data.dataDir.toAbsolutePath()); // with --account, a first use
             Path staged = Files.createTempFile(data.dataDir.toAbsolutePath(), "import-", ".qcow2");
             try {
                 DiskImages.convert(file, info.format(), staged, "qcow2");
                 Boot boot = kernel == null ? Boot.firmware() : new Boot(Boot.Mode.KERNEL, kernel, initrd, "");
                 int sizeGiB = (int) Math.max(1, (info.virtualSize() + (1L << 30) - 1) >> 30);
-                MachineImage image = store(data).register(MachineImage.builder().setRegion(region)
+                MachineImage image = new LocalImages(data).store().register(MachineImage.builder().setRegion(region)
                         .setName(name != null ? name : file.getFileName().toString()).setDescription(description)
                         .setOwnerId(owner).setRootVolumeSizeGiB(sizeGiB).setBoot(boot).build(), staged);
                 System.out.println(image.imageId());
@@ -154,17 +117,6 @@ final class ImagesCommand implements Runnable {
                 Files.deleteIfExists(staged);
             }
             return ExitCodes.OK;
-        }
-    }
-
-    static String defaultAccount(DataOptions data) {
-        try (Database db = AccountsCommand.open(data)) {
-            FirstStart.ensureAccount(db.accounts(), data.dataDir.toAbsolutePath());
-            return db.accounts().accounts().stream()
-                    .min(java.util.Comparator.comparing(Account::createdAt))
-                    .orElseThrow().id();
-        } catch (IOException e) {
-            throw new UserError("cannot set up Kiln's first account: " + e.getMessage(), ExitCodes.FAILED);
         }
     }
 
@@ -180,22 +132,15 @@ final class ImagesCommand implements Runnable {
         @Option(names = "--output", required = true, paramLabel = "PATH", description = "Where to write it.")
         Path output;
 
-        @Option(names = "--region", defaultValue = "us-east-1", description = "Region (default: ${DEFAULT-VALUE}).")
-        String region;
-
-        @Option(names = "--account", description = "The account acting: it must own the image, or the image must"
-                + " be shared with it or public (default: Kiln's first account).")
-        String account;
-
         @Mixin
-        DataOptions data;
+        ImageUser user;
 
         @Override
         public Integer call() throws Exception {
             if (!DiskImages.FORMATS.contains(format)) {
                 throw new UserError("--format must be qcow2 or raw, not '" + format + "'");
             }
-            MachineImage image = findUsable(data, region, imageId, account);
+            MachineImage image = user.find(imageId);
             Path tmp = output.resolveSibling(output.getFileName() + ".part");
             try {
                 DiskImages.convert(image.disk(), "qcow2", tmp, format);
@@ -232,13 +177,14 @@ final class ImagesCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            MachineImage image = find(data, region, imageId);
-            String caller = account != null ? account : defaultAccount(data);
+            LocalImages images = new LocalImages(data);
+            MachineImage image = images.find(region, imageId);
+            String caller = data.accountOrDefault(account);
             if (!image.ownerId().equals(caller)) {
                 throw new UserError("account " + caller + " may not deregister " + imageId + ": it belongs to account "
                         + image.ownerId(), ExitCodes.FAILED);
             }
-            store(data).deregister(region, imageId);
+            images.store().deregister(region, imageId);
             System.err.println("Deregistered " + imageId + " ('" + image.name() + "') in " + region);
             return ExitCodes.OK;
         }
@@ -265,16 +211,18 @@ final class ImagesCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage());
             }
-            long offset = print(log, 0);
+            long printed = LogFiles.print(log, 0, System.out);
             if (follow) {
                 // One connection for the whole follow: the server's database answers while it runs.
-                try (Database db = AccountsCommand.open(data)) {
+                long offset = data.withDatabase("kiln images logs", db -> {
+                    long at = printed;
                     while (inProgress(db)) {
                         Thread.sleep(500);
-                        offset = print(log, offset);
+                        at = LogFiles.print(log, at, System.out);
                     }
-                }
-                print(log, offset);
+                    return at;
+                });
+                LogFiles.print(log, offset, System.out);
             }
             if (!Files.exists(log)) {
                 throw new UserError("no log for " + arn + " in " + data.dataDir + " (has the build started?)",
@@ -286,29 +234,6 @@ final class ImagesCommand implements Runnable {
         private boolean inProgress(Database db) {
             StoredResource image = db.resources().get(arn).orElse(null);
             return image != null && ImageRecord.of(image).status().inProgress();
-        }
-
-        private static long print(Path log, long offset) throws IOException {
-            return print(log, offset, System.out);
-        }
-
-        /** Prints what a log file holds past an offset; answers the new offset. */
-        static long print(Path log, long offset, java.io.PrintStream out) throws IOException {
-            if (!Files.exists(log)) {
-                return offset;
-            }
-            try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-                long length = f.length();
-                if (length <= offset) {
-                    return offset;
-                }
-                byte[] bytes = new byte[(int) Math.min(length - offset, 1 << 24)];
-                f.seek(offset);
-                f.readFully(bytes);
-                out.print(new String(bytes, StandardCharsets.UTF_8));
-                out.flush();
-                return offset + bytes.length;
-            }
         }
     }
 }

@@ -1,8 +1,6 @@
 package dev.kiln.cli;
 
 import dev.kiln.core.store.AccessKey;
-import dev.kiln.core.store.Database;
-import dev.kiln.server.FirstStart;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,15 +11,7 @@ import picocli.CommandLine.Parameters;
 /** {@code kiln keys}: access keys of accounts. */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage access keys.",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
-final class KeysCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.err);
-    }
-
+final class KeysCommand extends CommandGroup {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create an access key for an account and write it as an AWS credentials file.")
     static final class Create implements Callable<Integer> {
@@ -37,18 +27,12 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Database db = AccountsCommand.open(data)) {
-                if (db.accounts().account(account).isEmpty()) {
-                    throw new UserError("no account " + account + " (see kiln accounts list)");
-                }
-                AccessKey key = db.accounts().createKey(account);
-                Path file = credentialsFile != null ? credentialsFile
-                        : data.dataDir.resolve("credentials-" + key.accessKeyId());
-                FirstStart.writeCredentials(file, "default", key);
-                System.out.println(key.accessKeyId());
-                System.err.println("Access key written to " + file + " (mode 0600).");
-            }
-            return ExitCodes.OK;
+            return data.withDatabase("kiln keys create", db -> {
+                AccessKey key = db.accounts().createKey(KilnAccounts.existing(db, account));
+                KilnAccounts.writeKey(key, credentialsFile, data.dataDir.resolve("credentials-" + key.accessKeyId()),
+                        key.accessKeyId());
+                return ExitCodes.OK;
+            });
         }
     }
 
@@ -61,8 +45,8 @@ final class KeysCommand implements Runnable {
         DataOptions data;
 
         @Override
-        public Integer call() {
-            try (Database db = AccountsCommand.open(data)) {
+        public Integer call() throws Exception {
+            return data.withDatabase("kiln keys list", db -> {
                 for (var a : db.accounts().accounts()) {
                     if (account != null && !account.equals(a.id())) {
                         continue;
@@ -72,8 +56,8 @@ final class KeysCommand implements Runnable {
                                 + (k.active() ? "active" : "revoked") + "\t" + k.createdAt());
                     }
                 }
-            }
-            return ExitCodes.OK;
+                return ExitCodes.OK;
+            });
         }
     }
 
@@ -86,14 +70,14 @@ final class KeysCommand implements Runnable {
         DataOptions data;
 
         @Override
-        public Integer call() {
-            try (Database db = AccountsCommand.open(data)) {
+        public Integer call() throws Exception {
+            return data.withDatabase("kiln keys revoke", db -> {
                 if (!db.accounts().revokeKey(accessKeyId)) {
                     throw new UserError("no access key " + accessKeyId);
                 }
                 System.err.println("Revoked " + accessKeyId + ".");
-            }
-            return ExitCodes.OK;
+                return ExitCodes.OK;
+            });
         }
     }
 }

@@ -8,9 +8,11 @@ import dev.kiln.core.machine.InstanceRequest;
 import dev.kiln.core.machine.MachineImage;
 import dev.kiln.machines.Machines;
 import dev.kiln.machines.host.HostPackages;
+import dev.kiln.server.Kiln;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,6 +23,9 @@ import picocli.CommandLine.Parameters;
         description = "Boot a machine image (an ami- id, or a Kiln base image such as debian-12-x86) and print how"
                 + " to reach it; Ctrl-C terminates it.")
 final class LaunchCommand implements Callable<Integer> {
+    /** How long terminating the instance may take. */
+    private static final Duration INSTANCE_BOUND = Duration.ofSeconds(30);
+
     @Parameters(paramLabel = "IMAGE", description = "ami-... from kiln images list, or debian-12-x86.")
     String image;
 
@@ -31,21 +36,23 @@ final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--console", description = "Print the serial console (and Kiln's log) while it runs.")
     boolean console;
 
-    @Option(names = "--region", defaultValue = "us-east-1", description = "Region (default: ${DEFAULT-VALUE}).")
-    String region;
-
-    @Option(names = "--account", description = "The account acting: it must own the image, or the image must be"
-            + " shared with it or public (default: Kiln's first account).")
-    String account;
-
     @Mixin
-    DataOptions data;
+    ImageUser user;
 
     @Override
     public Integer call() throws Exception {
         Prerequisites.require(instanceType.equals("kiln.sandbox") ? HostPackages.Feature.SANDBOX
                 : HostPackages.Feature.VM);
-        Machines machines = Machines.in(data.dataDir, Clock.systemUTC(), data.baseImages);
+        // Assembled as the server assembles Kiln: a stop (Ctrl-C) terminates the instance, then the machines.
+        try (Kiln kiln = Kiln.create("kiln images launch").closeOnShutdown()) {
+            Machines machines = kiln.openMachines(user.data.dataDir, Clock.systemUTC(), user.data.baseImages, Map.of());
+            launch(kiln, machines);
+            kiln.awaitClosed();
+        }
+        return ExitCodes.OK;
+    }
+
+    private void launch(Kiln kiln, Machines machines) throws Exception {
         BuildLog log = BuildLog.discarding(Clock.systemUTC());
         if (console) {
             log.follow(System.err::println);
@@ -56,8 +63,8 @@ final class LaunchCommand implements Callable<Integer> {
                 }
             });
         }
-        MachineImage machineImage = image.startsWith("ami-") ? ImagesCommand.findUsable(data, region, image, account)
-                : machines.baseImage(image, region, log);
+        MachineImage machineImage = image.startsWith("ami-") ? user.find(image)
+                : machines.baseImage(image, user.region, log);
         InstanceBackend backend = machines.backends().stream().filter(b -> b.serves(instanceType)).findFirst()
                 .orElseThrow(() -> new UserError("no backend runs instance type '" + instanceType
                         + "': give an EC2 type such as t3.micro, or kiln.sandbox"));
@@ -65,25 +72,13 @@ final class LaunchCommand implements Callable<Integer> {
         System.err.println("Launching " + instanceId + " (" + instanceType + ") from " + machineImage.imageId() + "...");
         Instance instance;
         try {
-            instance = backend.launch(new InstanceRequest(instanceId, machineImage, instanceType, null,
-                    machines.buildsFolder().resolve("launched").resolve(instanceId), Machines.READY_TIMEOUT), log);
+            instance = kiln.add("instance " + instanceId, backend.launch(new InstanceRequest(instanceId, machineImage,
+                    instanceType, null, machines.buildsFolder().resolve("launched").resolve(instanceId),
+                    Machines.READY_TIMEOUT), log), INSTANCE_BOUND);
         } catch (InstanceException e) {
             throw new UserError(e.getMessage(), ExitCodes.FAILED);
         }
-        CountDownLatch done = new CountDownLatch(1);
-        Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            instance.close();
-            done.countDown();
-            try {
-                main.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
         System.err.println(instanceId + " is running. Reach it with:\n  " + instance.howToConnect()
                 + "\nCtrl-C terminates it (nothing it wrote is kept).");
-        done.await();
-        return ExitCodes.OK;
     }
 }

@@ -61,7 +61,7 @@ final class QuickstartCommand implements Callable<Integer> {
         ServerConfig config = new ServerConfig("127.0.0.1", 0, data.dataDir.toAbsolutePath(), List.of(REGION),
                 data.dbUrl, data.dbUser, data.password(), Clock.systemUTC(), 1, data.baseImages, null,
                 data.registries(), data.s3());
-        try (KilnServer server = KilnServer.start(config); ImagebuilderClient api = client(server)) {
+        try (KilnServer server = KilnServer.start(config).closeOnShutdown(); ImagebuilderClient api = client(server)) {
             System.err.println("Kiln serves the Image Builder API at " + server.endpoint());
             String imageArn = startPipeline(api);
             Image image = follow(api, server, imageArn, start);
@@ -156,7 +156,7 @@ final class QuickstartCommand implements Callable<Integer> {
         Image image;
         while (true) {
             image = api.getImage(r -> r.imageBuildVersionArn(arn)).image();
-            offset = ImagesCommand.Logs.print(log, offset, System.err);
+            offset = LogFiles.print(log, offset, System.err);
             String now = image.state().statusAsString();
             if (!now.equals(status)) {
                 phases.merge(status, Duration.between(since, Instant.now()), Duration::plus);
@@ -169,7 +169,7 @@ final class QuickstartCommand implements Callable<Integer> {
             }
             Thread.sleep(500);
         }
-        ImagesCommand.Logs.print(log, offset, System.err);
+        LogFiles.print(log, offset, System.err);
         List<String> parts = new ArrayList<>();
         phases.forEach((phase, d) -> parts.add(phase + " " + seconds(d)));
         System.err.println("\nWhere the time went (" + seconds(Duration.between(start, Instant.now()))

@@ -5,7 +5,6 @@ import dev.kiln.server.ServerConfig;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,16 +57,17 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             throw new UserError(e.getMessage());
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }));
+        server.closeOnShutdown();
         System.err.println("Kiln serves the Image Builder API at " + server.endpoint() + " for regions "
                 + String.join(", ", regions));
         if (server.firstStart().created()) {
             System.err.println("First start: created account " + server.firstStart().account().id()
                     + " and its access key, in " + server.credentialsFile() + " (mode 0600).");
+            if (server.firstStart().keptCredentials() != null) {
+                System.err.println("Warning: the database had no account, but " + server.credentialsFile()
+                        + " was there: it is kept as " + server.firstStart().keptCredentials() + ". Was the"
+                        + " database deleted, or is --db-url another one than before?");
+            }
         }
         server.registries().forEach((region, host) -> System.err.println("Container registry of " + region + ": " + host
                 + " (container images are pushed there; pull with --tls-verify=false)"));
@@ -79,7 +79,7 @@ final class ServerCommand implements Callable<Integer> {
                 + "  export AWS_SHARED_CREDENTIALS_FILE=" + server.credentialsFile() + " AWS_DEFAULT_REGION="
                 + regions.get(0) + "\n"
                 + "  aws imagebuilder list-components --endpoint-url " + server.endpoint());
-        stopped.await();
+        server.awaitClosed();
         return ExitCodes.OK;
     }
 }

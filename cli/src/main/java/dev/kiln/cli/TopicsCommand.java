@@ -1,13 +1,10 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.store.Account;
-import dev.kiln.core.store.Database;
 import dev.kiln.core.store.Delivery;
 import dev.kiln.core.store.Subscription;
 import dev.kiln.core.store.Topic;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,13 +19,14 @@ import picocli.CommandLine.Parameters;
         description = "Manage notification topics and their webhooks.",
         subcommands = {TopicsCommand.Create.class, TopicsCommand.ListTopics.class, TopicsCommand.Subscribe.class,
                 TopicsCommand.Deliveries.class})
-final class TopicsCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.err);
+final class TopicsCommand extends CommandGroup {
+    /** What the store answers, its refusal of a bad name or URL said to the user. */
+    private static <T> T userError(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -48,29 +46,12 @@ final class TopicsCommand implements Runnable {
         DataOptions data;
 
         @Override
-        public Integer call() {
-            try (Database db = AccountsCommand.open(data)) {
-                String accountId = account != null ? account : onlyAccount(db.accounts().accounts());
-                if (db.accounts().account(accountId).isEmpty()) {
-                    throw new UserError("no account " + accountId + " (see kiln accounts list)");
-                }
-                Topic topic;
-                try {
-                    topic = db.topics().createTopic(region, accountId, name);
-                } catch (IllegalArgumentException e) {
-                    throw new UserError(e.getMessage());
-                }
-                System.out.println(topic.arn());
-            }
-            return ExitCodes.OK;
-        }
-
-        private static String onlyAccount(List<Account> accounts) {
-            if (accounts.size() != 1) {
-                throw new UserError(accounts.isEmpty() ? "no account yet: start kiln server once, or kiln accounts create"
-                        : "there are " + accounts.size() + " accounts: say which with --account ACCOUNT-ID");
-            }
-            return accounts.get(0).id();
+        public Integer call() throws Exception {
+            return data.withDatabase("kiln topics create", db -> {
+                String accountId = KilnAccounts.namedOrOnly(db, account);
+                System.out.println(userError(() -> db.topics().createTopic(region, accountId, name)).arn());
+                return ExitCodes.OK;
+            });
         }
     }
 
@@ -80,16 +61,16 @@ final class TopicsCommand implements Runnable {
         DataOptions data;
 
         @Override
-        public Integer call() {
-            try (Database db = AccountsCommand.open(data)) {
+        public Integer call() throws Exception {
+            return data.withDatabase("kiln topics list", db -> {
                 for (Topic t : db.topics().topics()) {
                     System.out.println(t.arn() + "\t" + t.createdAt());
                     for (Subscription s : db.topics().subscriptions(t.arn())) {
                         System.out.println("  " + s.id() + "\t" + s.endpoint());
                     }
                 }
-            }
-            return ExitCodes.OK;
+                return ExitCodes.OK;
+            });
         }
     }
 
@@ -106,25 +87,20 @@ final class TopicsCommand implements Runnable {
         DataOptions data;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             URI endpoint;
             try {
                 endpoint = new URI(url);
             } catch (URISyntaxException e) {
                 throw new UserError("not a URL: " + url + ": " + e.getMessage());
             }
-            try (Database db = AccountsCommand.open(data)) {
-                Subscription s;
-                try {
-                    s = db.topics().subscribe(topicArn, endpoint);
-                } catch (IllegalArgumentException e) {
-                    throw new UserError(e.getMessage());
-                }
+            return data.withDatabase("kiln topics subscribe", db -> {
+                Subscription s = userError(() -> db.topics().subscribe(topicArn, endpoint));
                 System.out.println(s.id() + "\t" + s.secret());
                 System.err.println("Keep the secret: it is not shown again. Each POST carries X-Kiln-Signature:"
                         + " sha256=<hex HMAC-SHA256 of the body with this secret>.");
-            }
-            return ExitCodes.OK;
+                return ExitCodes.OK;
+            });
         }
     }
 
@@ -138,8 +114,8 @@ final class TopicsCommand implements Runnable {
         DataOptions data;
 
         @Override
-        public Integer call() {
-            try (Database db = AccountsCommand.open(data)) {
+        public Integer call() throws Exception {
+            return data.withDatabase("kiln topics deliveries", db -> {
                 for (Delivery d : db.topics().deliveries(topicArn)) {
                     System.out.println(String.join("\t", d.id(), d.updatedAt().toString(), d.status().name(),
                             "attempts=" + d.attempts(),
@@ -147,8 +123,8 @@ final class TopicsCommand implements Runnable {
                             d.imageStatus(), d.imageArn(), d.endpoint() == null ? "-" : d.endpoint(),
                             d.lastError() == null ? "" : d.lastError().replace('\n', ' ')));
                 }
-            }
-            return ExitCodes.OK;
+                return ExitCodes.OK;
+            });
         }
     }
 }

@@ -127,6 +127,11 @@ public final class BuildQueue implements ImageBuildEvents, AutoCloseable {
         orchestrator.releaseKept(image.arn());
     }
 
+    /** The images being built now, for the log of a stop that does not finish in time. */
+    public java.util.List<String> running() {
+        return java.util.List.copyOf(running.keySet());
+    }
+
     /** Stops every build (their images end FAILED, instances closed) and waits a bounded time. */
     @Override
     public void close() {

@@ -129,9 +129,14 @@ public final class Notifications implements AutoCloseable {
     @Override
     public void close() {
         worker.stop();
-        thread.interrupt();
+        // Woken, not interrupted: an interrupt in the middle of a statement makes H2 close the thread's
+        // session, and the write it was making would be lost. Interrupted only if it does not stop.
         try {
-            thread.join(5_000);
+            thread.join(4_000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(1_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

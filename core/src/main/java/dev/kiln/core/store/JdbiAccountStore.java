@@ -54,18 +54,15 @@ final class JdbiAccountStore implements AccountStore {
 
     @Override
     public List<Account> accounts() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, name, created_at FROM accounts ORDER BY created_at, id")
-                .map(JdbiAccountStore::account)
-                .list());
+        return Sql.list(jdbi, "SELECT id, name, created_at FROM accounts ORDER BY created_at, id",
+                null, null, JdbiAccountStore::account);
     }
 
     @Override
     public Optional<Account> account(String id) {
         Objects.requireNonNull(id, "id");
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, name, created_at FROM accounts WHERE id = :id")
-                .bind("id", id)
-                .map(JdbiAccountStore::account)
-                .findOne());
+        return Sql.one(jdbi, "SELECT id, name, created_at FROM accounts WHERE id = :id",
+                "id", id, JdbiAccountStore::account);
     }
 
     @Override
@@ -102,21 +99,16 @@ final class JdbiAccountStore implements AccountStore {
     @Override
     public Optional<AccessKey> key(String accessKeyId) {
         Objects.requireNonNull(accessKeyId, "accessKeyId");
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + KEY_COLUMNS + " FROM access_keys"
-                        + " WHERE access_key_id = :id")
-                .bind("id", accessKeyId)
-                .map(JdbiAccountStore::key)
-                .findOne());
+        return Sql.one(jdbi, "SELECT " + KEY_COLUMNS + " FROM access_keys WHERE access_key_id = :id",
+                "id", accessKeyId, JdbiAccountStore::key);
     }
 
     @Override
     public List<AccessKey> keys(String accountId) {
         Objects.requireNonNull(accountId, "accountId");
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + KEY_COLUMNS + " FROM access_keys"
-                        + " WHERE account_id = :account ORDER BY created_at, access_key_id")
-                .bind("account", accountId)
-                .map(JdbiAccountStore::key)
-                .list());
+        return Sql.list(jdbi, "SELECT " + KEY_COLUMNS + " FROM access_keys"
+                        + " WHERE account_id = :account ORDER BY created_at, access_key_id",
+                "account", accountId, JdbiAccountStore::key);
     }
 
     @Override

@@ -103,10 +103,8 @@ final class JdbiResourceStore implements ResourceStore {
     @Override
     public Optional<StoredResource> get(String arn) {
         Objects.requireNonNull(arn, "arn");
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM resources WHERE arn = :arn")
-                .bind("arn", arn)
-                .map(JdbiResourceStore::map)
-                .findOne());
+        return Sql.one(jdbi, "SELECT " + COLUMNS + " FROM resources WHERE arn = :arn",
+                "arn", arn, JdbiResourceStore::map);
     }
 
     @Override
@@ -154,11 +152,8 @@ final class JdbiResourceStore implements ResourceStore {
     @Override
     public List<StoredResource> listOfType(String type) {
         Objects.requireNonNull(type, "type");
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM resources WHERE type = :type"
-                        + " ORDER BY created_at, arn")
-                .bind("type", type)
-                .map(JdbiResourceStore::map)
-                .list());
+        return Sql.list(jdbi, "SELECT " + COLUMNS + " FROM resources WHERE type = :type ORDER BY created_at, arn",
+                "type", type, JdbiResourceStore::map);
     }
 
     @Override

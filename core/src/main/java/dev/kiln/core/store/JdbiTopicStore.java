@@ -53,18 +53,15 @@ final class JdbiTopicStore implements TopicStore {
 
     @Override
     public List<Topic> topics() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM sns_topics ORDER BY created_at, arn")
-                .map(JdbiTopicStore::topic)
-                .list());
+        return Sql.list(jdbi, "SELECT * FROM sns_topics ORDER BY created_at, arn",
+                null, null, JdbiTopicStore::topic);
     }
 
     @Override
     public Optional<Topic> topic(String arn) {
         Objects.requireNonNull(arn, "arn");
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM sns_topics WHERE arn = :arn")
-                .bind("arn", arn)
-                .map(JdbiTopicStore::topic)
-                .findOne());
+        return Sql.one(jdbi, "SELECT * FROM sns_topics WHERE arn = :arn",
+                "arn", arn, JdbiTopicStore::topic);
     }
 
     @Override
@@ -95,19 +92,14 @@ final class JdbiTopicStore implements TopicStore {
 
     @Override
     public List<Subscription> subscriptions(String topicArn) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT * FROM sns_subscriptions WHERE topic_arn = :topicArn ORDER BY created_at, id")
-                .bind("topicArn", topicArn)
-                .map(JdbiTopicStore::subscription)
-                .list());
+        return Sql.list(jdbi, "SELECT * FROM sns_subscriptions WHERE topic_arn = :topicArn ORDER BY created_at, id",
+                "topicArn", topicArn, JdbiTopicStore::subscription);
     }
 
     @Override
     public Optional<Subscription> subscription(String id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM sns_subscriptions WHERE id = :id")
-                .bind("id", id)
-                .map(JdbiTopicStore::subscription)
-                .findOne());
+        return Sql.one(jdbi, "SELECT * FROM sns_subscriptions WHERE id = :id",
+                "id", id, JdbiTopicStore::subscription);
     }
 
     @Override
@@ -144,11 +136,9 @@ final class JdbiTopicStore implements TopicStore {
 
     @Override
     public List<Delivery> pending(int limit) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + DELIVERY_COLUMNS
-                        + " FROM sns_deliveries WHERE status = 'PENDING' ORDER BY seq FETCH FIRST :limit ROWS ONLY")
-                .bind("limit", limit)
-                .map(JdbiTopicStore::delivery)
-                .list());
+        return Sql.list(jdbi, "SELECT " + DELIVERY_COLUMNS
+                        + " FROM sns_deliveries WHERE status = 'PENDING' ORDER BY seq FETCH FIRST :limit ROWS ONLY",
+                "limit", limit, JdbiTopicStore::delivery);
     }
 
     @Override
@@ -168,11 +158,9 @@ final class JdbiTopicStore implements TopicStore {
 
     @Override
     public List<Delivery> deliveries(String topicArn) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + DELIVERY_COLUMNS
-                        + " FROM sns_deliveries WHERE topic_arn = :topicArn ORDER BY seq")
-                .bind("topicArn", topicArn)
-                .map(JdbiTopicStore::delivery)
-                .list());
+        return Sql.list(jdbi, "SELECT " + DELIVERY_COLUMNS
+                        + " FROM sns_deliveries WHERE topic_arn = :topicArn ORDER BY seq",
+                "topicArn", topicArn, JdbiTopicStore::delivery);
     }
 
     private static String truncate(String s) {

@@ -7,9 +7,17 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 
-/** What the JDBI stores share: time stamps as both databases keep them, and SQL states read portably. */
+/**
+ * What the JDBI stores share: time stamps as both databases keep them, SQL states read portably, and the
+ * plain queries (one named parameter at most, one row type) most of their reads are.
+ */
 final class Sql {
     /** Unique or primary key violated (H2 and PostgreSQL alike). */
     static final String UNIQUE_VIOLATION = "23505";
@@ -17,6 +25,20 @@ final class Sql {
     static final String VALUE_TOO_LONG = "22001";
 
     private Sql() {
+    }
+
+    /** The rows of a query with one named parameter ({@code name} null: none), mapped. */
+    static <T> List<T> list(Jdbi jdbi, String sql, String name, Object value, RowMapper<T> rows) {
+        return jdbi.withHandle(h -> bound(h.createQuery(sql), name, value).map(rows).list());
+    }
+
+    /** The one row, if any, of a query with one named parameter. */
+    static <T> Optional<T> one(Jdbi jdbi, String sql, String name, Object value, RowMapper<T> rows) {
+        return jdbi.withHandle(h -> bound(h.createQuery(sql), name, value).map(rows).findOne());
+    }
+
+    private static Query bound(Query query, String name, Object value) {
+        return name == null ? query : query.bind(name, value);
     }
 
     /** Both databases keep microseconds; PostgreSQL would round nanoseconds, so they are cut here. */

@@ -25,6 +25,14 @@ class H2DatabaseTest extends DatabaseContract {
     }
 
     @Test
+    void h2DoesNotCloseTheDatabaseFromAShutdownHookOfItsOwn() throws Exception {
+        // Kiln's lifecycle closes it, last; H2's hook would close it under the writers still finishing.
+        java.lang.reflect.Field hook = Class.forName("org.h2.engine.OnExitDatabaseCloser").getDeclaredField("INSTANCE");
+        hook.setAccessible(true);
+        assertThat(Runtime.getRuntime().removeShutdownHook((Thread) hook.get(null))).isFalse();
+    }
+
+    @Test
     void unusableUrlFailsNamingIt() {
         assertThatThrownBy(() -> Database.open("jdbc:nosuch:thing"))
                 .isInstanceOf(IllegalStateException.class)

@@ -30,10 +30,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * deleted when the test run ends. One server serves the whole run, each test gets a database of its own.
  * When root runs the tests, the server runs as the {@code postgres} user (initdb refuses root).
  *
- * <p>Register with {@code @RegisterExtension static final PostgresServer.Extension POSTGRES = ...}.
+ * <p>Register with {@code @RegisterExtension static final PostgresServer.Extension POSTGRES = ...}; other
+ * modules' tests have it from this module's test jar.
  * When PostgreSQL's programs are missing the tests fail, naming the package to install.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
     static final String USER = "kiln";
     static final String PASSWORD = "kiln-test-password";
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
@@ -56,7 +57,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** JUnit extension handing out the run's one server, started on first use. */
-    static final class Extension implements BeforeAllCallback {
+    public static final class Extension implements BeforeAllCallback {
         private PostgresServer server;
 
         @Override
@@ -66,7 +67,7 @@ final class PostgresServer implements AutoCloseable {
         }
 
         /** The URL (user and password in it) of a new, empty database. */
-        String newDatabaseUrl() {
+        public String newDatabaseUrl() {
             return server.newDatabaseUrl();
         }
 
