@@ -4,11 +4,9 @@ import dev.kiln.core.store.AccessKey;
 import dev.kiln.core.store.Account;
 import dev.kiln.core.store.Database;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import dev.kiln.common.files.Trees;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -142,38 +140,8 @@ public final class KilnServerExtension implements BeforeAllCallback, AfterAllCal
 
     /** Removes a directory tree, without following links, leaving what cannot be removed. */
     static void deleteQuietly(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    try {
-                        Files.delete(file);
-                    } catch (IOException e) {
-                        // left behind
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-                    try {
-                        Files.delete(dir);
-                    } catch (IOException ignored) {
-                        // left behind
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            // left behind
+        if (root != null) {
+            Trees.deleteQuietly(root);
         }
     }
 }
